@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace KubeGen.Generator.Diagnostics;
+
+/// <summary>Every diagnostic KubeGen reports. Each one is documented in docs/diagnostics.md.</summary>
+internal static class KubeGenDiagnostics
+{
+    private const string Category = "KubeGen";
+
+
+    public static readonly DiagnosticDescriptor SpecUnreadable = Error(
+        "KG0001",
+        "OpenAPI spec cannot be read",
+        "The OpenAPI spec '{0}' of a KubernetesApi item cannot be read: {1}");
+
+    public static readonly DiagnosticDescriptor SpecNotJson = Error(
+        "KG0002",
+        "OpenAPI spec is not valid JSON",
+        "The OpenAPI spec '{0}' is not valid JSON: {1}");
+
+    public static readonly DiagnosticDescriptor SpecNotOpenApi = Error(
+        "KG0003",
+        "File is not an OpenAPI document",
+        "'{0}' is not an OpenAPI document: {1}. Fetch it with 'kubectl get --raw /openapi/v2' or a '/openapi/v3/apis/<group>/<version>' document.");
+
+    public static readonly DiagnosticDescriptor UnknownResource = Error(
+        "KG0004",
+        "Selected resource is not in the spec",
+        "The resource '{0}' selected for client '{1}' is not served by the spec{2}");
+
+    public static readonly DiagnosticDescriptor UnknownVerb = Error(
+        "KG0005",
+        "Selected verb is not available",
+        "The verb '{0}' selected for '{1}' is not served by the spec; available verbs: {2}");
+
+    public static readonly DiagnosticDescriptor VersionChosen = Info(
+        "KG0006",
+        "Resource version chosen",
+        "'{0}' is served in several versions ({1}); using {2}. Write '{3}' to pick another version explicitly.");
+
+    public static readonly DiagnosticDescriptor AmbiguousResource = Error(
+        "KG0007",
+        "Selected resource is ambiguous",
+        "'{0}' matches resources in several API groups ({1}); add the group, e.g. '{2}'");
+
+    public static readonly DiagnosticDescriptor NameCollision = Warning(
+        "KG0008",
+        "Generated name collision",
+        "{0} '{1}' collides with another generated name; it is emitted as '{2}'");
+
+    public static readonly DiagnosticDescriptor UnmappableSchema = Warning(
+        "KG0009",
+        "Schema cannot be mapped to a C# type",
+        "The schema of '{0}' cannot be mapped to a C# type ({1}); it is exposed as raw JSON (System.Text.Json.JsonElement)");
+
+    public static readonly DiagnosticDescriptor InvalidSelector = Error(
+        "KG0010",
+        "Resource selector is invalid",
+        "The Resources selector entry '{0}' is invalid: {1}. Expected 'plural[.group][/version][:verb,verb]' entries separated by ';'");
+
+    public static readonly DiagnosticDescriptor MissingDefinition = Warning(
+        "KG0011",
+        "Referenced definition is missing",
+        "'{0}' references '{1}', which the spec does not define; the value is exposed as raw JSON (System.Text.Json.JsonElement)");
+
+    public static readonly DiagnosticDescriptor InvalidIdentifier = Error(
+        "KG0012",
+        "Invalid namespace or client name",
+        "The {0} '{1}' of a KubernetesApi item is not a valid C# {2}");
+
+    public static readonly DiagnosticDescriptor NoResources = Warning(
+        "KG0013",
+        "Spec serves no resources",
+        "The spec '{0}' has no Kubernetes resource operations (no paths with x-kubernetes-action); no client members are generated");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "KG0014",
+        "KubeGen failed unexpectedly",
+        "KubeGen failed unexpectedly while generating client '{0}': {1}. Please report this with the spec that caused it.");
+
+    public static readonly DiagnosticDescriptor ConflictingSelectors = Warning(
+        "KG0015",
+        "KubernetesApi items of one client disagree",
+        "The KubernetesApi items of client '{0}' have different Resources selectors; their union is used");
+
+    public static readonly DiagnosticDescriptor SharedNamespace = Error(
+        "KG0016",
+        "Two clients share a namespace",
+        "The clients {1} are generated into the same namespace '{0}', so their model types would collide; give each KubernetesApi client its own Namespace (or the same ClientName to merge them)");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(KubeGenDiagnostics)
+        .GetFields()
+        .Select(field => field.GetValue(null))
+        .OfType<DiagnosticDescriptor>()
+        .ToDictionary(descriptor => descriptor.Id);
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values.OrderBy(d => d.Id, System.StringComparer.Ordinal);
+
+    private static DiagnosticDescriptor Error(string id, string title, string message)
+        => Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message)
+        => Create(id, title, message, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Info(string id, string title, string message)
+        => Create(id, title, message, DiagnosticSeverity.Info);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity)
+        => new(id, title, message, Category, severity, isEnabledByDefault: true);
+}

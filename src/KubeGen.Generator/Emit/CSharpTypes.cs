@@ -1,0 +1,49 @@
+using KubeGen.Generator.Model;
+
+namespace KubeGen.Generator.Emit;
+
+/// <summary>C# spellings of <see cref="TypeRef"/>s.</summary>
+internal static class CSharpTypes
+{
+    public const string Runtime = "global::KubeGen.Runtime.";
+    public const string JsonElement = "global::System.Text.Json.JsonElement";
+
+    public static string Name(TypeRef type) => type.Kind switch
+    {
+        ValueKind.String => "string",
+        ValueKind.Int32 => "int",
+        ValueKind.Int64 => "long",
+        ValueKind.Double => "double",
+        ValueKind.Boolean => "bool",
+        ValueKind.Bytes => "byte[]",
+        ValueKind.Time or ValueKind.MicroTime => "global::System.DateTimeOffset",
+        ValueKind.Quantity => Runtime + "ResourceQuantity",
+        ValueKind.IntOrString => Runtime + "IntOrString",
+        ValueKind.RawJson => JsonElement,
+        ValueKind.Object => type.ObjectName!,
+        ValueKind.List => $"global::System.Collections.Generic.IList<{Name(type.Element!)}>",
+        _ => $"global::System.Collections.Generic.IDictionary<string, {Name(type.Element!)}>",
+    };
+
+    /// <summary>The concrete collection created when reading.</summary>
+    public static string ConcreteName(TypeRef type) => type.Kind switch
+    {
+        ValueKind.List => $"global::System.Collections.Generic.List<{Name(type.Element!)}>",
+        ValueKind.Map => $"global::System.Collections.Generic.Dictionary<string, {Name(type.Element!)}>",
+        _ => Name(type),
+    };
+
+    /// <summary>The property type: absent values are null unless the spec requires the field.</summary>
+    public static string PropertyType(PropertyModel property)
+        => Name(property.Type) + (IsNullable(property) ? "?" : string.Empty);
+
+    public static bool IsNullable(PropertyModel property)
+        => !property.Required || property.Type.Kind == ValueKind.RawJson;
+
+    /// <summary>The generated converter that reads and writes an object type.</summary>
+    public static string ConverterOf(string objectFullName)
+    {
+        var lastDot = objectFullName.LastIndexOf('.');
+        return objectFullName.Substring(0, lastDot) + ".KubeGenJson." + objectFullName.Substring(lastDot + 1) + "Converter";
+    }
+}

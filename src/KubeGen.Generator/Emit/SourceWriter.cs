@@ -1,0 +1,119 @@
+using System;
+using System.Text;
+
+namespace KubeGen.Generator.Emit;
+
+/// <summary>Writes C# with consistent indentation and '\n' line endings (byte-identical output on every OS).</summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public SourceWriter Line(string text = "")
+    {
+        if (text.Length > 0)
+        {
+            _builder.Append(' ', _indent * 4);
+            _builder.Append(text);
+        }
+
+        _builder.Append('\n');
+        return this;
+    }
+
+    public SourceWriter Open(string header)
+    {
+        Line(header);
+        Line("{");
+        _indent++;
+        return this;
+    }
+
+    public SourceWriter OpenBrace()
+    {
+        Line("{");
+        _indent++;
+        return this;
+    }
+
+    public SourceWriter Close(string suffix = "")
+    {
+        _indent--;
+        Line("}" + suffix);
+        return this;
+    }
+
+    public IDisposable Block(string header)
+    {
+        Open(header);
+        return new Closer(this);
+    }
+
+    /// <summary>Writes an XML doc comment from spec text: escaped, one line per source line.</summary>
+    public SourceWriter Doc(string tag, string? text, string? attributes = null)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return this;
+        }
+
+        var open = attributes is null ? $"<{tag}>" : $"<{tag} {attributes}>";
+        var lines = EscapeXml(text!.Trim()).Replace("\r\n", "\n").Split('\n');
+        if (lines.Length == 1)
+        {
+            return Line($"/// {open}{lines[0]}</{tag}>");
+        }
+
+        Line($"/// {open}");
+        foreach (var line in lines)
+        {
+            Line(line.Length == 0 ? "/// <para/>" : "/// " + line.TrimEnd());
+        }
+
+        return Line($"/// </{tag}>");
+    }
+
+    public override string ToString() => _builder.ToString();
+
+    public static string EscapeXml(string text)
+        => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    /// <summary>A C# string literal for any text.</summary>
+    public static string Literal(string text)
+    {
+        var builder = new StringBuilder(text.Length + 2).Append('"');
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c < ' ')
+                    {
+                        builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return builder.Append('"').ToString();
+    }
+
+    private sealed class Closer : IDisposable
+    {
+        private readonly SourceWriter _writer;
+
+        public Closer(SourceWriter writer) => _writer = writer;
+
+        public void Dispose() => _writer.Close();
+    }
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using KubeGen.Generator.Diagnostics;
+using KubeGen.Generator.Emit;
+using KubeGen.Generator.Model;
+using KubeGen.Generator.Spec;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace KubeGen.Generator;
+
+/// <summary>
+/// Generates typed Kubernetes clients from the OpenAPI specs listed as <c>KubernetesApi</c> items.
+/// Pipeline: spec text → <see cref="SpecCatalog"/> (once per content) → <see cref="ClientModel"/>
+/// (per selection) → C# sources. Only value-equatable data flows between the steps.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class KubernetesApiGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps (for incrementality tests).</summary>
+    public static class Steps
+    {
+        public const string ParseSpec = nameof(ParseSpec);
+        public const string ReadSettings = nameof(ReadSettings);
+        public const string BuildModel = nameof(BuildModel);
+    }
+
+    private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var apiFiles = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsKubernetesApi(pair.Right.GetOptions(pair.Left)));
+
+        var settings = apiFiles
+            .Select(static (pair, _) => ReadSettings(pair.Left, pair.Right))
+            .WithTrackingName(Steps.ReadSettings);
+
+        // Parsing depends on the file alone: a selector edit or an unrelated C# edit reuses it.
+        var catalogs = apiFiles
+            .Select(static (pair, _) => pair.Left)
+            .Select(static (text, cancellationToken) => ParseSpec(text, cancellationToken))
+            .WithTrackingName(Steps.ParseSpec);
+
+        var requests = settings.Collect()
+            .SelectMany(static (all, _) => GroupIntoClients(all));
+
+        var results = requests
+            .Combine(catalogs.Collect())
+            .Select(static (pair, cancellationToken) => ModelBuilder.Build(
+                pair.Left,
+                pair.Left.SpecPaths.Select(path => pair.Right.FirstOrDefault(c => c.Path == path)).Where(c => c is not null).ToList()!,
+                cancellationToken))
+            .WithTrackingName(Steps.BuildModel);
+
+        context.RegisterSourceOutput(results, static (output, result) => Emit(output, result));
+        context.RegisterSourceOutput(settings.Collect(), static (output, all) => ReportSharedNamespaces(output, all));
+    }
+
+    private static bool IsKubernetesApi(AnalyzerConfigOptions options)
+        => options.TryGetValue(MetadataPrefix + "KubeGenApi", out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static ClientSettings ReadSettings(AdditionalText text, AnalyzerConfigOptionsProvider provider)
+    {
+        var options = provider.GetOptions(text);
+        string? Read(string name) => options.TryGetValue(MetadataPrefix + name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var rootNamespace);
+        var ns = Read("Namespace") ?? (string.IsNullOrWhiteSpace(rootNamespace) ? "Kubernetes" : rootNamespace!.Trim() + ".Kubernetes");
+        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("Resources"));
+    }
+
+    private static SpecCatalog ParseSpec(AdditionalText text, System.Threading.CancellationToken cancellationToken)
+    {
+        SourceText? source;
+        try
+        {
+            source = text.GetText(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return SpecCatalog.Failed(text.Path, string.Empty, DiagnosticInfo.Create(KubeGenDiagnostics.SpecUnreadable, text.Path, text.Path, exception.Message));
+        }
+
+        if (source is null)
+        {
+            return SpecReader.Read(text.Path, null, string.Empty, cancellationToken);
+        }
+
+        var hash = string.Concat(source.GetChecksum().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))) + ":" + source.Length;
+        return SpecReader.Read(text.Path, source.ToString(), hash, cancellationToken);
+    }
+
+    /// <summary>Items with the same Namespace and ClientName form one client (several OpenAPI v3 documents merge).</summary>
+    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all)
+        => all
+            .GroupBy(s => (s.RootNamespace, s.ClientName))
+            .OrderBy(g => g.Key.RootNamespace, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.ClientName, StringComparer.Ordinal)
+            .Select(g => new ClientRequest(
+                g.Key.RootNamespace,
+                g.Key.ClientName,
+                g.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
+                g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray()))
+            .ToImmutableArray();
+
+    private static void Emit(SourceProductionContext output, ClientResult result)
+    {
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        }
+
+        if (result.Model is not { } model)
+        {
+            return;
+        }
+
+        var prefix = model.RootNamespace + "." + model.ClientName;
+        output.AddSource(prefix + ".g.cs", ClientEmitter.EmitRoot(model));
+        var typesByFullName = model.Types.ToDictionary(t => t.FullName, StringComparer.Ordinal);
+        var resources = new ResourceClientEmitter(typesByFullName);
+        foreach (var groupVersion in model.GroupVersions)
+        {
+            output.AddSource($"{prefix}.{groupVersion.PropertyName}.{groupVersion.ClassName}.g.cs", ClientEmitter.EmitGroupVersion(groupVersion));
+            foreach (var resource in groupVersion.Resources)
+            {
+                output.AddSource($"{prefix}.{groupVersion.PropertyName}.{resource.ClientClassName}.g.cs", resources.Emit(groupVersion, resource));
+            }
+        }
+
+        var models = new ModelEmitter(typesByFullName);
+        foreach (var type in model.Types)
+        {
+            output.AddSource($"{model.RootNamespace}.{type.Namespace.Substring(model.RootNamespace.Length + 1)}.{type.Name}.g.cs", models.Emit(type));
+        }
+    }
+
+    private static void ReportSharedNamespaces(SourceProductionContext output, ImmutableArray<ClientSettings> all)
+    {
+        foreach (var group in all.GroupBy(s => s.RootNamespace).Where(g => g.Select(s => s.ClientName).Distinct().Count() > 1))
+        {
+            output.ReportDiagnostic(DiagnosticInfo.Create(
+                KubeGenDiagnostics.SharedNamespace,
+                group.First().SpecPath,
+                group.Key,
+                string.Join(", ", group.Select(s => s.ClientName).Distinct().OrderBy(n => n, StringComparer.Ordinal))).ToDiagnostic());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using KubeGen.Generator.Model;
+
+namespace KubeGen.Generator.Spec;
+
+/// <summary>
+/// Maps definition names to C# namespaces and type names the way client-go names its packages:
+/// <c>io.k8s.api.core.v1.Pod</c> → <c>CoreV1.Pod</c>, <c>io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta</c> →
+/// <c>MetaV1.ObjectMeta</c>, <c>com.example.stable.v1.CronTab</c> → <c>StableV1.CronTab</c>.
+/// Every definition of every spec is named up front, so a name never depends on the selection.
+/// </summary>
+internal sealed class DefinitionNamer
+{
+    private static readonly Regex s_version = new("^v[0-9]+((alpha|beta)[0-9]+)?$", RegexOptions.CultureInvariant);
+
+    private readonly Dictionary<string, string> _namespaceByPackage = new(StringComparer.Ordinal);
+
+    public DefinitionNamer(IEnumerable<string> definitionNames)
+    {
+        var packages = definitionNames
+            .Select(PackageOf)
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(p => p.StartsWith("io.k8s.", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(p => p, StringComparer.Ordinal);
+
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var package in packages)
+        {
+            var candidates = Candidates(package).ToList();
+            var chosen = candidates.FirstOrDefault(taken.Add) ?? CSharpNames.Unique(candidates[candidates.Count - 1], taken);
+            _namespaceByPackage[package] = chosen;
+        }
+    }
+
+    /// <summary>Namespaces that needed more than the client-go style name because another package had it.</summary>
+    public IEnumerable<(string Package, string Namespace)> Disambiguated
+        => _namespaceByPackage
+            .Where(pair => pair.Value != Candidates(pair.Key).First())
+            .Select(pair => (pair.Key, pair.Value));
+
+    public string NamespaceOf(string definitionName)
+        => _namespaceByPackage.TryGetValue(PackageOf(definitionName), out var ns) ? ns : Candidates(PackageOf(definitionName)).First();
+
+    public static string TypeNameOf(string definitionName)
+    {
+        var dot = definitionName.LastIndexOf('.');
+        var simple = dot >= 0 ? definitionName.Substring(dot + 1) : definitionName;
+        return CSharpNames.IsValidTypeName(simple) ? simple : CSharpNames.Pascal(simple);
+    }
+
+    /// <summary>The namespace for a group-version that has no definition to name it (fallback).</summary>
+    public static string NamespaceForGroupVersion(string group, string version)
+    {
+        var first = group.Length == 0 ? "core" : group.Split('.')[0];
+        return CSharpNames.Pascal(first) + CSharpNames.Pascal(version);
+    }
+
+    private static string PackageOf(string definitionName)
+    {
+        var dot = definitionName.LastIndexOf('.');
+        return dot > 0 ? definitionName.Substring(0, dot) : string.Empty;
+    }
+
+    private static IEnumerable<string> Candidates(string package)
+    {
+        if (package.Length == 0)
+        {
+            yield return "Definitions";
+            yield break;
+        }
+
+        var segments = package.Split('.');
+        var last = segments.Length - 1;
+        var take = s_version.IsMatch(segments[last]) && segments.Length > 1 ? 2 : 1;
+        for (; take <= segments.Length; take++)
+        {
+            yield return string.Concat(segments.Skip(segments.Length - take).Select(CSharpNames.Pascal));
+        }
+    }
+}

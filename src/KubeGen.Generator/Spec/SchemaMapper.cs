@@ -1,0 +1,410 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using KubeGen.Generator.Diagnostics;
+using KubeGen.Generator.Model;
+
+namespace KubeGen.Generator.Spec;
+
+/// <summary>
+/// Maps JSON schemas to <see cref="TypeRef"/>s and collects the model classes they reach: the
+/// transitive closure of definitions from the selected operations, and nothing else.
+/// </summary>
+internal sealed class SchemaMapper
+{
+    private const string MetaV1 = "io.k8s.apimachinery.pkg.apis.meta.v1.";
+    private const string ObjectMetaDefinition = MetaV1 + "ObjectMeta";
+    private const string ListMetaDefinition = MetaV1 + "ListMeta";
+
+    /// <summary>Definitions with a fixed runtime representation instead of a generated class.</summary>
+    private static readonly Dictionary<string, TypeRef> s_wellKnown = new(StringComparer.Ordinal)
+    {
+        ["io.k8s.apimachinery.pkg.api.resource.Quantity"] = TypeRef.Quantity,
+        ["io.k8s.apimachinery.pkg.util.intstr.IntOrString"] = TypeRef.IntOrString,
+        [MetaV1 + "Time"] = TypeRef.Time,
+        [MetaV1 + "MicroTime"] = TypeRef.MicroTime,
+        ["io.k8s.apimachinery.pkg.runtime.RawExtension"] = TypeRef.RawJson,
+        [MetaV1 + "FieldsV1"] = TypeRef.RawJson,
+        [MetaV1 + "Patch"] = TypeRef.RawJson,
+        ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON"] = TypeRef.RawJson,
+    };
+
+    private readonly string _rootNamespace;
+    private readonly IReadOnlyList<SpecCatalog> _catalogs;
+    private readonly DefinitionNamer _namer;
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly Dictionary<string, TypeRef> _byDefinition = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _typeNamesByNamespace = new(StringComparer.Ordinal);
+    private readonly Queue<PendingType> _pending = new();
+    private readonly List<TypeModel> _types = new();
+    private readonly HashSet<string> _reportedMissing = new(StringComparer.Ordinal);
+
+    public SchemaMapper(string rootNamespace, IReadOnlyList<SpecCatalog> catalogs, DefinitionNamer namer, List<DiagnosticInfo> diagnostics)
+    {
+        _rootNamespace = rootNamespace;
+        _catalogs = catalogs;
+        _namer = namer;
+        _diagnostics = diagnostics;
+    }
+
+    public IReadOnlyList<TypeModel> Types => _types;
+
+    /// <summary>Type names already used in a namespace (for naming client classes next to models).</summary>
+    public HashSet<string> TypeNamesIn(string ns)
+    {
+        if (!_typeNamesByNamespace.TryGetValue(ns, out var names))
+        {
+            names = new HashSet<string>(StringComparer.Ordinal);
+            _typeNamesByNamespace.Add(ns, names);
+        }
+
+        return names;
+    }
+
+    /// <summary>The namespace a definition's class lives in (used to place resource clients next to their kind).</summary>
+    public string NamespaceOfDefinition(string definitionName) => _namer.NamespaceOf(definitionName);
+
+    public bool TryFindDefinition(string name, out JsonElement schema, out SpecCatalog? owner)
+    {
+        foreach (var catalog in _catalogs)
+        {
+            if (catalog.TryGetDefinition(name, out schema))
+            {
+                owner = catalog;
+                return true;
+            }
+        }
+
+        schema = default;
+        owner = null;
+        return false;
+    }
+
+    /// <summary>Maps a schema that appears at <paramref name="context"/> (used for naming inline objects and in diagnostics).</summary>
+    public TypeRef Map(JsonElement schema, InlineContext context)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            return TypeRef.RawJson;
+        }
+
+        if (ReferenceOf(schema) is { } reference)
+        {
+            return MapReference(reference, context.DisplayName);
+        }
+
+        if (IsTrue(schema, "x-kubernetes-int-or-string"))
+        {
+            return TypeRef.IntOrString;
+        }
+
+        if (schema.TryGetProperty("anyOf", out _) || schema.TryGetProperty("oneOf", out _))
+        {
+            return Unmappable(context.DisplayName, "anyOf/oneOf other than int-or-string");
+        }
+
+        var type = TypeOf(schema, context.DisplayName, out var typeIsValid);
+        if (!typeIsValid)
+        {
+            return TypeRef.RawJson;
+        }
+
+        switch (type)
+        {
+            case "string":
+                return StringFormat(schema);
+            case "integer":
+                return FormatOf(schema) == "int32" ? TypeRef.Int32 : TypeRef.Int64;
+            case "number":
+                return TypeRef.Double;
+            case "boolean":
+                return TypeRef.Boolean;
+            case "array":
+                return schema.TryGetProperty("items", out var items)
+                    ? TypeRef.List(Map(items, context.ForItems()))
+                    : TypeRef.List(TypeRef.RawJson);
+            case null:
+            case "object":
+                if (HasProperties(schema))
+                {
+                    return RegisterInline(schema, context);
+                }
+
+                if (schema.TryGetProperty("additionalProperties", out var additional))
+                {
+                    return additional.ValueKind switch
+                    {
+                        JsonValueKind.Object => TypeRef.Map(Map(additional, context.ForValues())),
+                        JsonValueKind.True => TypeRef.Map(TypeRef.RawJson),
+                        _ => TypeRef.RawJson,
+                    };
+                }
+
+                // preserve-unknown-fields, embedded resources without a schema, and free-form objects.
+                return TypeRef.RawJson;
+            default:
+                return Unmappable(context.DisplayName, $"type '{type}'");
+        }
+    }
+
+    /// <summary>Maps a $ref such as "#/definitions/io.k8s.api.core.v1.Pod" or "#/components/schemas/...".</summary>
+    public TypeRef MapReference(string reference, string referencedFrom)
+    {
+        var name = reference.Substring(reference.LastIndexOf('/') + 1);
+        if (_byDefinition.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        if (s_wellKnown.TryGetValue(name, out var wellKnown))
+        {
+            _byDefinition[name] = wellKnown;
+            return wellKnown;
+        }
+
+        if (!TryFindDefinition(name, out var schema, out _))
+        {
+            if (_reportedMissing.Add(name))
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.MissingDefinition, null, referencedFrom, name));
+            }
+
+            return TypeRef.RawJson;
+        }
+
+        TypeRef result;
+        if (HasProperties(schema))
+        {
+            var ns = _namer.NamespaceOf(name);
+            var typeName = ReserveTypeName(ns, DefinitionNamer.TypeNameOf(name), name);
+            result = TypeRef.Object($"global::{_rootNamespace}.{ns}.{typeName}");
+            _byDefinition[name] = result;
+            _pending.Enqueue(new PendingType(ns, typeName, schema, name, ReadSingleKind(schema)));
+        }
+        else
+        {
+            // Primitive or free-form definitions (e.g. a string alias) map to what they contain.
+            _byDefinition[name] = TypeRef.RawJson;
+            result = Map(schema, new InlineContext(_namer.NamespaceOf(name), DefinitionNamer.TypeNameOf(name), name));
+            _byDefinition[name] = result;
+        }
+
+        return result;
+    }
+
+    /// <summary>Converts every reached class to a <see cref="TypeModel"/>, following new references as they appear.</summary>
+    public void Complete(System.Threading.CancellationToken cancellationToken)
+    {
+        while (_pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var pending = _pending.Dequeue();
+            _types.Add(BuildType(pending));
+        }
+    }
+
+    private TypeModel BuildType(PendingType pending)
+    {
+        var required = new HashSet<string>(StringComparer.Ordinal);
+        if (pending.Schema.TryGetProperty("required", out var requiredArray) && requiredArray.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in requiredArray.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String)
+                {
+                    required.Add(item.GetString()!);
+                }
+            }
+        }
+
+        // Members every generated class has, plus the class name itself (C# forbids a member named like its type).
+        var memberNames = new HashSet<string>(StringComparer.Ordinal) { pending.Name, "ExtensionData", "KubeApiVersion", "KubeKind", "JsonTypeInfo" };
+        var properties = new List<PropertyModel>();
+        foreach (var property in pending.Schema.GetProperty("properties").EnumerateObject())
+        {
+            var baseName = CSharpNames.Pascal(property.Name);
+            if (baseName == pending.Name)
+            {
+                baseName += "Value";
+            }
+
+            var name = CSharpNames.Unique(baseName, memberNames);
+            if (name != baseName && !(baseName == pending.Name + "Value"))
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NameCollision, null, "Property", $"{pending.DisplayName}.{property.Name}", name));
+            }
+
+            var context = new InlineContext(pending.Namespace, pending.Name + CSharpNames.Pascal(property.Name), $"{pending.DisplayName}.{property.Name}");
+            var type = Map(property.Value, context);
+            properties.Add(new PropertyModel(property.Name, name, type, required.Contains(property.Name), DescriptionOf(property.Value)));
+        }
+
+        var traits = TypeModelTraits.None;
+        string? listItemType = null;
+        if (pending.DefinitionName == ObjectMetaDefinition)
+        {
+            traits |= TypeModelTraits.ObjectMeta;
+        }
+
+        var metadata = properties.FirstOrDefault(p => p.JsonName == "metadata");
+        if (metadata is not null && properties.Any(p => p.JsonName == "apiVersion") && properties.Any(p => p.JsonName == "kind"))
+        {
+            if (metadata.Type == _byDefinitionOrNull(ObjectMetaDefinition))
+            {
+                traits |= TypeModelTraits.KubeObject;
+            }
+            else if (metadata.Type == _byDefinitionOrNull(ListMetaDefinition)
+                && properties.FirstOrDefault(p => p.JsonName == "items") is { Type: { Kind: ValueKind.List, Element: { Kind: ValueKind.Object } element } })
+            {
+                traits |= TypeModelTraits.KubeList;
+                listItemType = element.ObjectName;
+            }
+        }
+
+        return new TypeModel(
+            _rootNamespace + "." + pending.Namespace,
+            pending.Name,
+            DescriptionOf(pending.Schema),
+            properties.ToImmutableEquatableArray(),
+            pending.Kind,
+            traits,
+            listItemType);
+    }
+
+    private TypeRef? _byDefinitionOrNull(string name) => _byDefinition.TryGetValue(name, out var value) ? value : null;
+
+    private TypeRef RegisterInline(JsonElement schema, InlineContext context)
+    {
+        var typeName = ReserveTypeName(context.Namespace, context.TypeName, context.DisplayName);
+        var result = TypeRef.Object($"global::{_rootNamespace}.{context.Namespace}.{typeName}");
+        _pending.Enqueue(new PendingType(context.Namespace, typeName, schema, context.DisplayName, null));
+        return result;
+    }
+
+    private string ReserveTypeName(string ns, string candidate, string displayName)
+    {
+        var names = TypeNamesIn(ns);
+        var chosen = CSharpNames.Unique(candidate, names);
+        if (chosen != candidate)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NameCollision, null, "Type", displayName, $"{ns}.{chosen}"));
+        }
+
+        return chosen;
+    }
+
+    private TypeRef Unmappable(string displayName, string reason)
+    {
+        _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.UnmappableSchema, null, displayName, reason));
+        return TypeRef.RawJson;
+    }
+
+    private string? TypeOf(JsonElement schema, string displayName, out bool valid)
+    {
+        valid = true;
+        if (!schema.TryGetProperty("type", out var type))
+        {
+            return null;
+        }
+
+        if (type.ValueKind == JsonValueKind.String)
+        {
+            return type.GetString();
+        }
+
+        if (type.ValueKind == JsonValueKind.Array)
+        {
+            // ["string", "null"] is a nullable string; any other union has no C# shape.
+            var types = type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!).Where(t => t != "null").ToList();
+            if (types.Count == 1)
+            {
+                return types[0];
+            }
+        }
+
+        valid = false;
+        Unmappable(displayName, $"type {type.GetRawText()}");
+        return null;
+    }
+
+    private static TypeRef StringFormat(JsonElement schema) => FormatOf(schema) switch
+    {
+        "byte" => TypeRef.Bytes,
+        "date-time" => TypeRef.Time,
+        "int-or-string" => TypeRef.IntOrString,
+        _ => TypeRef.String,
+    };
+
+    private static string? FormatOf(JsonElement schema)
+        => schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String ? format.GetString() : null;
+
+    private static bool HasProperties(JsonElement schema)
+        => schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.EnumerateObject().Any();
+
+    private static bool IsTrue(JsonElement schema, string name)
+        => schema.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    /// <summary>A direct $ref, or OpenAPI 3's <c>allOf: [{$ref}]</c> wrapper used to attach a description or default.</summary>
+    public static string? ReferenceOf(JsonElement schema)
+    {
+        if (schema.TryGetProperty("$ref", out var reference) && reference.ValueKind == JsonValueKind.String)
+        {
+            return reference.GetString();
+        }
+
+        if (schema.TryGetProperty("allOf", out var allOf) && allOf.ValueKind == JsonValueKind.Array && allOf.GetArrayLength() == 1)
+        {
+            var only = allOf[0];
+            if (only.ValueKind == JsonValueKind.Object && only.TryGetProperty("$ref", out reference) && reference.ValueKind == JsonValueKind.String)
+            {
+                return reference.GetString();
+            }
+        }
+
+        return null;
+    }
+
+    public static string? DescriptionOf(JsonElement schema)
+        => schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String
+            ? description.GetString()
+            : null;
+
+    private static GroupVersionKind? ReadSingleKind(JsonElement schema)
+    {
+        if (!schema.TryGetProperty("x-kubernetes-group-version-kind", out var gvks) || gvks.ValueKind != JsonValueKind.Array || gvks.GetArrayLength() != 1)
+        {
+            return null;
+        }
+
+        var gvk = gvks[0];
+        string? Read(string name) => gvk.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return Read("kind") is { } kind && Read("version") is { } version ? new GroupVersionKind(Read("group") ?? string.Empty, version, kind) : null;
+    }
+
+    private sealed record PendingType(string Namespace, string Name, JsonElement Schema, string DisplayName, GroupVersionKind? Kind)
+    {
+        public string DefinitionName => DisplayName;
+    }
+}
+
+/// <summary>Where a schema sits, so an inline object can be named after its owner and property.</summary>
+internal readonly struct InlineContext
+{
+    public InlineContext(string ns, string typeName, string displayName)
+    {
+        Namespace = ns;
+        TypeName = typeName;
+        DisplayName = displayName;
+    }
+
+    public string Namespace { get; }
+
+    public string TypeName { get; }
+
+    public string DisplayName { get; }
+
+    public InlineContext ForItems() => new(Namespace, TypeName + "Item", DisplayName + "[]");
+
+    public InlineContext ForValues() => new(Namespace, TypeName + "Value", DisplayName + "{}");
+}

@@ -1,0 +1,12 @@
+namespace KubeGen.Runtime;
+
+/// <summary>Options for <see cref="KubeConnection.InCluster(InClusterOptions?)"/>.</summary>
+public sealed class InClusterOptions
+{
+    /// <summary>
+    /// The directory holding <c>token</c>, <c>ca.crt</c> and <c>namespace</c>. Defaults to the
+    /// <c>KUBEGEN_SERVICEACCOUNT_DIR</c> environment variable, else
+    /// <c>/var/run/secrets/kubernetes.io/serviceaccount</c>.
+    /// </summary>
+    public string? ServiceAccountDirectory { get; init; }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Reflection;
+
+namespace KubeGen.Runtime;
+
+/// <summary>Creates the one <see cref="SocketsHttpHandler"/> of a connection.</summary>
+internal static class KubeHttpHandlerFactory
+{
+    public static SocketsHttpHandler Create(CertificateAuthorityTrust? trust)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // Re-resolve DNS and rebalance across API server replicas now and then.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            AutomaticDecompression = DecompressionMethods.GZip,
+            EnableMultipleHttp2Connections = true,
+            // Detect dead HTTP/2 connections (long watches) like client-go's ReadIdleTimeout/PingTimeout.
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(15),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            // The API server does not redirect API calls; a redirect would lose the bearer token anyway.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+        };
+
+        if (trust is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
+        }
+
+        return handler;
+    }
+
+    /// <summary><c>KubeGen/&lt;version&gt; (&lt;entry assembly name&gt;)</c>.</summary>
+    public static string DefaultUserAgent()
+    {
+        Assembly runtime = typeof(KubeHttpHandlerFactory).Assembly;
+        string version = runtime.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? runtime.GetName().Version?.ToString()
+            ?? "0.0.0";
+        int plus = version.IndexOf('+', StringComparison.Ordinal);
+        if (plus >= 0)
+        {
+            version = version[..plus];
+        }
+
+        string application = Assembly.GetEntryAssembly()?.GetName().Name ?? "unknown";
+        return $"KubeGen/{version} ({application})";
+    }
+}

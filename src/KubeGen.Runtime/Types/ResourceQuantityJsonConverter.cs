@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KubeGen.Runtime;
+
+/// <summary>
+/// Reads and writes <see cref="ResourceQuantity"/> as Kubernetes does: reads a JSON string or a JSON number,
+/// always writes a JSON string (see <see cref="ResourceQuantity.ToString"/>).
+/// </summary>
+public sealed class ResourceQuantityJsonConverter : JsonConverter<ResourceQuantity>
+{
+    /// <summary>The shared instance.</summary>
+    public static ResourceQuantityJsonConverter Instance { get; } = new();
+
+    /// <summary>Reads a quantity at the reader's current token.</summary>
+    /// <param name="reader">A reader positioned on a string or number token.</param>
+    /// <returns>The quantity.</returns>
+    /// <remarks>Like Kubernetes, leading and trailing white space inside a JSON string is ignored.</remarks>
+    /// <exception cref="JsonException">The token is not a string or number, or its text is not a valid quantity.</exception>
+    public static ResourceQuantity ReadValue(ref Utf8JsonReader reader)
+    {
+        string text = reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString()!.Trim(),
+            JsonTokenType.Number => JsonText.RawToken(ref reader),
+            _ => throw new JsonException(
+                $"A Kubernetes quantity must be a JSON string or a JSON number, but the token was {reader.TokenType}."),
+        };
+
+        try
+        {
+            return ResourceQuantity.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
+    }
+
+    /// <summary>Writes a quantity as a JSON string.</summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="value">The quantity.</param>
+    public static void WriteValue(Utf8JsonWriter writer, ResourceQuantity value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStringValue(value.ToString());
+    }
+
+    /// <inheritdoc/>
+    public override ResourceQuantity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        ReadValue(ref reader);
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, ResourceQuantity value, JsonSerializerOptions options) =>
+        WriteValue(writer, value);
+}

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using Basic.Reference.Assemblies;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace KubeGen.Generator.Tests.Infrastructure;
+
+/// <summary>
+/// Runs the generator the way the compiler does: a compilation against .NET 10 reference
+/// assemblies plus KubeGen.Runtime, the spec as an additional file with its item metadata.
+/// </summary>
+internal static class GeneratorHarness
+{
+    private static readonly ImmutableArray<MetadataReference> s_references = Net100.References.All
+        .Cast<MetadataReference>()
+        .Append(MetadataReference.CreateFromFile(typeof(KubeGen.Runtime.KubeConnection).Assembly.Location))
+        .ToImmutableArray();
+
+    public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.CSharp12);
+
+    public static CSharpCompilation CreateCompilation(params string[] sources)
+        => CSharpCompilation.Create(
+            "Consumer",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
+            s_references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static CSharpGeneratorDriver CreateDriver(params KubernetesApiItem[] items)
+    {
+        var texts = items.Select(i => (AdditionalText)new TestAdditionalText(i.Path, i.Text)).ToImmutableArray();
+        return (CSharpGeneratorDriver)CSharpGeneratorDriver.Create(
+            new[] { new KubernetesApiGenerator().AsSourceGenerator() },
+            texts,
+            ParseOptions,
+            CreateOptions(items),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    }
+
+    public static TestOptionsProvider CreateOptions(params KubernetesApiItem[] items)
+    {
+        var byPath = items.ToImmutableDictionary(
+            i => i.Path,
+            i =>
+            {
+                var values = ImmutableDictionary.CreateBuilder<string, string>();
+                values["build_metadata.AdditionalFiles.KubeGenApi"] = "true";
+                if (i.Resources is not null)
+                {
+                    values["build_metadata.AdditionalFiles.Resources"] = i.Resources;
+                }
+
+                if (i.Namespace is not null)
+                {
+                    values["build_metadata.AdditionalFiles.Namespace"] = i.Namespace;
+                }
+
+                if (i.ClientName is not null)
+                {
+                    values["build_metadata.AdditionalFiles.ClientName"] = i.ClientName;
+                }
+
+                return values.ToImmutable();
+            });
+        return new TestOptionsProvider(byPath, ImmutableDictionary<string, string>.Empty.Add("build_property.RootNamespace", "Consumer"));
+    }
+
+    /// <summary>Generates for the items and compiles the result together with <paramref name="sources"/>.</summary>
+    public static GenerationResult Run(KubernetesApiItem[] items, params string[] sources)
+    {
+        var compilation = CreateCompilation(sources);
+        var driver = CreateDriver(items).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var runResult = driver.GetRunResult();
+        return new GenerationResult(
+            runResult.Results.SelectMany(r => r.GeneratedSources).ToImmutableArray(),
+            generatorDiagnostics,
+            output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray(),
+            (CSharpCompilation)output);
+    }
+
+    public static GenerationResult Run(KubernetesApiItem item, params string[] sources) => Run(new[] { item }, sources);
+}
+
+internal sealed record GenerationResult(
+    ImmutableArray<GeneratedSourceResult> Sources,
+    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    ImmutableArray<Diagnostic> CompilationDiagnostics,
+    CSharpCompilation Compilation)
+{
+    public string Source(string hintNameEnd)
+        => Sources.Single(s => s.HintName.EndsWith(hintNameEnd, StringComparison.Ordinal)).SourceText.ToString();
+
+    public IEnumerable<string> TypeNames()
+        => Compilation.SyntaxTrees
+            .Where(t => t.FilePath.Contains("KubeGen.Generator", StringComparison.Ordinal))
+            .SelectMany(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>())
+            .Select(c => c.Identifier.Text);
+
+    public string DescribeProblems()
+        => string.Join(Environment.NewLine, GeneratorDiagnostics.Concat(CompilationDiagnostics).Take(30).Select(d => d.ToString()));
+}

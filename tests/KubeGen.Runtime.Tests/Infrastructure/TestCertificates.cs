@@ -1,0 +1,68 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace KubeGen.Runtime.Tests.Infrastructure;
+
+/// <summary>Makes throw-away certificate authorities and server certificates.</summary>
+public static class TestCertificates
+{
+    private static readonly Lazy<X509Certificate2> SharedAuthority = new(() => CreateAuthority("KubeGen Test CA"));
+    private static readonly Lazy<X509Certificate2> SharedServer = new(() => CreateServer(SharedAuthority.Value, "127.0.0.1", "localhost"));
+
+    /// <summary>A CA reused by tests that only need a working TLS setup.</summary>
+    public static X509Certificate2 Authority => SharedAuthority.Value;
+
+    /// <summary>A server certificate for 127.0.0.1 and localhost issued by <see cref="Authority"/>.</summary>
+    public static X509Certificate2 Server => SharedServer.Value;
+
+    public static X509Certificate2 CreateAuthority(string commonName)
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using X509Certificate2 created = request.CreateSelfSigned(now.AddDays(-2), now.AddDays(30));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    /// <summary>A server certificate with the given names (IP addresses or DNS names) as subject alternative names.</summary>
+    public static X509Certificate2 CreateServer(X509Certificate2 authority, params string[] names)
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (string name in names)
+        {
+            if (IPAddress.TryParse(name, out IPAddress? address))
+            {
+                san.AddIpAddress(address);
+            }
+            else
+            {
+                san.AddDnsName(name);
+            }
+        }
+
+        request.CertificateExtensions.Add(san.Build());
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        byte[] serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using X509Certificate2 issued = request.Create(authority, now.AddDays(-1), now.AddDays(7) < authority.NotAfter ? now.AddDays(7) : authority.NotAfter, serial);
+        using X509Certificate2 withKey = issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    /// <summary>Writes certificates as a PEM bundle and returns its path.</summary>
+    public static string WritePem(string path, params X509Certificate2[] certificates)
+    {
+        File.WriteAllText(path, string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n")));
+        return path;
+    }
+}
