@@ -1,0 +1,1 @@
+namespace KubeGen.Client.Tests;
