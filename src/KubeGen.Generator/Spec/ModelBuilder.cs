@@ -376,8 +376,10 @@ internal sealed class ModelBuilder
             }
         }
 
-        // Even a watch-only selection needs the kind's type; the list response names it.
-        kindType ??= operations.Select(o => o.ResponseType).FirstOrDefault(t => t is { Kind: ValueKind.Object } && o_IsNotList(t));
+        // A list- or watch-only selection has no operation returning the kind itself: take it
+        // from the items of the list the list operation returns (PodList.items → Pod).
+        kindType ??= operations.Select(o => o.ResponseType).FirstOrDefault(t => t is { Kind: ValueKind.Object } && o_IsNotList(t))
+            ?? ListItemType(catalog, resource, mapper);
 
         var ns = kindType?.ObjectName is { } full
             ? full.Substring(("global::" + _request.RootNamespace + ".").Length, full.LastIndexOf('.') - ("global::" + _request.RootNamespace + ".").Length)
@@ -393,6 +395,24 @@ internal sealed class ModelBuilder
         return (ns, new ResourceModel(resource.Group, resource.Version, resource.Plural, kindName, resource.Namespaced, property, clientClass, kindType, ordered));
 
         static bool o_IsNotList(TypeRef? type) => type?.ObjectName is { } name && !name.EndsWith("List", StringComparison.Ordinal);
+    }
+
+    private static TypeRef? ListItemType(SpecCatalog catalog, CatalogResource resource, SchemaMapper mapper)
+    {
+        foreach (var operation in resource.Operations.Where(o => o.Action == "list" && o.Subresource.Length == 0))
+        {
+            if (SpecOperations.ResponseSchema(catalog, operation) is { } schema
+                && SchemaMapper.ReferenceOf(schema) is { } reference
+                && mapper.TryFindDefinition(reference.Substring(reference.LastIndexOf('/') + 1), out var list, out _)
+                && list.TryGetProperty("properties", out var properties)
+                && properties.TryGetProperty("items", out var items)
+                && items.TryGetProperty("items", out var item))
+            {
+                return mapper.Map(item, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!), operation.Path));
+            }
+        }
+
+        return null;
     }
 
     private OperationModel BuildOperation(SpecCatalog catalog, CatalogResource resource, CatalogOperation operation, SchemaMapper mapper, OperationKind kind, string verb, string subresourceSuffix)
