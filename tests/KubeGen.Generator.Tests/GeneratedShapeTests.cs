@@ -104,4 +104,30 @@ public sealed class GeneratedShapeTests
         Assert.Contains("public sealed partial class PodList : global::KubeGen.Runtime.IKubeList<global::Shape.Kube.CoreV1.Pod>", result.Source("Shape.Kube.CoreV1.PodList.g.cs"));
         Assert.Contains("public sealed partial class ObjectMeta : global::KubeGen.Runtime.IKubeObjectMetadata", result.Source("Shape.Kube.MetaV1.ObjectMeta.g.cs"));
     }
+
+    [Fact]
+    public void SeveralItemsGiveIndependentClients()
+    {
+        var spec = TestPaths.Fixture("mini-cluster.swagger.json");
+        var result = GeneratorHarness.Run(new[]
+        {
+            KubernetesApiItem.FromFile(spec, "pods:get", "First.Kube"),
+            // One spec file per item: MSBuild keys item metadata by path, so a second client uses its own copy.
+            new KubernetesApiItem(spec + ".copy.json", File.ReadAllText(spec), "configmaps:list", "Second.Kube", "ConfigClient"),
+        });
+
+        Assert.True(result.CompilationDiagnostics.IsEmpty, result.DescribeProblems());
+        Assert.Equal(new[] { "GetAsync", "GetStatusAsync" }, MethodNames(result.Source("First.Kube.KubeClient.CoreV1.PodsClient.g.cs")));
+        Assert.Equal(new[] { "ListAsync", "ListForAllNamespacesAsync" }, MethodNames(result.Source("Second.Kube.ConfigClient.CoreV1.ConfigMapsClient.g.cs")));
+        Assert.DoesNotContain(result.Sources, s => s.HintName.StartsWith("First.Kube.", StringComparison.Ordinal) && s.HintName.Contains("ConfigMap", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void GeneratorReferencesARoslynThatDotNet8SdkCompilersLoad()
+    {
+        var roslyn = typeof(KubernetesApiGenerator).Assembly.GetReferencedAssemblies().Single(a => a.Name == "Microsoft.CodeAnalysis");
+
+        // The .NET 8 SDK (8.0.1xx) ships Roslyn 4.8; an analyzer built against a newer one fails to load there.
+        Assert.True(roslyn.Version <= new Version(4, 8, 0, 0), $"references Microsoft.CodeAnalysis {roslyn.Version}");
+    }
 }
