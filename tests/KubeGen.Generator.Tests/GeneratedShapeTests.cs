@@ -119,7 +119,8 @@ public sealed class GeneratedShapeTests
         Assert.True(result.CompilationDiagnostics.IsEmpty, result.DescribeProblems());
         Assert.Equal(new[] { "GetAsync", "GetStatusAsync" }, MethodNames(result.Source("First.Kube.KubeClient.CoreV1.PodsClient.g.cs")));
         Assert.Equal(new[] { "ListAsync", "ListForAllNamespacesAsync" }, MethodNames(result.Source("Second.Kube.ConfigClient.CoreV1.ConfigMapsClient.g.cs")));
-        Assert.DoesNotContain(result.Sources, s => s.HintName.StartsWith("First.Kube.", StringComparison.Ordinal) && s.HintName.Contains("ConfigMap", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Sources, s => s.HintName is "First.Kube.CoreV1.ConfigMap.g.cs" or "First.Kube.KubeClient.CoreV1.ConfigMapsClient.g.cs");
+        Assert.DoesNotContain(result.Sources, s => s.HintName is "Second.Kube.CoreV1.Pod.g.cs" or "Second.Kube.ConfigClient.CoreV1.PodsClient.g.cs");
     }
 
     [Fact]
