@@ -71,7 +71,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
 
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var rootNamespace);
         var ns = Read("Namespace") ?? (string.IsNullOrWhiteSpace(rootNamespace) ? "Kubernetes" : rootNamespace!.Trim() + ".Kubernetes");
-        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("Resources"));
+        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("KubeGenResources"));
     }
 
     private static SpecCatalog ParseSpec(AdditionalText text, System.Threading.CancellationToken cancellationToken)
@@ -92,12 +92,26 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         }
 
         var hash = string.Concat(source.GetChecksum().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))) + ":" + source.Length;
-        return SpecReader.Read(text.Path, source.ToString(), hash, cancellationToken);
+        try
+        {
+            return SpecReader.Read(text.Path, source.ToString(), hash, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Never throw out of the generator (e.g. a spec with a string where an object belongs).
+            return SpecCatalog.Failed(text.Path, hash, DiagnosticInfo.Create(KubeGenDiagnostics.InternalError, text.Path, $"reading the spec '{text.Path}'", exception.GetType().Name + ": " + exception.Message));
+        }
     }
 
-    /// <summary>Items with the same Namespace and ClientName form one client (several OpenAPI v3 documents merge).</summary>
+    /// <summary>
+    /// Items with the same Namespace and ClientName form one client (several OpenAPI v3 documents merge).
+    /// Clients that share a namespace (KG0016) are not generated: their sources would collide.
+    /// </summary>
     private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all)
-        => all
+    {
+        var shared = new HashSet<string>(SharedNamespaces(all).SelectMany(g => g.Select(s => s.RootNamespace)), StringComparer.Ordinal);
+        return all
+            .Where(s => !shared.Contains(s.RootNamespace))
             .GroupBy(s => (s.RootNamespace, s.ClientName))
             .OrderBy(g => g.Key.RootNamespace, StringComparer.Ordinal)
             .ThenBy(g => g.Key.ClientName, StringComparer.Ordinal)
@@ -107,6 +121,16 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
                 g.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
                 g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray()))
             .ToImmutableArray();
+    }
+
+    /// <summary>
+    /// Namespaces used by more than one client. Namespaces that differ only in case count as one:
+    /// hint names (and the files they become) are compared case-insensitively.
+    /// </summary>
+    private static IEnumerable<IGrouping<string, ClientSettings>> SharedNamespaces(ImmutableArray<ClientSettings> all)
+        => all
+            .GroupBy(s => s.RootNamespace, StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Select(s => (s.RootNamespace, s.ClientName)).Distinct().Count() > 1);
 
     private static void Emit(SourceProductionContext output, ClientResult result)
     {
@@ -142,13 +166,15 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
 
     private static void ReportSharedNamespaces(SourceProductionContext output, ImmutableArray<ClientSettings> all)
     {
-        foreach (var group in all.GroupBy(s => s.RootNamespace).Where(g => g.Select(s => s.ClientName).Distinct().Count() > 1))
+        foreach (var group in SharedNamespaces(all))
         {
+            // Name each client by its ClientName, or by its full name when the namespaces differ in case.
+            var qualify = group.Select(s => s.RootNamespace).Distinct(StringComparer.Ordinal).Count() > 1;
             output.ReportDiagnostic(DiagnosticInfo.Create(
                 KubeGenDiagnostics.SharedNamespace,
                 group.First().SpecPath,
                 group.Key,
-                string.Join(", ", group.Select(s => s.ClientName).Distinct().OrderBy(n => n, StringComparer.Ordinal))).ToDiagnostic());
+                string.Join(", ", group.Select(s => qualify ? s.RootNamespace + "." + s.ClientName : s.ClientName).Distinct().OrderBy(n => n, StringComparer.Ordinal))).ToDiagnostic());
         }
     }
 }

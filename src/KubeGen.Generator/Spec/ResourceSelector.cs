@@ -26,7 +26,9 @@ internal sealed record ResourceSelector(string Text, string Name, string? Group,
             return (selectors.ToImmutable(), errors.ToImmutable());
         }
 
-        foreach (var raw in text!.Split(';'))
+        // ';' is what users write; '|' is how it reaches the compiler, because the generated .editorconfig
+        // that carries item metadata treats ';' as the start of a comment (see build/KubeGen.targets).
+        foreach (var raw in text!.Split(';', '|'))
         {
             var entry = raw.Trim();
             if (entry.Length == 0)
@@ -144,7 +146,12 @@ internal static class KubeVersionOrder
             i++;
         }
 
-        var major = int.Parse(version.Substring(1, i - 1), System.Globalization.CultureInfo.InvariantCulture);
+        // Digits only (no sign or spaces); too many for an int ("v99999999999") is non-standard, not a crash.
+        if (!int.TryParse(version.Substring(1, i - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var major))
+        {
+            return (3, 0, 0);
+        }
+
         if (i == version.Length)
         {
             return (0, -major, 0);
@@ -153,7 +160,7 @@ internal static class KubeVersionOrder
         var rest = version.Substring(i);
         foreach (var (label, stability) in new[] { ("beta", 1), ("alpha", 2) })
         {
-            if (rest.StartsWith(label, StringComparison.Ordinal) && int.TryParse(rest.Substring(label.Length), out var minor))
+            if (rest.StartsWith(label, StringComparison.Ordinal) && int.TryParse(rest.Substring(label.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minor))
             {
                 return (stability, -major, -minor);
             }

@@ -46,7 +46,8 @@ internal static class GeneratorHarness
                 values["build_metadata.AdditionalFiles.KubeGenApi"] = "true";
                 if (i.Resources is not null)
                 {
-                    values["build_metadata.AdditionalFiles.Resources"] = i.Resources;
+                    // As build/KubeGen.targets passes it: ';' would start an .editorconfig comment.
+                    values["build_metadata.AdditionalFiles.KubeGenResources"] = i.Resources.Replace(';', '|');
                 }
 
                 if (i.Namespace is not null)
