@@ -78,7 +78,7 @@ internal static class KubeGenDiagnostics
     public static readonly DiagnosticDescriptor InternalError = Error(
         "KG0014",
         "KubeGen failed unexpectedly",
-        "KubeGen failed unexpectedly while generating client '{0}': {1}. Please report this with the spec that caused it.");
+        "KubeGen failed unexpectedly while {0}: {1}. Please report this with the spec that caused it.");
 
     public static readonly DiagnosticDescriptor ConflictingSelectors = Warning(
         "KG0015",

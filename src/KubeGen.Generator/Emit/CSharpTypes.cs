@@ -16,7 +16,7 @@ internal static class CSharpTypes
         ValueKind.Double => "double",
         ValueKind.Boolean => "bool",
         ValueKind.Bytes => "byte[]",
-        ValueKind.Time or ValueKind.MicroTime => "global::System.DateTimeOffset",
+        ValueKind.Time or ValueKind.MicroTime or ValueKind.DateTime => "global::System.DateTimeOffset",
         ValueKind.Quantity => Runtime + "ResourceQuantity",
         ValueKind.IntOrString => Runtime + "IntOrString",
         ValueKind.RawJson => JsonElement,

@@ -278,6 +278,7 @@ internal sealed class ModelEmitter
             ValueKind.Bytes => $"{Reader}.ReadBytes(ref reader)",
             ValueKind.Time => $"{Reader}.ReadTime(ref reader)",
             ValueKind.MicroTime => $"{Reader}.ReadMicroTime(ref reader)",
+            ValueKind.DateTime => $"{Reader}.ReadTime(ref reader)",
             ValueKind.Quantity => $"{Reader}.ReadQuantity(ref reader)",
             ValueKind.IntOrString => $"{Reader}.ReadIntOrString(ref reader)",
             _ => $"({Reader}.IsNull(ref reader) ? null : {CSharpTypes.ConverterOf(type.ObjectName!)}.ReadObject(ref reader))",
@@ -343,6 +344,9 @@ internal sealed class ModelEmitter
                 break;
             case ValueKind.MicroTime:
                 w.Line($"{CSharpTypes.Runtime}KubeTime.WriteMicroTime(writer, {expression});");
+                break;
+            case ValueKind.DateTime:
+                w.Line($"{CSharpTypes.Runtime}KubeTime.WriteDateTime(writer, {expression});");
                 break;
             case ValueKind.Quantity:
                 w.Line($"{CSharpTypes.Runtime}ResourceQuantityJsonConverter.WriteValue(writer, {expression});");

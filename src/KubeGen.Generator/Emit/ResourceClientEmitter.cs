@@ -115,7 +115,13 @@ internal sealed class ResourceClientEmitter
             w.Line("/// <remarks>The enumeration ends when the server closes the watch; an ERROR event throws KubeApiException.</remarks>");
         }
 
-        using (w.Block($"public {returnType} {operation.MethodName}({string.Join(", ", parameters)})"))
+        if (operation.Kind == OperationKind.Delete && IsAsync(resource, operation))
+        {
+            w.Line($"/// <returns>The {resource.Kind} while its deletion is pending; null when the server answered with a Status (already deleted).</returns>");
+        }
+
+        var asyncModifier = IsAsync(resource, operation) ? "async " : string.Empty;
+        using (w.Block($"public {asyncModifier}{returnType} {operation.MethodName}({string.Join(", ", parameters)})"))
         {
             if (bodyArgument == "body")
             {
@@ -153,6 +159,21 @@ internal sealed class ResourceClientEmitter
                 return;
             }
 
+            if (operation.Kind == OperationKind.Delete && resource.KindType is { Kind: ValueKind.Object } deleted)
+            {
+                // A delete answers with the object while deletion is pending, or a Status once it is gone.
+                w.Line($"var response = await _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {DeleteContent(operation)}, {CSharpTypes.Runtime}KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);");
+                w.Line($"return {CSharpTypes.Runtime}KubeObjectOrStatus.Read(response, {TypeInfo(deleted)});");
+                return;
+            }
+
+            if (operation.Kind == OperationKind.DeleteCollection)
+            {
+                // The answer is a list of what was deleted or a Status, depending on the server version: nothing to return.
+                w.Line($"await _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {DeleteContent(operation)}, {CSharpTypes.Runtime}KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);");
+                return;
+            }
+
             var content = operation.Kind == OperationKind.Patch
                 ? "patch.CreateContent()"
                 : bodyArgument switch
@@ -165,9 +186,26 @@ internal sealed class ResourceClientEmitter
         }
     }
 
+    private static string DeleteContent(OperationModel operation)
+        => operation.BodyType is null ? "null" : $"options is null ? null : {CSharpTypes.Runtime}KubeContent.Json(options, {TypeInfo(operation.BodyType)})";
+
+    private static bool IsAsync(ResourceModel resource, OperationModel operation)
+        => operation.Kind == OperationKind.DeleteCollection || (operation.Kind == OperationKind.Delete && resource.KindType is { Kind: ValueKind.Object });
+
     private static (string ReturnType, string Description) Signature(ResourceModel resource, OperationModel operation)
     {
         var kindType = resource.KindType is { } k ? CSharpTypes.Name(k) : CSharpTypes.JsonElement;
+        if (operation.Kind == OperationKind.DeleteCollection)
+        {
+            return ("global::System.Threading.Tasks.Task", $"Deletes a collection of {resource.Plural}.");
+        }
+
+        if (IsAsync(resource, operation))
+        {
+            return ($"global::System.Threading.Tasks.Task<{kindType}?>",
+                $"Deletes a {resource.Kind}. Returns the object while its deletion is pending (finalizers, foreground deletion, graceful termination) and null once it is gone.");
+        }
+
         if (operation.Kind == OperationKind.Watch)
         {
             return ($"global::System.Collections.Generic.IAsyncEnumerable<{CSharpTypes.Runtime}WatchEvent<{kindType}>>",

@@ -11,6 +11,9 @@ internal enum ValueKind
     Bytes,
     Time,
     MicroTime,
+
+    /// <summary>A plain <c>format: date-time</c> (CRDs): written back with the precision it was read with.</summary>
+    DateTime,
     Quantity,
     IntOrString,
     RawJson,
@@ -33,6 +36,7 @@ internal sealed record TypeRef(ValueKind Kind, string? ObjectName = null, TypeRe
     public static readonly TypeRef Bytes = new(ValueKind.Bytes);
     public static readonly TypeRef Time = new(ValueKind.Time);
     public static readonly TypeRef MicroTime = new(ValueKind.MicroTime);
+    public static readonly TypeRef DateTime = new(ValueKind.DateTime);
     public static readonly TypeRef Quantity = new(ValueKind.Quantity);
     public static readonly TypeRef IntOrString = new(ValueKind.IntOrString);
     public static readonly TypeRef RawJson = new(ValueKind.RawJson);
@@ -45,5 +49,5 @@ internal sealed record TypeRef(ValueKind Kind, string? ObjectName = null, TypeRe
 
     /// <summary>True for C# value types (nullable ones need <c>?</c> to express "absent").</summary>
     public bool IsValueType => Kind is ValueKind.Int32 or ValueKind.Int64 or ValueKind.Double or ValueKind.Boolean
-        or ValueKind.Time or ValueKind.MicroTime or ValueKind.IntOrString or ValueKind.RawJson;
+        or ValueKind.Time or ValueKind.MicroTime or ValueKind.DateTime or ValueKind.IntOrString or ValueKind.RawJson;
 }

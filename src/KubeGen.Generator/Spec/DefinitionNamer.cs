@@ -26,7 +26,8 @@ internal sealed class DefinitionNamer
             .OrderBy(p => p.StartsWith("io.k8s.", StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(p => p, StringComparer.Ordinal);
 
-        var taken = new HashSet<string>(StringComparer.Ordinal);
+        // Ignoring case, like the hint names the namespaces become part of.
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var package in packages)
         {
             var candidates = Candidates(package).ToList();

@@ -45,7 +45,7 @@ internal sealed class ModelBuilder
         catch (Exception exception)
         {
             // Never throw out of the generator: an unexpected failure is a diagnostic.
-            builder._diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.InternalError, null, request.ClientName, exception.GetType().Name + ": " + exception.Message));
+            builder._diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.InternalError, builder._diagnosticPath, $"generating client '{request.ClientName}'", exception.GetType().Name + ": " + exception.Message));
             return new ClientResult(null, builder._diagnostics.ToImmutableEquatableArray());
         }
     }
@@ -115,7 +115,15 @@ internal sealed class ModelBuilder
             .ThenBy(t => t.Name, StringComparer.Ordinal)
             .ToImmutableEquatableArray();
 
-        return new ClientModel(_request.RootNamespace, _request.ClientName, groupVersions, types, rbac.ToImmutableEquatableArray());
+        // RBAC has no versions: a resource selected in two versions is one rule.
+        var rules = rbac
+            .GroupBy(r => (r.Group, r.Resource))
+            .Select(g => new RbacRuleModel(
+                g.Key.Group,
+                g.Key.Resource,
+                g.SelectMany(r => r.Verbs).Distinct(StringComparer.Ordinal).OrderBy(v => ResourceSelector.KnownVerbs.IndexOf(v)).ToImmutableEquatableArray()))
+            .ToImmutableEquatableArray();
+        return new ClientModel(_request.RootNamespace, _request.ClientName, groupVersions, types, rules);
     }
 
     private static IEnumerable<string> DefinitionNames(SpecCatalog catalog)
@@ -165,6 +173,12 @@ internal sealed class ModelBuilder
         foreach (var error in _request.Selectors.SelectMany(s => ResourceSelector.ParseAll(s).Errors))
         {
             _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.InvalidSelector, _diagnosticPath, error.Entry, error.Problem));
+        }
+
+        // Items of one client with different selectors (the same entries in another order agree).
+        if (_request.Selectors.Select(s => string.Join(";", s.Split(';', '|').Select(e => e.Trim()).Where(e => e.Length > 0).OrderBy(e => e, StringComparer.Ordinal))).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.ConflictingSelectors, _diagnosticPath, _request.ClientName));
         }
 
         if (_request.Selectors.All(string.IsNullOrWhiteSpace))
@@ -248,12 +262,20 @@ internal sealed class ModelBuilder
             .Distinct(StringComparer.Ordinal)
             .Select(name => (Name: name, Distance: EditDistance(selector.Name, name.Split('.')[0])))
             .Where(c => c.Distance <= Math.Max(2, selector.Name.Length / 3))
+            .ToList();
+        if (candidates.Any(c => c.Distance == 0))
+        {
+            // The name is served, only in another group or version ("pods.apps"): that is the answer, near names are noise.
+            candidates = candidates.Where(c => c.Distance == 0).ToList();
+        }
+
+        var names = candidates
             .OrderBy(c => c.Distance)
             .ThenBy(c => c.Name, StringComparer.Ordinal)
             .Take(3)
             .Select(c => "'" + c.Name + "'")
             .ToList();
-        return candidates.Count == 0 ? string.Empty : "; did you mean " + string.Join(" or ", candidates) + "?";
+        return names.Count == 0 ? string.Empty : "; did you mean " + string.Join(" or ", names) + "?";
     }
 
     private static int EditDistance(string a, string b)
@@ -408,7 +430,7 @@ internal sealed class ModelBuilder
                 && properties.TryGetProperty("items", out var items)
                 && items.TryGetProperty("items", out var item))
             {
-                return mapper.Map(item, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!), operation.Path));
+                return mapper.Map(item, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!), operation.Path, catalog.Path));
             }
         }
 
@@ -463,13 +485,13 @@ internal sealed class ModelBuilder
         if (kind is OperationKind.Create or OperationKind.Replace or OperationKind.Delete or OperationKind.DeleteCollection
             && SpecOperations.RequestBodySchema(catalog, operation) is { } bodySchema)
         {
-            body = mapper.Map(bodySchema, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!) + baseName + "Body", display));
+            body = mapper.Map(bodySchema, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!) + baseName + "Body", display, catalog.Path));
         }
 
         TypeRef? response = null;
         if (SpecOperations.ResponseSchema(catalog, operation) is { } responseSchema)
         {
-            response = mapper.Map(responseSchema, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!) + baseName + "Response", display));
+            response = mapper.Map(responseSchema, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!) + baseName + "Response", display, catalog.Path));
         }
 
         var description = operation.Operation.TryGetProperty("description", out var descriptionElement) ? descriptionElement.GetString() : null;

@@ -55,7 +55,8 @@ internal sealed class SchemaMapper
     {
         if (!_typeNamesByNamespace.TryGetValue(ns, out var names))
         {
-            names = new HashSet<string>(StringComparer.Ordinal);
+            // Ignoring case: each type is one hint name, and Roslyn (like Windows and macOS file systems) compares those case-insensitively.
+            names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             _typeNamesByNamespace.Add(ns, names);
         }
 
@@ -91,7 +92,7 @@ internal sealed class SchemaMapper
 
         if (ReferenceOf(schema) is { } reference)
         {
-            return MapReference(reference, context.DisplayName);
+            return MapReference(reference, context.DisplayName, context.SourcePath);
         }
 
         if (IsTrue(schema, "x-kubernetes-int-or-string"))
@@ -101,10 +102,10 @@ internal sealed class SchemaMapper
 
         if (schema.TryGetProperty("anyOf", out _) || schema.TryGetProperty("oneOf", out _))
         {
-            return Unmappable(context.DisplayName, "anyOf/oneOf other than int-or-string");
+            return Unmappable(context, "anyOf/oneOf other than int-or-string");
         }
 
-        var type = TypeOf(schema, context.DisplayName, out var typeIsValid);
+        var type = TypeOf(schema, context, out var typeIsValid);
         if (!typeIsValid)
         {
             return TypeRef.RawJson;
@@ -144,12 +145,12 @@ internal sealed class SchemaMapper
                 // preserve-unknown-fields, embedded resources without a schema, and free-form objects.
                 return TypeRef.RawJson;
             default:
-                return Unmappable(context.DisplayName, $"type '{type}'");
+                return Unmappable(context, $"type '{type}'");
         }
     }
 
     /// <summary>Maps a $ref such as "#/definitions/io.k8s.api.core.v1.Pod" or "#/components/schemas/...".</summary>
-    public TypeRef MapReference(string reference, string referencedFrom)
+    public TypeRef MapReference(string reference, string referencedFrom, string? sourcePath)
     {
         var name = reference.Substring(reference.LastIndexOf('/') + 1);
         if (_byDefinition.TryGetValue(name, out var known))
@@ -163,11 +164,11 @@ internal sealed class SchemaMapper
             return wellKnown;
         }
 
-        if (!TryFindDefinition(name, out var schema, out _))
+        if (!TryFindDefinition(name, out var schema, out var owner))
         {
             if (_reportedMissing.Add(name))
             {
-                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.MissingDefinition, null, referencedFrom, name));
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.MissingDefinition, sourcePath, referencedFrom, name));
             }
 
             return TypeRef.RawJson;
@@ -177,16 +178,16 @@ internal sealed class SchemaMapper
         if (HasProperties(schema))
         {
             var ns = _namer.NamespaceOf(name);
-            var typeName = ReserveTypeName(ns, DefinitionNamer.TypeNameOf(name), name);
+            var typeName = ReserveTypeName(ns, DefinitionNamer.TypeNameOf(name), name, owner!.Path);
             result = TypeRef.Object($"global::{_rootNamespace}.{ns}.{typeName}");
             _byDefinition[name] = result;
-            _pending.Enqueue(new PendingType(ns, typeName, schema, name, ReadSingleKind(schema)));
+            _pending.Enqueue(new PendingType(ns, typeName, schema, name, ReadSingleKind(schema), owner.Path));
         }
         else
         {
             // Primitive or free-form definitions (e.g. a string alias) map to what they contain.
             _byDefinition[name] = TypeRef.RawJson;
-            result = Map(schema, new InlineContext(_namer.NamespaceOf(name), DefinitionNamer.TypeNameOf(name), name));
+            result = Map(schema, new InlineContext(_namer.NamespaceOf(name), DefinitionNamer.TypeNameOf(name), name, owner!.Path));
             _byDefinition[name] = result;
         }
 
@@ -232,10 +233,10 @@ internal sealed class SchemaMapper
             var name = CSharpNames.Unique(baseName, memberNames);
             if (name != baseName && !(baseName == pending.Name + "Value"))
             {
-                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NameCollision, null, "Property", $"{pending.DisplayName}.{property.Name}", name));
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NameCollision, pending.SourcePath, "Property", $"{pending.DisplayName}.{property.Name}", name));
             }
 
-            var context = new InlineContext(pending.Namespace, pending.Name + CSharpNames.Pascal(property.Name), $"{pending.DisplayName}.{property.Name}");
+            var context = new InlineContext(pending.Namespace, pending.Name + CSharpNames.Pascal(property.Name), $"{pending.DisplayName}.{property.Name}", pending.SourcePath);
             var type = Map(property.Value, context);
             properties.Add(new PropertyModel(property.Name, name, type, required.Contains(property.Name), DescriptionOf(property.Value)));
         }
@@ -276,31 +277,31 @@ internal sealed class SchemaMapper
 
     private TypeRef RegisterInline(JsonElement schema, InlineContext context)
     {
-        var typeName = ReserveTypeName(context.Namespace, context.TypeName, context.DisplayName);
+        var typeName = ReserveTypeName(context.Namespace, context.TypeName, context.DisplayName, context.SourcePath);
         var result = TypeRef.Object($"global::{_rootNamespace}.{context.Namespace}.{typeName}");
-        _pending.Enqueue(new PendingType(context.Namespace, typeName, schema, context.DisplayName, null));
+        _pending.Enqueue(new PendingType(context.Namespace, typeName, schema, context.DisplayName, null, context.SourcePath));
         return result;
     }
 
-    private string ReserveTypeName(string ns, string candidate, string displayName)
+    private string ReserveTypeName(string ns, string candidate, string displayName, string? sourcePath)
     {
         var names = TypeNamesIn(ns);
         var chosen = CSharpNames.Unique(candidate, names);
         if (chosen != candidate)
         {
-            _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NameCollision, null, "Type", displayName, $"{ns}.{chosen}"));
+            _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NameCollision, sourcePath, "Type", displayName, $"{ns}.{chosen}"));
         }
 
         return chosen;
     }
 
-    private TypeRef Unmappable(string displayName, string reason)
+    private TypeRef Unmappable(InlineContext context, string reason)
     {
-        _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.UnmappableSchema, null, displayName, reason));
+        _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.UnmappableSchema, context.SourcePath, context.DisplayName, reason));
         return TypeRef.RawJson;
     }
 
-    private string? TypeOf(JsonElement schema, string displayName, out bool valid)
+    private string? TypeOf(JsonElement schema, InlineContext context, out bool valid)
     {
         valid = true;
         if (!schema.TryGetProperty("type", out var type))
@@ -324,14 +325,14 @@ internal sealed class SchemaMapper
         }
 
         valid = false;
-        Unmappable(displayName, $"type {type.GetRawText()}");
+        Unmappable(context, $"type {type.GetRawText()}");
         return null;
     }
 
     private static TypeRef StringFormat(JsonElement schema) => FormatOf(schema) switch
     {
         "byte" => TypeRef.Bytes,
-        "date-time" => TypeRef.Time,
+        "date-time" => TypeRef.DateTime,
         "int-or-string" => TypeRef.IntOrString,
         _ => TypeRef.String,
     };
@@ -382,7 +383,7 @@ internal sealed class SchemaMapper
         return Read("kind") is { } kind && Read("version") is { } version ? new GroupVersionKind(Read("group") ?? string.Empty, version, kind) : null;
     }
 
-    private sealed record PendingType(string Namespace, string Name, JsonElement Schema, string DisplayName, GroupVersionKind? Kind)
+    private sealed record PendingType(string Namespace, string Name, JsonElement Schema, string DisplayName, GroupVersionKind? Kind, string? SourcePath)
     {
         public string DefinitionName => DisplayName;
     }
@@ -391,11 +392,12 @@ internal sealed class SchemaMapper
 /// <summary>Where a schema sits, so an inline object can be named after its owner and property.</summary>
 internal readonly struct InlineContext
 {
-    public InlineContext(string ns, string typeName, string displayName)
+    public InlineContext(string ns, string typeName, string displayName, string? sourcePath)
     {
         Namespace = ns;
         TypeName = typeName;
         DisplayName = displayName;
+        SourcePath = sourcePath;
     }
 
     public string Namespace { get; }
@@ -404,7 +406,10 @@ internal readonly struct InlineContext
 
     public string DisplayName { get; }
 
-    public InlineContext ForItems() => new(Namespace, TypeName + "Item", DisplayName + "[]");
+    /// <summary>The spec file the schema is in (where diagnostics about it point).</summary>
+    public string? SourcePath { get; }
 
-    public InlineContext ForValues() => new(Namespace, TypeName + "Value", DisplayName + "{}");
+    public InlineContext ForItems() => new(Namespace, TypeName + "Item", DisplayName + "[]", SourcePath);
+
+    public InlineContext ForValues() => new(Namespace, TypeName + "Value", DisplayName + "{}", SourcePath);
 }

@@ -189,9 +189,15 @@ internal static class SpecReader
         return action == "list" && kind.EndsWith("List", StringComparison.Ordinal) ? kind.Substring(0, kind.Length - 4) : kind;
     }
 
+    /// <summary>The parser's message without its 0-based "LineNumber: 2 | BytePositionInLine: 33." (the diagnostic adds the 1-based position).</summary>
     private static string FirstSentence(string message)
     {
-        var index = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var index = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (index < 0)
+        {
+            index = message.IndexOf(" Path:", StringComparison.Ordinal);
+        }
+
         return index > 0 ? message.Substring(0, index).TrimEnd('.', ' ') : message;
     }
 }

@@ -61,6 +61,36 @@ public static class KubeTime
         writer.WriteStringValue(buffer);
     }
 
+    /// <summary>
+    /// Writes a plain RFC 3339 date-time (a CRD's <c>format: date-time</c>, which the API server stores
+    /// as sent) in UTC with only the fraction digits the value needs, so a value read with sub-second
+    /// precision is written back without loss.
+    /// </summary>
+    /// <param name="writer">The writer.</param>
+    /// <param name="value">The time.</param>
+    public static void WriteDateTime(Utf8JsonWriter writer, DateTimeOffset value)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Span<byte> buffer = stackalloc byte[28];
+        DateTime utc = value.UtcDateTime;
+        WriteDateTime(buffer, utc);
+        int length = 19;
+        int ticks = (int)(utc.Ticks % TimeSpan.TicksPerSecond);
+        if (ticks != 0)
+        {
+            buffer[19] = (byte)'.';
+            WriteDigits(buffer.Slice(20, 7), ticks);
+            length = 27;
+            while (buffer[length - 1] == (byte)'0')
+            {
+                length--;
+            }
+        }
+
+        buffer[length++] = (byte)'Z';
+        writer.WriteStringValue(buffer[..length]);
+    }
+
     /// <summary>Parses an RFC 3339 date-time from UTF-8 text.</summary>
     /// <param name="utf8Text">The text.</param>
     /// <param name="value">The time, in UTC.</param>

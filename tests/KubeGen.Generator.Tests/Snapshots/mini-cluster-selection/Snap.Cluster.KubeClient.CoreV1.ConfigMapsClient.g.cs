@@ -45,7 +45,8 @@ namespace Snap.Cluster.CoreV1
         /// <param name="orphanDependents">Deprecated: use propagationPolicy. Whether dependents are orphaned.</param>
         /// <param name="propagationPolicy">Garbage collection policy: 'Orphan', 'Background' or 'Foreground'.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.MetaV1.Status> DeleteAsync(string @namespace, string name, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? dryRun = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, bool? orphanDependents = null, string? propagationPolicy = null, global::System.Threading.CancellationToken cancellationToken = default)
+        /// <returns>The ConfigMap while its deletion is pending; null when the server answered with a Status (already deleted).</returns>
+        public async global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.ConfigMap?> DeleteAsync(string @namespace, string name, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? dryRun = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, bool? orphanDependents = null, string? propagationPolicy = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/api/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/configmaps/").AppendSegment(name, "name");
             url.AddQuery("dryRun", dryRun);
@@ -53,7 +54,8 @@ namespace Snap.Cluster.CoreV1
             url.AddQuery("ignoreStoreReadErrorWithClusterBreakingPotential", ignoreStoreReadErrorWithClusterBreakingPotential);
             url.AddQuery("orphanDependents", orphanDependents);
             url.AddQuery("propagationPolicy", propagationPolicy);
-            return _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::Snap.Cluster.MetaV1.Status.JsonTypeInfo, cancellationToken);
+            var response = await _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::KubeGen.Runtime.KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);
+            return global::KubeGen.Runtime.KubeObjectOrStatus.Read(response, global::Snap.Cluster.CoreV1.ConfigMap.JsonTypeInfo);
         }
 
         /// <summary>Delete a collection of ConfigMap objects.</summary>
@@ -88,7 +90,7 @@ namespace Snap.Cluster.CoreV1
         /// </param>
         /// <param name="timeoutSeconds">Timeout for the list/watch call, regardless of activity.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.MetaV1.Status> DeleteCollectionAsync(string @namespace, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? @continue = null, string? dryRun = null, string? fieldSelector = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, string? labelSelector = null, int? limit = null, bool? orphanDependents = null, string? propagationPolicy = null, string? resourceVersion = null, string? resourceVersionMatch = null, bool? sendInitialEvents = null, int? timeoutSeconds = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task DeleteCollectionAsync(string @namespace, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? @continue = null, string? dryRun = null, string? fieldSelector = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, string? labelSelector = null, int? limit = null, bool? orphanDependents = null, string? propagationPolicy = null, string? resourceVersion = null, string? resourceVersionMatch = null, bool? sendInitialEvents = null, int? timeoutSeconds = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/api/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/configmaps");
             url.AddQuery("continue", @continue);
@@ -104,7 +106,7 @@ namespace Snap.Cluster.CoreV1
             url.AddQuery("resourceVersionMatch", resourceVersionMatch);
             url.AddQuery("sendInitialEvents", sendInitialEvents);
             url.AddQuery("timeoutSeconds", timeoutSeconds);
-            return _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::Snap.Cluster.MetaV1.Status.JsonTypeInfo, cancellationToken);
+            await _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::KubeGen.Runtime.KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Read the named ConfigMap.</summary>

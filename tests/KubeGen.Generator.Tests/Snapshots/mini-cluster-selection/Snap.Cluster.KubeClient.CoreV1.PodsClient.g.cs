@@ -45,7 +45,8 @@ namespace Snap.Cluster.CoreV1
         /// <param name="orphanDependents">Deprecated: use propagationPolicy. Whether dependents are orphaned.</param>
         /// <param name="propagationPolicy">Garbage collection policy: 'Orphan', 'Background' or 'Foreground'.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> DeleteAsync(string @namespace, string name, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? dryRun = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, bool? orphanDependents = null, string? propagationPolicy = null, global::System.Threading.CancellationToken cancellationToken = default)
+        /// <returns>The Pod while its deletion is pending; null when the server answered with a Status (already deleted).</returns>
+        public async global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod?> DeleteAsync(string @namespace, string name, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? dryRun = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, bool? orphanDependents = null, string? propagationPolicy = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/api/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/pods/").AppendSegment(name, "name");
             url.AddQuery("dryRun", dryRun);
@@ -53,7 +54,8 @@ namespace Snap.Cluster.CoreV1
             url.AddQuery("ignoreStoreReadErrorWithClusterBreakingPotential", ignoreStoreReadErrorWithClusterBreakingPotential);
             url.AddQuery("orphanDependents", orphanDependents);
             url.AddQuery("propagationPolicy", propagationPolicy);
-            return _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::Snap.Cluster.CoreV1.Pod.JsonTypeInfo, cancellationToken);
+            var response = await _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::KubeGen.Runtime.KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);
+            return global::KubeGen.Runtime.KubeObjectOrStatus.Read(response, global::Snap.Cluster.CoreV1.Pod.JsonTypeInfo);
         }
 
         /// <summary>Read the named Pod.</summary>

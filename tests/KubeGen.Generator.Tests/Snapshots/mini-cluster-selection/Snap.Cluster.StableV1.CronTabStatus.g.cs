@@ -136,7 +136,7 @@ namespace Snap.Cluster.StableV1
                 if (value.LastScheduleTime is { } p1)
                 {
                     writer.WritePropertyName(s_name1);
-                    global::KubeGen.Runtime.KubeTime.WriteTime(writer, p1);
+                    global::KubeGen.Runtime.KubeTime.WriteDateTime(writer, p1);
                 }
                 if (value.Replicas is { } p2)
                 {

@@ -116,7 +116,7 @@ namespace Snap.Cluster.StableV1
                 if (value.LastTransitionTime is { } p0)
                 {
                     writer.WritePropertyName(s_name0);
-                    global::KubeGen.Runtime.KubeTime.WriteTime(writer, p0);
+                    global::KubeGen.Runtime.KubeTime.WriteDateTime(writer, p0);
                 }
                 if (value.Message is { } p1)
                 {
