@@ -1,25 +1,35 @@
 namespace KubeGen.Runtime;
 
 /// <summary>
-/// Supplies the bearer token: a static token, or a token file that is re-read when its
-/// modification time changes, when the cached value is a minute old, and on demand after a 401
-/// (service-account tokens are rotated by the kubelet). The token is never logged or formatted.
+/// Supplies the bearer token: a static token, or a token file that is re-read when what it points at
+/// changes (its real path or modification time, so the kubelet's <c>..data</c> symlink swap is seen),
+/// when the cached value is a minute old, and on demand after a 401. The token is never logged or formatted.
 /// </summary>
+/// <remarks>
+/// Checking the file's stamp costs a few metadata calls per request; reading it happens only when the
+/// stamp changed. While one request reads the file, the others keep sending the last good token instead
+/// of queueing behind the read, and a failed read keeps the last good token. Only a request that has no
+/// token at all waits for a read.
+/// </remarks>
 internal sealed class BearerTokenSource
 {
     /// <summary>How long a token read from the file is used without reading the file again.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
 
+    // Old tokens may still show up in error bodies (a server echoing what it rejected); these are redacted too.
+    private const int RememberedTokens = 4;
+
     private readonly string? _staticToken;
     private readonly string? _tokenFile;
     private readonly TimeProvider _time;
-    private readonly object _gate = new();
-    private string? _fileToken;
-    private DateTime _fileModified;
-    private DateTimeOffset _readAt;
-    private bool _hasRead;
+    private readonly Func<string, string> _readFile;
+    private readonly object _firstReadGate = new();
+    private Snapshot? _snapshot;
+    private int _refreshing;
+    private int _fileReads;
+    private string[] _knownTokens = [];
 
-    public BearerTokenSource(string? staticToken, string? tokenFile, TimeProvider? timeProvider = null)
+    public BearerTokenSource(string? staticToken, string? tokenFile, TimeProvider? timeProvider = null, Func<string, string>? readFile = null)
     {
         _staticToken = string.IsNullOrWhiteSpace(staticToken) ? null : staticToken.Trim();
         if (_staticToken is not null && !IsValidToken(_staticToken))
@@ -29,15 +39,17 @@ internal sealed class BearerTokenSource
 
         _tokenFile = string.IsNullOrWhiteSpace(tokenFile) ? null : tokenFile;
         _time = timeProvider ?? TimeProvider.System;
+        _readFile = readFile ?? File.ReadAllText;
     }
 
     /// <summary>Whether the token can change (it comes from a file).</summary>
     public bool CanRefresh => _tokenFile is not null;
 
     /// <summary>The number of times the token file was read (for tests).</summary>
-    internal int FileReads { get; private set; }
+    internal int FileReads => Volatile.Read(ref _fileReads);
 
     /// <summary>The token to send now, or null for anonymous requests.</summary>
+    /// <exception cref="InvalidOperationException">The token file cannot be read and there is no token to fall back to.</exception>
     public string? GetToken()
     {
         if (_tokenFile is null)
@@ -45,21 +57,48 @@ internal sealed class BearerTokenSource
             return _staticToken;
         }
 
-        lock (_gate)
+        Snapshot? current = Volatile.Read(ref _snapshot);
+        if (current?.Token is null && _staticToken is null)
         {
-            if (!_hasRead
-                || _time.GetUtcNow() - _readAt >= RefreshInterval
-                || File.GetLastWriteTimeUtc(_tokenFile) != _fileModified)
+            // Nothing to send yet: this request has to wait for a read (one at a time; they would all read the same file).
+            lock (_firstReadGate)
             {
-                ReadFile(throwIfUnavailable: _fileToken is null && _staticToken is null);
-            }
+                current = Volatile.Read(ref _snapshot);
+                if (current?.Token is null)
+                {
+                    current = Read(current, throwIfUnavailable: true);
+                }
 
-            return _fileToken ?? _staticToken;
+                return current.Token;
+            }
         }
+
+        if (current is not null && IsCurrent(current))
+        {
+            return current.Token ?? _staticToken;
+        }
+
+        if (Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        {
+            // Another request is reading the file right now: do not queue behind its I/O.
+            return current?.Token ?? _staticToken;
+        }
+
+        try
+        {
+            current = Read(current, throwIfUnavailable: false);
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
+
+        return current.Token ?? _staticToken;
     }
 
     /// <summary>
-    /// Re-reads the token file after the server rejected <paramref name="rejectedToken"/>.
+    /// Gets the token to retry with after the server rejected <paramref name="rejectedToken"/>: the token
+    /// another request already refreshed to, else the token file read again.
     /// </summary>
     /// <returns>The new token when it differs from the rejected one; otherwise null.</returns>
     public string? RefreshAfterUnauthorized(string? rejectedToken)
@@ -69,19 +108,26 @@ internal sealed class BearerTokenSource
             return null;
         }
 
-        lock (_gate)
+        Snapshot? current = Volatile.Read(ref _snapshot);
+        if (current?.Token is null || string.Equals(current.Token, rejectedToken, StringComparison.Ordinal))
         {
-            ReadFile(throwIfUnavailable: false);
-            string? current = _fileToken ?? _staticToken;
-            return current is not null && !string.Equals(current, rejectedToken, StringComparison.Ordinal) ? current : null;
+            current = Read(current, throwIfUnavailable: false);
         }
+
+        string? token = current.Token ?? _staticToken;
+        return token is not null && !string.Equals(token, rejectedToken, StringComparison.Ordinal) ? token : null;
     }
 
-    /// <summary>Replaces every occurrence of a known token in <paramref name="text"/>.</summary>
+    /// <summary>Replaces every occurrence of a known token (the static one and recent file tokens) in <paramref name="text"/>.</summary>
     public string Redact(string text)
     {
         text = RedactOne(text, _staticToken);
-        return RedactOne(text, _fileToken);
+        foreach (string token in Volatile.Read(ref _knownTokens))
+        {
+            text = RedactOne(text, token);
+        }
+
+        return text;
     }
 
     private static string RedactOne(string text, string? token)
@@ -106,15 +152,20 @@ internal sealed class BearerTokenSource
     private static string InvalidTokenMessage(string source)
         => $"The bearer token in {source} contains whitespace, control or non-ASCII characters, which an HTTP Authorization header cannot carry.";
 
-    private void ReadFile(bool throwIfUnavailable)
+    private bool IsCurrent(Snapshot snapshot)
+        => _time.GetUtcNow() - snapshot.ReadAt < RefreshInterval
+            && FileStamp.Of(_tokenFile!) == snapshot.Stamp;
+
+    private Snapshot Read(Snapshot? previous, bool throwIfUnavailable)
     {
         string path = _tokenFile!;
-        DateTime modified = File.GetLastWriteTimeUtc(path);
+        // Taken before the read: if the file changes while it is read, the next request sees a newer stamp and reads again.
+        FileStamp stamp = FileStamp.Of(path);
         string? token = null;
         Exception? failure = null;
         try
         {
-            token = File.ReadAllText(path).Trim();
+            token = _readFile(path).Trim();
             if (token.Length == 0)
             {
                 token = null;
@@ -135,22 +186,44 @@ internal sealed class BearerTokenSource
             failure = ex;
         }
 
-        FileReads++;
-        _hasRead = true;
-        _readAt = _time.GetUtcNow();
+        Interlocked.Increment(ref _fileReads);
+
+        // A failed read keeps the last good token (a rotation may be in progress) and is retried when
+        // the file changes, after the refresh interval, or after a 401.
+        var next = new Snapshot(token ?? previous?.Token, stamp, _time.GetUtcNow());
+        Volatile.Write(ref _snapshot, next);
         if (token is not null)
         {
-            _fileToken = token;
-            _fileModified = modified;
-            return;
+            Remember(token);
         }
-
-        // Keep the last good token (a rotation may be in progress); try again next time.
-        _fileModified = default;
-        if (throwIfUnavailable)
+        else if (throwIfUnavailable && next.Token is null && _staticToken is null)
         {
             throw new InvalidOperationException(
                 $"Cannot read the bearer token file '{path}': {failure!.Message}", failure);
         }
+
+        return next;
     }
+
+    private void Remember(string token)
+    {
+        while (true)
+        {
+            string[] known = Volatile.Read(ref _knownTokens);
+            if (Array.IndexOf(known, token) >= 0)
+            {
+                return;
+            }
+
+            string[] updated = known.Length < RememberedTokens
+                ? [.. known, token]
+                : [.. known.AsSpan(1), token];
+            if (Interlocked.CompareExchange(ref _knownTokens, updated, known) == known)
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed record Snapshot(string? Token, FileStamp Stamp, DateTimeOffset ReadAt);
 }

@@ -74,6 +74,9 @@ internal static class InClusterConfig
             TokenFile = tokenFile,
             CertificateAuthorityFile = caFile,
             Namespace = ns,
+            MaxRetries = options?.MaxRetries ?? KubeConnectionOptions.DefaultMaxRetries,
+            RateLimit = options?.RateLimit,
+            Handlers = options?.Handlers is { } handlers ? [.. handlers] : [],
         };
     }
 

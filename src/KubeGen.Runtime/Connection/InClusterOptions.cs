@@ -9,4 +9,13 @@ public sealed class InClusterOptions
     /// <c>/var/run/secrets/kubernetes.io/serviceaccount</c>.
     /// </summary>
     public string? ServiceAccountDirectory { get; init; }
+
+    /// <summary>See <see cref="KubeConnectionOptions.MaxRetries"/>.</summary>
+    public int MaxRetries { get; init; } = KubeConnectionOptions.DefaultMaxRetries;
+
+    /// <summary>See <see cref="KubeConnectionOptions.RateLimit"/>; off when null (the default).</summary>
+    public KubeRateLimit? RateLimit { get; init; }
+
+    /// <summary>See <see cref="KubeConnectionOptions.Handlers"/>.</summary>
+    public IList<Func<DelegatingHandler>> Handlers { get; init; } = new List<Func<DelegatingHandler>>();
 }

@@ -3,36 +3,75 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.RateLimiting;
 
 namespace KubeGen.Runtime;
 
 /// <summary>
-/// A connection to one Kubernetes API server: one HTTP handler (HTTP/2 when offered, connection
-/// pooling, custom CA trust) and the bearer token. Generated clients send all their requests through it.
-/// Thread-safe; create one per process and dispose it at the end.
+/// A connection to one Kubernetes API server: the HTTP pipeline (HTTP/2 when offered, connection
+/// pooling, custom CA trust that follows CA file rotation), the bearer token (re-read as it rotates),
+/// retries the client-go way and optional client-side rate limiting. Generated clients send all their
+/// requests through it. Thread-safe; create one per process and dispose it at the end.
 /// </summary>
+/// <remarks>
+/// Every request goes through one send path: take a rate-limit token (when <see cref="KubeConnectionOptions.RateLimit"/>
+/// is set), add the <c>Authorization</c>, <c>Accept</c> and <c>User-Agent</c> headers, send through the
+/// handlers (<see cref="KubeConnectionOptions.Handlers"/>, then the primary handler), and then: after a 401
+/// with a token file, re-read the token and retry once; after a 429, or a 5xx with <c>Retry-After</c>,
+/// wait and retry (up to <see cref="KubeConnectionOptions.MaxRetries"/>); after a connection failure
+/// with no response, retry GET and HEAD only; otherwise a non-2xx status raises <see cref="KubeApiException"/>.
+/// </remarks>
 public sealed class KubeConnection : IDisposable, IAsyncDisposable
 {
     private const string JsonAccept = "application/json";
     private const string TextAccept = "application/json, */*";
 
+    // A small error body is read to the end before a retry so that an HTTP/1.1 connection can be reused.
+    private const int MaxDrainBytes = 16 * 1024;
+
     private readonly HttpClient _client;
-    private readonly CertificateAuthorityTrust? _trust;
+    private readonly bool _ownsClient;
+    private readonly KubePrimaryHandler? _primary;
+    private readonly KubePrimaryHandler.TrustIdentity? _requiredTrust;
     private readonly BearerTokenSource _tokens;
+    private readonly TokenBucketRateLimiter? _rateLimiter;
+    private readonly TimeProvider _time;
     private readonly string _baseUrl;
     private readonly string _userAgent;
     private readonly TimeSpan _requestTimeout;
+    private readonly int _maxRetries;
     private int _disposed;
 
-    /// <summary>Creates a connection from explicit options.</summary>
-    /// <exception cref="ArgumentException">The server is not an absolute http or https URL, or the timeout is not positive.</exception>
+    /// <summary>Creates a connection from explicit options, with its own HTTP pipeline.</summary>
+    /// <exception cref="ArgumentException">The server is not an absolute http or https URL, the timeout is not positive, <see cref="KubeConnectionOptions.MaxRetries"/> is negative, or a handler factory returned an unusable handler.</exception>
     /// <exception cref="InvalidOperationException">The certificate authority file cannot be loaded.</exception>
     public KubeConnection(KubeConnectionOptions options)
-        : this(options, timeProvider: null)
+        : this(options, httpClient: null, timeProvider: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a connection that sends through <paramref name="httpClient"/>, for example one from
+    /// <c>IHttpClientFactory</c> whose primary handler is <see cref="CreatePrimaryHandler(KubeConnectionOptions)"/>
+    /// with the same options, and whose other handlers (logging, metrics) are yours. Authentication, the
+    /// 401 token refresh, retries and rate limiting still happen here; the CA trust happens in that
+    /// primary handler, so with a CA configured and an <c>https</c> server a request that did not go
+    /// through it fails with <see cref="InvalidOperationException"/>. <see cref="KubeConnectionOptions.RequestTimeout"/>
+    /// applies; the client's own <see cref="HttpClient.Timeout"/> does too (until response headers), so leave it
+    /// at least as long. The caller keeps ownership of <paramref name="httpClient"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The options are invalid, or set <see cref="KubeConnectionOptions.Handlers"/> (add handlers to the client's pipeline instead).</exception>
+    public KubeConnection(KubeConnectionOptions options, HttpClient httpClient)
+        : this(options, httpClient ?? throw new ArgumentNullException(nameof(httpClient)), timeProvider: null)
     {
     }
 
     internal KubeConnection(KubeConnectionOptions options, TimeProvider? timeProvider)
+        : this(options, httpClient: null, timeProvider)
+    {
+    }
+
+    private KubeConnection(KubeConnectionOptions options, HttpClient? httpClient, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         Uri server = options.Server ?? throw new ArgumentException("KubeConnectionOptions.Server is required.", nameof(options));
@@ -46,18 +85,51 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
             throw new ArgumentException("KubeConnectionOptions.RequestTimeout must be positive or Timeout.InfiniteTimeSpan.", nameof(options));
         }
 
+        if (options.MaxRetries < 0)
+        {
+            throw new ArgumentException($"KubeConnectionOptions.MaxRetries must be 0 or more, but it is {options.MaxRetries.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
+        }
+
+        if (httpClient is not null && options.Handlers is { Count: > 0 })
+        {
+            throw new ArgumentException(
+                "KubeConnectionOptions.Handlers is not used with a caller's HttpClient: add those handlers to the client's own pipeline (with IHttpClientFactory: AddHttpMessageHandler).",
+                nameof(options));
+        }
+
         Server = server;
         Namespace = string.IsNullOrWhiteSpace(options.Namespace) ? "default" : options.Namespace.Trim();
         _baseUrl = server.GetLeftPart(UriPartial.Path).TrimEnd('/');
         _userAgent = string.IsNullOrWhiteSpace(options.UserAgent) ? KubeHttpHandlerFactory.DefaultUserAgent() : options.UserAgent;
         _requestTimeout = options.RequestTimeout;
+        _maxRetries = options.MaxRetries;
+        _time = timeProvider ?? TimeProvider.System;
         _tokens = new BearerTokenSource(options.Token, options.TokenFile, timeProvider);
-        _trust = CertificateAuthorityTrust.FromOptions(options);
-        _client = new HttpClient(KubeHttpHandlerFactory.Create(_trust), disposeHandler: true)
+
+        if (httpClient is null)
         {
-            Timeout = Timeout.InfiniteTimeSpan, // applied per request, so that watches can run forever
-        };
+            _primary = new KubePrimaryHandler(options, timeProvider);
+            _client = new HttpClient(WithUserHandlers(_primary, options.Handlers), disposeHandler: true)
+            {
+                Timeout = Timeout.InfiniteTimeSpan, // applied per request, so that watches can run forever
+            };
+            _ownsClient = true;
+        }
+        else
+        {
+            _client = httpClient;
+            var trust = KubePrimaryHandler.TrustIdentity.Of(options);
+            _requiredTrust = server.Scheme == Uri.UriSchemeHttps && trust.IsCustom ? trust : null;
+        }
+
+        _rateLimiter = options.RateLimit?.CreateLimiter();
     }
+
+    /// <summary>The primary handler this connection created, or null when it sends through a caller's client (for tests).</summary>
+    internal KubePrimaryHandler? PrimaryHandler => _primary;
+
+    /// <summary>The token source (for tests).</summary>
+    internal BearerTokenSource Tokens => _tokens;
 
     /// <summary>The API server.</summary>
     public Uri Server { get; }
@@ -75,6 +147,19 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         => new(InClusterConfig.CreateOptions(options, Environment.GetEnvironmentVariable));
 
     /// <summary>
+    /// Creates the handler that actually talks to the API server for <paramref name="options"/>: a
+    /// <see cref="SocketsHttpHandler"/> (HTTP/2 when offered, keep-alive pings, bounded connection
+    /// lifetime, gzip/deflate) that trusts exactly the configured certificate authorities and follows
+    /// CA file rotation. Use it as the primary handler of an <see cref="HttpClient"/> that you pass to
+    /// <see cref="KubeConnection(KubeConnectionOptions, HttpClient)"/>, for example with
+    /// <c>IHttpClientFactory</c>: <c>AddHttpClient("kube").ConfigurePrimaryHttpMessageHandler(() =&gt; KubeConnection.CreatePrimaryHandler(options))</c>.
+    /// Whoever disposes the handler releases its certificates.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The certificate authority file cannot be loaded.</exception>
+    public static HttpMessageHandler CreatePrimaryHandler(KubeConnectionOptions options)
+        => new KubePrimaryHandler(options);
+
+    /// <summary>
     /// Sends a request and reads the JSON response as <typeparamref name="T"/>. The connection
     /// disposes <paramref name="content"/>.
     /// </summary>
@@ -86,6 +171,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// <exception cref="KubeApiException">The server answered with a non-2xx status.</exception>
     /// <exception cref="KubeResponseException">The 2xx response is not valid JSON for <typeparamref name="T"/>.</exception>
     /// <exception cref="TimeoutException">The request took longer than <see cref="KubeConnectionOptions.RequestTimeout"/>.</exception>
+    /// <exception cref="HttpRequestException">No response arrived (after the retries for GET and HEAD): the connection was refused or dropped, or the server's TLS certificate is not trusted (the message says why).</exception>
     public async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
         try
@@ -119,6 +205,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// <summary>Sends a request without a body and returns the response body as text (for example <c>pods/log</c>).</summary>
     /// <exception cref="KubeApiException">The server answered with a non-2xx status.</exception>
     /// <exception cref="TimeoutException">The request took longer than <see cref="KubeConnectionOptions.RequestTimeout"/>.</exception>
+    /// <exception cref="HttpRequestException">No response arrived (after the retries for GET and HEAD): the connection was refused or dropped, or the server's TLS certificate is not trusted (the message says why).</exception>
     public async Task<string> SendForStringAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -144,10 +231,12 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// <summary>
     /// Starts a watch (<paramref name="pathAndQuery"/> includes <c>watch=true</c>) and yields its events
     /// until the server ends the stream or <paramref name="cancellationToken"/> is cancelled.
-    /// <see cref="KubeConnectionOptions.RequestTimeout"/> does not apply.
+    /// <see cref="KubeConnectionOptions.RequestTimeout"/> does not apply. Only the initial request is
+    /// retried (429, 5xx with <c>Retry-After</c>, connection failures); never the stream once it has started.
     /// </summary>
     /// <exception cref="KubeApiException">The server refused the watch, or sent an <c>ERROR</c> event (410 Gone: relist).</exception>
     /// <exception cref="JsonException">The stream holds a malformed event or an unknown event type.</exception>
+    /// <exception cref="HttpRequestException">The initial request got no response (after its retries), or the stream broke; a broken stream is never re-sent.</exception>
     public IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string pathAndQuery, JsonTypeInfo<T> objectType, CancellationToken cancellationToken)
     {
         ValidatePath(pathAndQuery);
@@ -160,8 +249,11 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _client.Dispose();
-            _trust?.Dispose();
+            _rateLimiter?.Dispose();
+            if (_ownsClient)
+            {
+                _client.Dispose(); // and with it the handlers: the user's, then the primary one with its certificates
+            }
         }
     }
 
@@ -188,45 +280,92 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// The one send path: authentication, the 401 retry with a re-read token, and turning non-2xx
-    /// responses into <see cref="KubeApiException"/>. Returns a 2xx response with its body unread.
+    /// The one send path: rate limiting, authentication, the 401 retry with a re-read token, retries
+    /// after 429/5xx with <c>Retry-After</c> and after connection failures of safe requests, and turning
+    /// non-2xx responses into <see cref="KubeApiException"/>. Returns a 2xx response with its body unread.
+    /// For a watch this is only the initial request: nothing is retried once its stream has started.
     /// </summary>
     private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string pathAndQuery, HttpContent? content, string accept, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var uri = new Uri(_baseUrl + pathAndQuery, UriKind.Absolute);
-        string? token = _tokens.GetToken();
 
-        if (content is not null && _tokens.CanRefresh && content is not (ReadOnlyMemoryContent or ByteArrayContent))
+        if (content is not null && (_maxRetries > 0 || _tokens.CanRefresh) && content is not (ReadOnlyMemoryContent or ByteArrayContent))
         {
-            // The body may have to be sent twice (401 retry); buffer streams so they can be.
+            // The body may have to be sent again (401, Retry-After); buffer it once so that it can be.
             await content.LoadIntoBufferAsync().ConfigureAwait(false);
         }
 
-        HttpResponseMessage response = await SendOnceAsync(method, uri, content, accept, token, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Unauthorized && _tokens.CanRefresh)
+        if (_rateLimiter is not null)
         {
-            // The token file may have been rotated since it was last read: retry once with the new token.
-            string? fresh = _tokens.RefreshAfterUnauthorized(token);
-            if (fresh is not null)
-            {
-                response.Dispose();
-                response = await SendOnceAsync(method, uri, content, accept, fresh, cancellationToken).ConfigureAwait(false);
-            }
+            // One token per API call, not per attempt.
+            await AcquireRateLimitAsync(_rateLimiter, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!response.IsSuccessStatusCode)
+        string? token = _tokens.GetToken();
+        bool unauthorizedRetried = false;
+        int retries = 0;
+        int connectionFailureRetries = 0;
+        while (true)
         {
-            using (response)
+            HttpResponseMessage response;
+            try
             {
-                throw await ResponseErrors.CreateApiExceptionAsync(response, method.Method, pathAndQuery, _tokens.Redact, cancellationToken).ConfigureAwait(false);
+                response = await SendOnceAsync(method, uri, content, accept, token, cancellationToken).ConfigureAwait(false);
             }
-        }
+            catch (HttpRequestException ex) when (
+                retries < _maxRetries
+                && connectionFailureRetries < RetryPolicy.MaxConnectionFailureRetries
+                && RetryPolicy.IsSafeToRepeat(method)
+                && RetryPolicy.IsConnectionFailure(ex)
+                && !cancellationToken.IsCancellationRequested)
+            {
+                // Refused, reset or closed before any response (an API server restarting): safe to repeat for GET and HEAD only.
+                retries++;
+                connectionFailureRetries++;
+                await Task.Delay(RetryPolicy.ConnectionFailureBackoff(connectionFailureRetries), _time, cancellationToken).ConfigureAwait(false);
+                token = _tokens.GetToken();
+                continue;
+            }
 
-        return response;
+            if (response.StatusCode == HttpStatusCode.Unauthorized && _tokens.CanRefresh && !unauthorizedRetried)
+            {
+                // The token file may have been rotated since it was last read: retry once with the new token.
+                string? fresh = _tokens.RefreshAfterUnauthorized(token);
+                if (fresh is not null)
+                {
+                    unauthorizedRetried = true;
+                    response.Dispose();
+                    token = fresh;
+                    continue;
+                }
+            }
+
+            if (!response.IsSuccessStatusCode
+                && retries < _maxRetries
+                && RetryPolicy.RetryAfter(response, _time.GetUtcNow()) is { } wait)
+            {
+                // The server asked to come back later (API priority and fairness, a restarting server).
+                retries++;
+                await DiscardAsync(response, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                token = _tokens.GetToken();
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response)
+                {
+                    throw await ResponseErrors.CreateApiExceptionAsync(response, method.Method, pathAndQuery, _tokens.Redact, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return response;
+        }
     }
 
-    private Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri uri, HttpContent? content, string accept, string? token, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri uri, HttpContent? content, string accept, string? token, CancellationToken cancellationToken)
     {
         // Not disposed: disposing a request only disposes its content, which the caller owns (and may resend).
         var request = new HttpRequestMessage(method, uri)
@@ -242,7 +381,67 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         }
 
-        return _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (_requiredTrust is not null
+            && !(request.Options.TryGetValue(KubePrimaryHandler.SentBy, out KubePrimaryHandler.TrustIdentity? sentBy) && _requiredTrust.Equals(sentBy)))
+        {
+            response.Dispose();
+            throw new InvalidOperationException(
+                "The HttpClient given to KubeConnection does not send through KubeConnection.CreatePrimaryHandler(options) created with the same "
+                + "certificate authorities, so the CA trust of KubeConnectionOptions was not applied. Make that handler the client's primary handler "
+                + "(with IHttpClientFactory: ConfigurePrimaryHttpMessageHandler(() => KubeConnection.CreatePrimaryHandler(options))).");
+        }
+
+        return response;
+    }
+
+    private static async Task AcquireRateLimitAsync(RateLimiter limiter, CancellationToken cancellationToken)
+    {
+        RateLimitLease lease;
+        try
+        {
+            lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new ObjectDisposedException(nameof(KubeConnection), ex);
+        }
+
+        using (lease)
+        {
+            // The queue is unbounded, so the only refusal is a limiter disposed with the connection.
+            if (!lease.IsAcquired)
+            {
+                throw new ObjectDisposedException(nameof(KubeConnection));
+            }
+        }
+    }
+
+    private static async Task DiscardAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            if (response.Content.Headers.ContentLength is not (> 0 and <= MaxDrainBytes))
+            {
+                return;
+            }
+
+            try
+            {
+                Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    byte[] buffer = new byte[4096];
+                    while (await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+                    {
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                // The connection is not reused then; the retry opens another.
+            }
+        }
     }
 
     private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
@@ -297,6 +496,41 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         => new(
             string.Create(CultureInfo.InvariantCulture, $"{method.Method} {pathAndQuery} did not complete within {_requestTimeout.TotalSeconds:0.###} s (KubeConnectionOptions.RequestTimeout)."),
             inner);
+
+    /// <summary>Chains the user's handlers (outermost first) in front of <paramref name="primary"/>.</summary>
+    private static HttpMessageHandler WithUserHandlers(KubePrimaryHandler primary, IList<Func<DelegatingHandler>>? factories)
+    {
+        HttpMessageHandler pipeline = primary;
+        if (factories is null)
+        {
+            return pipeline;
+        }
+
+        try
+        {
+            for (int i = factories.Count - 1; i >= 0; i--)
+            {
+                string name = $"KubeConnectionOptions.Handlers[{i.ToString(CultureInfo.InvariantCulture)}]";
+                DelegatingHandler handler = factories[i]?.Invoke()
+                    ?? throw new ArgumentException($"{name} is null or returned null.", "options");
+                if (handler.InnerHandler is not null)
+                {
+                    throw new ArgumentException(
+                        $"The handler from {name} ({handler.GetType().Name}) already has an InnerHandler; each factory must return a new handler.", "options");
+                }
+
+                handler.InnerHandler = pipeline;
+                pipeline = handler;
+            }
+
+            return pipeline;
+        }
+        catch
+        {
+            pipeline.Dispose();
+            throw;
+        }
+    }
 
     private static void ValidatePath(string pathAndQuery)
     {

@@ -5,6 +5,9 @@ namespace KubeGen.Runtime;
 /// <summary>How to reach and authenticate to a Kubernetes API server.</summary>
 public sealed class KubeConnectionOptions
 {
+    /// <summary>The default of <see cref="MaxRetries"/>: client-go's.</summary>
+    public const int DefaultMaxRetries = 10;
+
     /// <summary>The API server, for example <c>https://10.96.0.1:443</c> or <c>http://127.0.0.1:8001</c> (kubectl proxy). A path prefix is kept.</summary>
     public required Uri Server { get; init; }
 
@@ -13,12 +16,16 @@ public sealed class KubeConnectionOptions
 
     /// <summary>
     /// A file holding the bearer token (for example a projected service-account token). It is
-    /// re-read when its modification time changes, at least once a minute, and after a 401.
-    /// When it can be read it takes precedence over <see cref="Token"/>.
+    /// re-read when it changes (including the kubelet's <c>..data</c> symlink swap), at least once a
+    /// minute, and after a 401. When it can be read it takes precedence over <see cref="Token"/>.
     /// </summary>
     public string? TokenFile { get; init; }
 
-    /// <summary>A PEM bundle of the certificate authorities to trust; exactly these are trusted as roots.</summary>
+    /// <summary>
+    /// A PEM bundle of the certificate authorities to trust; exactly these are trusted as roots. New
+    /// TLS connections pick up a changed file (checked at most every few seconds, and at once when a
+    /// server certificate is not trusted).
+    /// </summary>
     public string? CertificateAuthorityFile { get; init; }
 
     /// <summary>Certificate authorities to trust as roots, in addition to <see cref="CertificateAuthorityFile"/>.</summary>
@@ -31,8 +38,41 @@ public sealed class KubeConnectionOptions
     public string? UserAgent { get; init; }
 
     /// <summary>
-    /// The time allowed for a request, including reading its response. It does not apply to
-    /// watches. <see cref="Timeout.InfiniteTimeSpan"/> disables it.
+    /// The time allowed for a request, including reading its response, a wait for the rate limit, and
+    /// any retries and their waits. It does not apply to watches. <see cref="Timeout.InfiniteTimeSpan"/> disables it.
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// How many times one API call is retried when the server answers 429 Too Many Requests, or a 5xx
+    /// status with a <c>Retry-After</c> header, after waiting what <c>Retry-After</c> says (at most 60 s
+    /// each). GET requests whose connection failed before any response are also retried (at most 3 of
+    /// these retries, after a short backoff). 0 disables retries; the default is client-go's 10.
+    /// </summary>
+    public int MaxRetries { get; init; } = DefaultMaxRetries;
+
+    /// <summary>
+    /// Client-side rate limiting, for example <see cref="KubeRateLimit.ClientGoDefaults"/>; off when null (the default).
+    /// </summary>
+    public KubeRateLimit? RateLimit { get; init; }
+
+    /// <summary>
+    /// Factories for your own handlers (logging, metrics, tracing), outermost first. Each connection
+    /// creates its handlers once and places them between its authentication and retry layer and the
+    /// network handler, so they see every attempt (retries included) with its <c>Authorization</c> header
+    /// set: never log that header. Not used with <see cref="KubeConnection(KubeConnectionOptions, HttpClient)"/>,
+    /// whose <see cref="HttpClient"/> brings its own handlers.
+    /// </summary>
+    public IList<Func<DelegatingHandler>> Handlers { get; init; } = new List<Func<DelegatingHandler>>();
+
+    /// <summary>
+    /// The options <see cref="KubeConnection.InCluster(InClusterOptions?)"/> uses: the API server from
+    /// <c>KUBERNETES_SERVICE_HOST</c> and <c>KUBERNETES_SERVICE_PORT</c>, and the service account's
+    /// <c>token</c>, <c>ca.crt</c> and <c>namespace</c>. Use them with
+    /// <see cref="KubeConnection.CreatePrimaryHandler(KubeConnectionOptions)"/> and
+    /// <see cref="KubeConnection(KubeConnectionOptions, HttpClient)"/> to connect through <c>IHttpClientFactory</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Something is missing; the message names each missing piece.</exception>
+    public static KubeConnectionOptions InCluster(InClusterOptions? options = null)
+        => InClusterConfig.CreateOptions(options, Environment.GetEnvironmentVariable);
 }

@@ -6,15 +6,18 @@ namespace KubeGen.Runtime;
 /// <summary>Creates the one <see cref="SocketsHttpHandler"/> of a connection.</summary>
 internal static class KubeHttpHandlerFactory
 {
+    /// <summary>How long a pooled connection is used before it is replaced (picks up endpoint and DNS changes).</summary>
+    public static readonly TimeSpan DefaultPooledConnectionLifetime = TimeSpan.FromMinutes(5);
+
     public static SocketsHttpHandler Create(CertificateAuthorityTrust? trust)
     {
         var handler = new SocketsHttpHandler
         {
             // Re-resolve DNS and rebalance across API server replicas now and then.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionLifetime = DefaultPooledConnectionLifetime,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
             ConnectTimeout = TimeSpan.FromSeconds(10),
-            AutomaticDecompression = DecompressionMethods.GZip,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             EnableMultipleHttp2Connections = true,
             // Detect dead HTTP/2 connections (long watches) like client-go's ReadIdleTimeout/PingTimeout.
             KeepAlivePingDelay = TimeSpan.FromSeconds(30),

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using KubeGen.Runtime.Tests.Infrastructure;
 
 namespace KubeGen.Runtime.Tests.Connection;
@@ -64,6 +67,79 @@ public sealed class InClusterTests : IDisposable
         Assert.Equal("team-a", connection.Namespace);
         Assert.Equal("me", pod.Metadata?.Name);
         Assert.Equal("Bearer sa-token-abc", Assert.Single(server.Requests).Header("Authorization"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "https://127.0.0.1:{0}/")]
+    [InlineData("::1", "https://[::1]:{0}/")]
+    public async Task Discovers_a_loopback_api_server_from_the_environment_and_a_kubelet_style_directory(string host, string expectedServer)
+    {
+        IPAddress address = IPAddress.Parse(host);
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            Assert.SkipUnless(CanListenOnIPv6Loopback(out string why), $"IPv6 loopback is not available on this machine: {why}");
+        }
+
+        using var directory = new ServiceAccountDirectory(token: "discovered-token-42\n", caPem: TestCertificates.Pem(TestCertificates.Authority), ns: "team-b\n");
+        await using LoopbackServer server = await LoopbackServer.StartAsync(TestCertificates.CreateLoopbackServer(TestCertificates.Authority), address);
+        server.EnqueueJson(200, """{"kind":"Pod","metadata":{"name":"me"}}""");
+        string port = server.BaseUri.Port.ToString(CultureInfo.InvariantCulture);
+        SetEnvironment(host, port, directory.Path);
+        using CancellationTokenSource timeout = TestSupport.Timeout();
+
+        await using KubeConnection connection = KubeConnection.InCluster();
+        TestObject pod = await connection.SendAsync(HttpMethod.Get, "/api/v1/namespaces/team-b/pods/me", null, TestJsonContext.Default.TestObject, timeout.Token);
+
+        Assert.Equal(new Uri(string.Format(CultureInfo.InvariantCulture, expectedServer, port)), connection.Server);
+        Assert.Equal("team-b", connection.Namespace);
+        Assert.Equal("me", pod.Metadata?.Name);
+        RecordedRequest request = Assert.Single(server.Requests);
+        Assert.Equal("Bearer discovered-token-42", request.Header("Authorization"));
+        Assert.Equal("HTTP/2", request.Protocol);
+    }
+
+    [Fact]
+    public void The_discovered_options_carry_the_connection_settings()
+    {
+        WriteServiceAccount();
+        SetEnvironment("10.96.0.1", "443", _dir.Path);
+        Func<DelegatingHandler> handler = () => new PassThroughHandler();
+
+        KubeConnectionOptions options = KubeConnectionOptions.InCluster(new InClusterOptions { MaxRetries = 3, RateLimit = KubeRateLimit.ClientGoDefaults, Handlers = { handler } });
+
+        Assert.Equal(new Uri("https://10.96.0.1:443/"), options.Server);
+        Assert.Equal(_dir.File("token"), options.TokenFile);
+        Assert.Equal(_dir.File("ca.crt"), options.CertificateAuthorityFile);
+        Assert.Equal("team-a", options.Namespace);
+        Assert.Equal(3, options.MaxRetries);
+        Assert.Same(KubeRateLimit.ClientGoDefaults, options.RateLimit);
+        Assert.Same(handler, Assert.Single(options.Handlers));
+        Assert.Equal(KubeConnectionOptions.DefaultMaxRetries, KubeConnectionOptions.InCluster().MaxRetries);
+        Assert.Null(KubeConnectionOptions.InCluster().RateLimit);
+    }
+
+    private sealed class PassThroughHandler : DelegatingHandler;
+
+    private static bool CanListenOnIPv6Loopback(out string why)
+    {
+        why = "";
+        if (!Socket.OSSupportsIPv6)
+        {
+            why = "the OS does not support IPv6";
+            return false;
+        }
+
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+            return true;
+        }
+        catch (SocketException ex)
+        {
+            why = ex.Message;
+            return false;
+        }
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class KubeConnectionRequestTests
         Assert.Equal("/api/v1/namespaces/default/pods/web%200?pretty=false&labelSelector=app%3Dweb", request.PathAndQuery);
         Assert.Equal("Bearer s3cret-token", request.Header("Authorization"));
         Assert.Equal("application/json", request.Header("Accept"));
-        Assert.Equal("gzip", request.Header("Accept-Encoding"));
+        Assert.Equal("gzip, deflate", request.Header("Accept-Encoding"));
         Assert.Matches(@"^KubeGen/\d+\.\d+\.\d+[^ ]* \(.+\)$", request.Header("User-Agent"));
         Assert.Empty(request.Body);
     }

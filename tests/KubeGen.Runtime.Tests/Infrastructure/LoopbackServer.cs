@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,16 +50,29 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Answers requests once the script is used up; by default 500 "no scripted response".</summary>
     public Func<HttpContext, RecordedRequest, Task>? Fallback { get; set; }
 
+    /// <summary>
+    /// Asks the client to close each connection after its response (HTTP/2 GOAWAY, HTTP/1.1 Connection: close),
+    /// so that every request opens a new connection and does a new TLS handshake.
+    /// </summary>
+    public bool CloseConnectionAfterEachResponse { get; set; }
+
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
-    public static async Task<LoopbackServer> StartAsync(X509Certificate2? serverCertificate = null)
+    public static Task<LoopbackServer> StartAsync(X509Certificate2? serverCertificate = null)
+        => StartAsync(serverCertificate, IPAddress.Loopback);
+
+    /// <summary>
+    /// Starts a server on <paramref name="address"/> (for example <see cref="IPAddress.IPv6Loopback"/>) and
+    /// <paramref name="port"/> (0: any free port; a fixed port lets a test "restart" a server in place).
+    /// </summary>
+    public static async Task<LoopbackServer> StartAsync(X509Certificate2? serverCertificate, IPAddress address, int port = 0)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            kestrel.Listen(address, port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 if (serverCertificate is not null)
@@ -73,8 +87,8 @@ public sealed class LoopbackServer : IAsyncDisposable
         app.Run(context => server!.HandleAsync(context));
         await app.StartAsync(TestContext.Current.CancellationToken);
 
-        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        server = new LoopbackServer(app, new Uri(address.TrimEnd('/') + "/"));
+        string listening = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        server = new LoopbackServer(app, new Uri(listening.TrimEnd('/') + "/"));
         return server;
     }
 
@@ -111,6 +125,26 @@ public sealed class LoopbackServer : IAsyncDisposable
             }
         };
 
+    /// <summary>Drops the connection without any response (<see cref="HttpContext.Abort"/>): a reset on HTTP/1.1, a stream reset on HTTP/2.</summary>
+    public static Func<HttpContext, RecordedRequest, Task> Abort()
+        => (context, _) =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        };
+
+    /// <summary>A response with a <c>Retry-After</c> header (seconds or an HTTP date) and a Status body.</summary>
+    public static Func<HttpContext, RecordedRequest, Task> RetryAfter(int statusCode, string retryAfter)
+        => async (context, _) =>
+        {
+            context.Response.StatusCode = statusCode;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers.RetryAfter = retryAfter;
+            await context.Response.WriteAsync(
+                $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"come back later ({{statusCode}})","code":{{statusCode}}}""",
+                context.RequestAborted);
+        };
+
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -131,6 +165,10 @@ public sealed class LoopbackServer : IAsyncDisposable
         string rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         var request = new RecordedRequest(context.Request.Method, rawTarget, context.Request.Protocol, headers, body.ToArray());
         _requests.Enqueue(request);
+        if (CloseConnectionAfterEachResponse)
+        {
+            context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+        }
 
         if (_script.TryDequeue(out Func<HttpContext, RecordedRequest, Task>? responder))
         {

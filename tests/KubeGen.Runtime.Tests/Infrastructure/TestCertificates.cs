@@ -59,6 +59,14 @@ public static class TestCertificates
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
     }
 
+    /// <summary>A server certificate for every loopback name (127.0.0.1, ::1, localhost) issued by <paramref name="authority"/>.</summary>
+    public static X509Certificate2 CreateLoopbackServer(X509Certificate2 authority)
+        => CreateServer(authority, "127.0.0.1", "::1", "localhost");
+
+    /// <summary>The PEM text of certificates (a CA bundle).</summary>
+    public static string Pem(params X509Certificate2[] certificates)
+        => string.Concat(certificates.Select(c => c.ExportCertificatePem() + "\n"));
+
     /// <summary>Writes certificates as a PEM bundle and returns its path.</summary>
     public static string WritePem(string path, params X509Certificate2[] certificates)
     {

@@ -1,0 +1,69 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace KubeGen.Runtime;
+
+/// <summary>
+/// The innermost handler of a connection (<see cref="KubeConnection.CreatePrimaryHandler"/>): a
+/// <see cref="SocketsHttpHandler"/> with the connection's TLS trust (re-read as the CA file rotates) and
+/// HTTP settings. It marks each request it sends, so that a <see cref="KubeConnection"/> given an
+/// <see cref="HttpClient"/> can check that the client really ends in it, and it turns a certificate the
+/// configured CA does not trust into an <see cref="HttpRequestException"/> that says so.
+/// </summary>
+internal sealed class KubePrimaryHandler : DelegatingHandler
+{
+    /// <summary>Set on every request this handler sends: the trust configuration it applied.</summary>
+    internal static readonly HttpRequestOptionsKey<TrustIdentity> SentBy = new("KubeGen.PrimaryHandler");
+
+    private readonly CertificateAuthorityTrust? _trust;
+    private readonly TrustIdentity _identity;
+
+    public KubePrimaryHandler(KubeConnectionOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _trust = CertificateAuthorityTrust.FromOptions(options, timeProvider);
+        _identity = TrustIdentity.Of(options);
+        InnerHandler = KubeHttpHandlerFactory.Create(_trust);
+    }
+
+    /// <summary>The CA trust, or null for the system trust (for tests).</summary>
+    internal CertificateAuthorityTrust? Trust => _trust;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Options.Set(SentBy, _identity);
+        try
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException rejection && rejection.Data.Contains(CertificateAuthorityTrust.RejectionMarker))
+        {
+            // SocketsHttpHandler only says "see inner exception"; say what is wrong in the message itself.
+            string server = request.RequestUri?.GetLeftPart(UriPartial.Authority) ?? "the API server";
+            throw new HttpRequestException(
+                HttpRequestError.SecureConnectionError,
+                $"Cannot establish a TLS connection to {server}: {rejection.Message}",
+                rejection);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _trust?.Dispose();
+        }
+    }
+
+    /// <summary>Which certificate authorities a handler trusts, as configured (not the certificates themselves).</summary>
+    internal sealed record TrustIdentity(string? CertificateAuthorityFile, X509Certificate2Collection? CertificateAuthorities)
+    {
+        public bool IsCustom => CertificateAuthorityFile is not null || CertificateAuthorities is not null;
+
+        public static TrustIdentity Of(KubeConnectionOptions options)
+            => new(
+                string.IsNullOrEmpty(options.CertificateAuthorityFile) ? null : options.CertificateAuthorityFile,
+                options.CertificateAuthorities is { Count: > 0 } certificates ? certificates : null);
+    }
+}
