@@ -1,0 +1,197 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using KubeGen.EndToEnd.Tests.Infrastructure;
+
+namespace KubeGen.EndToEnd.Tests;
+
+/// <summary>
+/// Publishes tests/KubeGen.AotApp with Native AOT once per test run (into a fresh temporary
+/// directory, with its own artifacts path so that parallel builds of the repository are not
+/// touched) and keeps the whole publish output for the tests to inspect.
+/// </summary>
+public sealed partial class AotPublishFixture : IAsyncLifetime
+{
+    public const string AppName = "KubeGen.AotApp";
+    public const string RuntimeIdentifier = "linux-x64";
+
+    /// <summary>A hard limit so that a stuck publish fails the run instead of hanging it; a normal publish takes 1–2 minutes.</summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(6);
+
+    private string? _workDirectory;
+
+    /// <summary>Why the publish could not be attempted (no native toolchain), or null.</summary>
+    public string? MissingPrerequisite { get; private set; }
+
+    public string RepositoryRoot { get; private set; } = string.Empty;
+
+    public string PublishDirectory { get; private set; } = string.Empty;
+
+    public string BinaryPath => Path.Combine(PublishDirectory, AppName);
+
+    public string CommandLine { get; private set; } = string.Empty;
+
+    public ProcessResult? Publish { get; private set; }
+
+    /// <summary>Every distinct line of the publish output that names a trim/AOT diagnostic (ILxxxx).</summary>
+    public IReadOnlyList<string> TrimAndAotDiagnostics => Publish is null
+        ? []
+        : Publish.Combined.Where(line => TrimOrAotDiagnostic().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Every distinct warning or error line of the publish output (MSBuild repeats them in its summary).</summary>
+    public IReadOnlyList<string> WarningAndErrorLines => Publish is null
+        ? []
+        : Publish.Combined.Where(line => DiagnosticLine().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+
+    public async ValueTask InitializeAsync()
+    {
+        RepositoryRoot = FindRepositoryRoot();
+        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-e2e-" + Guid.NewGuid().ToString("N"));
+        PublishDirectory = Path.Combine(_workDirectory, "publish");
+        string artifacts = Path.Combine(_workDirectory, "artifacts");
+        Directory.CreateDirectory(PublishDirectory);
+
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            MissingPrerequisite = $"The end-to-end tests publish and run a {RuntimeIdentifier} native binary, so they need a Linux x64 machine.";
+            return;
+        }
+
+        if (ProcessRunner.FindOnPath("clang") is null)
+        {
+            MissingPrerequisite =
+                "Native AOT publishing needs clang (and zlib1g-dev) for the native link, and clang is not on PATH. "
+                + "Install them with: apt-get update && apt-get install -y clang zlib1g-dev";
+            return;
+        }
+
+        string[] arguments =
+        [
+            "publish", Path.Combine("tests", AppName, AppName + ".csproj"),
+            "-c", "Release",
+            "-r", RuntimeIdentifier,
+            "-o", PublishDirectory,
+            "--artifacts-path", artifacts,
+            // No compiler server or MSBuild nodes that outlive the publish (and hold its output pipes open).
+            "--disable-build-servers",
+            "-tl:off",
+            "-nologo",
+        ];
+        CommandLine = "dotnet " + string.Join(' ', arguments);
+        Publish = await ProcessRunner.RunAsync(
+            DotnetHost(),
+            arguments,
+            RepositoryRoot,
+            PublishEnvironment(),
+            PublishTimeout,
+            TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_workDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>Skips the test without the native toolchain, except under CI, where that fails it.</summary>
+    public void RequirePrerequisites()
+    {
+        if (MissingPrerequisite is null)
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
+            Assert.Fail("CI is set, so the Native AOT end-to-end tests must run: " + MissingPrerequisite);
+        }
+
+        Assert.Skip(MissingPrerequisite);
+    }
+
+    /// <summary>For tests that need the binary: the publish succeeded (details are in the publish test).</summary>
+    public void RequirePublishedBinary()
+    {
+        RequirePrerequisites();
+        ProcessResult publish = Publish!;
+        Assert.True(
+            publish.ExitCode == 0 && !publish.TimedOut && File.Exists(BinaryPath),
+            $"The Native AOT publish failed (exit code {publish.ExitCode}{(publish.TimedOut ? ", timed out" : string.Empty)}), so there is no binary to run; "
+            + "see AotPublishTests.Publish_succeeds_without_trim_or_AOT_warnings. Errors:\n" + string.Join('\n', WarningAndErrorLines.Take(5)));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        string? fromBuild = typeof(AotPublishFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (fromBuild is not null && File.Exists(Path.Combine(fromBuild, "Generator.sln")))
+        {
+            return fromBuild;
+        }
+
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Generator.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Cannot find the repository root (Generator.sln) from '{fromBuild}' or '{AppContext.BaseDirectory}'.");
+    }
+
+    /// <summary>The dotnet host that runs this test (or the one on PATH).</summary>
+    private static string DotnetHost()
+    {
+        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            return host;
+        }
+
+        return ProcessRunner.FindOnPath("dotnet")
+            ?? (Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root && File.Exists(Path.Combine(root, "dotnet")) ? Path.Combine(root, "dotnet") : "dotnet");
+    }
+
+    /// <summary>
+    /// The publish runs as a fresh top-level build: MSBuild variables that `dotnet test` (or an
+    /// IDE) set for this process would otherwise leak into it.
+    /// </summary>
+    private static Dictionary<string, string?> PublishEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (string name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+        {
+            if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || name.StartsWith("_MSBUILD", StringComparison.OrdinalIgnoreCase))
+            {
+                environment[name] = null;
+            }
+        }
+
+        environment["MSBUILDDISABLENODEREUSE"] = "1";
+        environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
+        environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        return environment;
+    }
+
+    /// <summary>IL2xxx (trim analysis), IL3xxx (single-file/AOT analysis) and any "warning IL…" line.</summary>
+    [GeneratedRegex(@"\bIL[23]\d{3}\b|warning IL", RegexOptions.CultureInvariant)]
+    private static partial Regex TrimOrAotDiagnostic();
+
+    [GeneratedRegex(@"\b(warning|error)\s+[A-Za-z]+\d+\s*:", RegexOptions.CultureInvariant)]
+    private static partial Regex DiagnosticLine();
+}
