@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using KubeGen.Testing;
+
+// KubeGen.ApiServer: runs the KubeGen.Testing API server emulator until Ctrl+C.
+//   dotnet run --project src/KubeGen.ApiServer -- --spec <file> [--spec <file>...] [--port N]
+//     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
+//     [--history N] [--bookmark-interval SECONDS] [--max-body BYTES]
+
+var options = new KubeApiServerEmulatorOptions();
+for (int i = 0; i < args.Length; i++)
+{
+    string arg = args[i];
+    string Value()
+    {
+        if (i + 1 >= args.Length)
+        {
+            throw new ArgumentException($"{arg} needs a value");
+        }
+
+        return args[++i];
+    }
+
+    try
+    {
+        switch (arg)
+        {
+            case "--spec":
+                options.SpecFiles.Add(Value());
+                break;
+            case "--port":
+                options.Port = int.Parse(Value(), CultureInfo.InvariantCulture);
+                break;
+            case "--sa-dir":
+                options.ServiceAccountDirectory = Path.GetFullPath(Value());
+                break;
+            case "--seed":
+                options.SeedFiles.Add(Value());
+                break;
+            case "--kubeconfig":
+                options.KubeconfigPath = Path.GetFullPath(Value());
+                break;
+            case "--openapi-v3":
+                options.AddOpenApiV3File(Value());
+                break;
+            case "--history":
+                options.HistoryWindow = int.Parse(Value(), CultureInfo.InvariantCulture);
+                break;
+            case "--bookmark-interval":
+                options.BookmarkInterval = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture));
+                break;
+            case "--max-body":
+                options.MaxRequestBodyBytes = long.Parse(Value(), CultureInfo.InvariantCulture);
+                break;
+            case "--help" or "-h":
+                PrintUsage(Console.Out);
+                return 0;
+            default:
+                throw new ArgumentException($"unknown argument {arg}");
+        }
+    }
+    catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        PrintUsage(Console.Error);
+        return 2;
+    }
+}
+
+if (options.SpecFiles.Count == 0)
+{
+    Console.Error.WriteLine("error: --spec is required (a Swagger 2.0 document, e.g. from `kubectl get --raw /openapi/v2`)");
+    PrintUsage(Console.Error);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+KubeApiServerEmulator emulator;
+try
+{
+    emulator = await KubeApiServerEmulator.StartAsync(options, stop.Token);
+}
+catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+await using (emulator)
+{
+    Console.WriteLine($"KubeGen API server emulator listening on {emulator.BaseUrl.ToString().TrimEnd('/')}");
+    foreach ((string key, string value) in emulator.Environment)
+    {
+        Console.WriteLine($"{key}={value}");
+    }
+
+    Console.WriteLine($"service account directory: {emulator.ServiceAccountDirectory}");
+    Console.WriteLine($"kubeconfig: {emulator.KubeconfigPath}");
+    Console.WriteLine($"  kubectl --kubeconfig {emulator.KubeconfigPath} get pods");
+    Console.WriteLine("Press Ctrl+C to stop.");
+    Console.Out.Flush();
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+    }
+}
+
+return 0;
+
+static void PrintUsage(TextWriter writer) => writer.WriteLine("""
+    usage: KubeGen.ApiServer --spec <swagger.json> [--spec <file>...] [--port N] [--sa-dir DIR]
+                             [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
+                             [--history N] [--bookmark-interval SECONDS] [--max-body BYTES]
+    """);

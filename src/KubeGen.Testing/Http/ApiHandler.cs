@@ -1,0 +1,478 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeGen.Testing.Patching;
+using KubeGen.Testing.Security;
+using KubeGen.Testing.Spec;
+using KubeGen.Testing.Store;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace KubeGen.Testing.Http;
+
+/// <summary>Serves the Kubernetes REST protocol over the store.</summary>
+internal sealed partial class ApiHandler
+{
+    internal static readonly JsonSerializerOptions WriteOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly ResourceKey NamespacesKey = new("", "v1", "namespaces");
+    private const string MidBodyItem = "kubegen.fault.midbody";
+
+    private readonly KubeApiServerEmulatorOptions _options;
+    private readonly ApiCatalog _catalog;
+    private readonly ObjectStore _store;
+    private readonly TokenRegistry _tokens;
+    private readonly FaultInjector _faults;
+    private readonly StrategicMergePatch _strategic;
+    private readonly FieldManager _fields;
+    private readonly byte[]? _openApiV2;
+    private readonly Dictionary<string, byte[]> _openApiV3Given;
+    private Dictionary<string, byte[]>? _openApiV3;
+    private readonly CancellationToken _stopping;
+    private readonly WatchRegistry _watches;
+
+    public ApiHandler(KubeApiServerEmulatorOptions options, ApiCatalog catalog, ObjectStore store, TokenRegistry tokens, FaultInjector faults, byte[]? openApiV2, Dictionary<string, byte[]> openApiV3, WatchRegistry watches, CancellationToken stopping)
+    {
+        _options = options;
+        _catalog = catalog;
+        _store = store;
+        _tokens = tokens;
+        _faults = faults;
+        _openApiV2 = openApiV2;
+        _openApiV3Given = openApiV3;
+        _watches = watches;
+        _stopping = stopping;
+        _strategic = new StrategicMergePatch(catalog.Schemas);
+        _fields = new FieldManager(catalog.Schemas);
+    }
+
+    /// <summary>The OpenAPI 3 documents: the given ones, plus documents derived from the Swagger 2.0 spec for the other group-versions.</summary>
+    private Dictionary<string, byte[]> OpenApiV3
+    {
+        get
+        {
+            if (_openApiV3 is null)
+            {
+                Dictionary<string, byte[]> documents = _catalog.DeriveOpenApiV3();
+                foreach ((string key, byte[] given) in _openApiV3Given)
+                {
+                    documents[key] = given;
+                }
+
+                _openApiV3 = documents;
+            }
+
+            return _openApiV3;
+        }
+    }
+
+    /// <summary>The host:port clients use (for APIVersions.serverAddressByClientCIDRs).</summary>
+    public string ServerAddress { get; set; } = "";
+
+    public bool NamespacesServed => _catalog.Find("", "v1", "namespaces") is not null;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        string path = request.Path.Value ?? "/";
+        RequestInfo info = RequestInfo.Parse(request.Method, path, request.Query["watch"].ToString());
+        try
+        {
+            Fault? fault = _faults.Take(request.Method, path, info.Verb, info.IsResourceRequest ? info.Group : null, info.IsResourceRequest ? info.Plural : null, info.Namespace, info.Name);
+            switch (fault)
+            {
+                case LatencyFault latency:
+                    await Task.Delay(latency.Delay, context.RequestAborted);
+                    break;
+                case CloseConnectionFault:
+                    Abort(context);
+                    return;
+                case StatusFault status:
+                    throw status.Code switch
+                    {
+                        429 => StatusErrors.TooManyRequests(status.RetryAfterSeconds ?? 1),
+                        500 => StatusErrors.InternalError(status.Message ?? "injected fault"),
+                        503 => StatusErrors.ServiceUnavailable(status.Message ?? "the server is currently unable to handle the request"),
+                        _ => new StatusException(status.Code, StatusErrors.Status(status.Code, "", status.Message ?? "injected fault"), status.RetryAfterSeconds),
+                    };
+                case CloseMidBodyFault:
+                    context.Items[MidBodyItem] = true;
+                    break;
+            }
+
+            if (path is "/healthz" or "/livez" or "/readyz" && request.Method == "GET")
+            {
+                await WriteTextAsync(context, 200, "ok");
+                return;
+            }
+
+            if (path is "/version" or "/version/" && request.Method == "GET")
+            {
+                Authenticate(context, allowAnonymous: true);
+                await WriteJsonAsync(context, 200, VersionInfo());
+                return;
+            }
+
+            EmulatorUser user = Authenticate(context, allowAnonymous: false)!;
+            if (await TryDiscoveryAsync(context, path))
+            {
+                return;
+            }
+
+            if (!info.IsResourceRequest)
+            {
+                throw StatusErrors.PathNotFound();
+            }
+
+            await HandleResourceAsync(context, info, user, fault);
+        }
+        catch (StatusException e)
+        {
+            await WriteStatusAsync(context, e);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
+        {
+            // client went away or the emulator is stopping
+        }
+    }
+
+    private EmulatorUser? Authenticate(HttpContext context, bool allowAnonymous)
+    {
+        string header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0 && allowAnonymous)
+        {
+            return null;
+        }
+
+        const string Prefix = "Bearer ";
+        if (!header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw StatusErrors.Unauthorized();
+        }
+
+        return _tokens.Authenticate(header[Prefix.Length..].Trim()) ?? throw StatusErrors.Unauthorized();
+    }
+
+    private JsonObject VersionInfo()
+    {
+        string git = _options.ServerVersion ?? (_catalog.SpecVersion.StartsWith('v') ? _catalog.SpecVersion : "v1.36.0");
+        string[] parts = git.TrimStart('v').Split('.', '-', '+');
+        return new JsonObject
+        {
+            ["major"] = parts.Length > 0 ? parts[0] : "1",
+            ["minor"] = parts.Length > 1 ? parts[1] : "0",
+            ["emulationMajor"] = parts.Length > 0 ? parts[0] : "1",
+            ["emulationMinor"] = parts.Length > 1 ? parts[1] : "0",
+            ["gitVersion"] = git,
+            ["gitCommit"] = "0000000000000000000000000000000000000000",
+            ["gitTreeState"] = "clean",
+            ["buildDate"] = "2025-01-01T00:00:00Z",
+            ["goVersion"] = "kubegen-emulator",
+            ["compiler"] = "gc",
+            ["platform"] = "linux/amd64",
+        };
+    }
+
+    private async Task HandleResourceAsync(HttpContext context, RequestInfo info, EmulatorUser user, Fault? fault)
+    {
+        ApiResource resource = _catalog.Find(info.Group, info.Version, info.Plural) ?? throw StatusErrors.PathNotFound();
+        info.Resource = resource;
+
+        // Scope: a namespaced path for a cluster-scoped resource (or an item path without a
+        // namespace for a namespaced one) is not a route kube-apiserver has.
+        bool namespacePrefix = info.Namespace is not null && info.Plural != "namespaces";
+        if (namespacePrefix && !resource.Namespaced)
+        {
+            throw StatusErrors.PathNotFound();
+        }
+
+        if (resource.Namespaced && info.Namespace is null && info.Name is not null)
+        {
+            throw StatusErrors.PathNotFound();
+        }
+
+        if (resource.Namespaced && info.Namespace is null && info.Verb is not ("list" or "watch"))
+        {
+            throw StatusErrors.MethodNotAllowed();
+        }
+
+        if (info.Subresource is not null)
+        {
+            if (!resource.Subresources.TryGetValue(info.Subresource, out ApiSubresource? sub))
+            {
+                throw StatusErrors.PathNotFound();
+            }
+
+            if (info.Subresource is not ("status" or "scale"))
+            {
+                throw StatusErrors.MethodNotAllowed();
+            }
+
+            if (!sub.Verbs.Contains(info.Verb))
+            {
+                throw StatusErrors.MethodNotAllowed();
+            }
+        }
+        else if (!resource.Verbs.Contains(info.Verb) && !(info.Verb == "watch" && resource.Verbs.Contains("list")))
+        {
+            throw StatusErrors.MethodNotAllowed();
+        }
+
+        if (resource.Group == "authorization.k8s.io" && resource.Plural == "selfsubjectaccessreviews" && info.Verb == "create")
+        {
+            // Every authenticated user may ask what it can do (system:basic-user).
+            await SelfSubjectAccessReviewAsync(context, user, resource);
+            return;
+        }
+
+        Authorize(user, info);
+
+        switch (info.Verb)
+        {
+            case "get":
+                await GetAsync(context, info);
+                break;
+            case "list":
+                await ListAsync(context, info);
+                break;
+            case "watch":
+                await WatchAsync(context, info, fault);
+                break;
+            case "create":
+                await CreateAsync(context, info);
+                break;
+            case "update":
+                await UpdateAsync(context, info);
+                break;
+            case "patch":
+                await PatchAsync(context, info);
+                break;
+            case "delete":
+                await DeleteAsync(context, info);
+                break;
+            case "deletecollection":
+                await DeleteCollectionAsync(context, info);
+                break;
+            default:
+                throw StatusErrors.MethodNotAllowed();
+        }
+    }
+
+    private static void Authorize(EmulatorUser user, RequestInfo info)
+    {
+        ApiResource resource = info.Resource!;
+        string? ns = info.Namespace;
+        if (!user.IsAllowed(info.Verb, resource.Group, resource.Plural, info.Subresource, ns, info.Name))
+        {
+            string what = info.Subresource is null ? resource.Plural : resource.Plural + "/" + info.Subresource;
+            string scope = ns is not null ? $"in the namespace \"{ns}\"" : "at the cluster scope";
+            string message = $"User \"{user.Name}\" cannot {info.Verb} resource \"{what}\" in API group \"{resource.Group}\" {scope}";
+            throw StatusErrors.Forbidden(resource.Group, resource.Plural, info.Name, message);
+        }
+    }
+
+    // ---- request bodies -------------------------------------------------------------------
+
+    private async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        long limit = _options.MaxRequestBodyBytes;
+        if (context.Request.ContentLength is long length && length > limit)
+        {
+            throw StatusErrors.RequestEntityTooLarge(limit);
+        }
+
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[16 * 1024];
+        while (true)
+        {
+            int read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                throw StatusErrors.RequestEntityTooLarge(limit);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string MediaType(HttpContext context)
+    {
+        string contentType = context.Request.ContentType ?? "";
+        int semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
+    }
+
+    private static readonly string[] ObjectMediaTypes = ["application/json", "application/yaml"];
+
+    /// <summary>Reads a create/update body as a JSON object (JSON or YAML).</summary>
+    private async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    {
+        string mediaType = MediaType(context);
+        if (mediaType is not ("" or "application/json" or "application/yaml" or "*/*" or "application/x-yaml" or "text/yaml"))
+        {
+            throw StatusErrors.UnsupportedMediaType(mediaType, ObjectMediaTypes);
+        }
+
+        byte[] body = await ReadBodyAsync(context);
+        JsonNode? node = mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body);
+        return node as JsonObject ?? throw StatusErrors.BadRequest("the object provided is unrecognized: expected a JSON object");
+    }
+
+    internal static JsonNode? ParseJson(byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            throw StatusErrors.BadRequest("the body of the request was empty");
+        }
+
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 1000 });
+        }
+        catch (JsonException e)
+        {
+            throw StatusErrors.BadRequest($"couldn't get version/kind; json parse error: {e.Message}");
+        }
+    }
+
+    internal static JsonNode? ParseYaml(byte[] body)
+    {
+        try
+        {
+            return Serialization.YamlJson.ParseSingle(Encoding.UTF8.GetString(body));
+        }
+        catch (FormatException e)
+        {
+            throw StatusErrors.BadRequest(e.Message);
+        }
+    }
+
+    // ---- responses ------------------------------------------------------------------------
+
+    internal static byte[] Serialize(JsonNode node)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            node.WriteTo(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static Task WriteJsonAsync(HttpContext context, int code, JsonNode node, string contentType = "application/json")
+        => WriteBytesAsync(context, code, contentType, Serialize(node));
+
+    private static Task WriteTextAsync(HttpContext context, int code, string text)
+        => WriteBytesAsync(context, code, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(text));
+
+    private static async Task WriteBytesAsync(HttpContext context, int code, string contentType, byte[] body)
+    {
+        HttpResponse response = context.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.StatusCode = code;
+        response.ContentType = contentType;
+        response.Headers.CacheControl = "no-cache, private";
+        response.ContentLength = body.Length;
+        if (context.Items.ContainsKey(MidBodyItem) && body.Length > 1)
+        {
+            await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), context.RequestAborted);
+            await response.Body.FlushAsync(context.RequestAborted);
+            await Task.Delay(50, context.RequestAborted);
+            Abort(context);
+            return;
+        }
+
+        await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    private static async Task WriteStatusAsync(HttpContext context, StatusException e)
+    {
+        if (context.Response.HasStarted)
+        {
+            Abort(context);
+            return;
+        }
+
+        if (e.RetryAfterSeconds is int retry)
+        {
+            context.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+        }
+
+        try
+        {
+            await WriteJsonAsync(context, e.Code, e.Status);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    internal static void Abort(HttpContext context)
+    {
+        IConnectionLifetimeNotificationFeature? lifetime = context.Features.Get<IConnectionLifetimeNotificationFeature>();
+        lifetime?.RequestClose();
+        context.Abort();
+    }
+
+    /// <summary>Whether the client asked for a Table (kubectl get).</summary>
+    private static bool WantsTable(HttpContext context)
+        => context.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
+
+    private static void CheckAcceptable(HttpContext context)
+    {
+        string accept = context.Request.Headers.Accept.ToString();
+        if (accept.Length == 0)
+        {
+            return;
+        }
+
+        foreach (string part in accept.Split(','))
+        {
+            string media = part.Split(';')[0].Trim().ToLowerInvariant();
+            if (media is "application/json" or "*/*" or "application/*" or "application/yaml")
+            {
+                return;
+            }
+        }
+
+        throw StatusErrors.NotAcceptable(["application/json", "application/yaml"]);
+    }
+
+    internal static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string? Query(HttpContext context, string name)
+    {
+        string value = context.Request.Query[name].ToString();
+        return value.Length == 0 ? null : value;
+    }
+
+    private static bool QueryBool(HttpContext context, string name) => Query(context, name) is "true" or "1" or "True";
+
+    internal static string? MetaString(JsonObject obj, string field)
+        => obj["metadata"] is JsonObject m && m.TryGetPropertyValue(field, out JsonNode? v) && v is JsonValue value && value.TryGetValue(out string? s) ? s : null;
+
+    internal static JsonObject Metadata(JsonObject obj)
+    {
+        if (obj["metadata"] is JsonObject m)
+        {
+            return m;
+        }
+
+        var created = new JsonObject();
+        obj["metadata"] = created;
+        return created;
+    }
+}
