@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using KubeGen.Runtime;
+using PodLister.Kube;
+using PodLister.Kube.CoreV1;
+
+namespace PodLister;
+
+/// <summary>
+/// Lists the pods of the namespace it runs in as a table (NAME, PHASE, RESTARTS, AGE, NODE), like
+/// <c>kubectl get pods</c>. With <c>--watch</c> it then follows the changes, one line per event,
+/// until Ctrl+C or SIGTERM. It connects the way a pod does (<see cref="KubeClient.InCluster"/>):
+/// KUBERNETES_SERVICE_HOST/PORT and the mounted service-account token, CA and namespace
+/// (or the directory in KUBEGEN_SERVICEACCOUNT_DIR).
+/// </summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage: PodLister [--watch|-w] [--namespace|-n NAMESPACE] [--print-rbac]
+          (no options)   list the pods of the pod's own namespace
+          --watch, -w    then follow changes, one line per event, until Ctrl+C
+          --namespace    list another namespace than the service account's
+          --print-rbac   print the RBAC rules this build needs (a Role's rules) and exit
+        """;
+
+    private static async Task<int> Main(string[] args)
+    {
+        bool watch = false, printRbac = false;
+        string? ns = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--watch" or "-w":
+                    watch = true;
+                    break;
+                case "--namespace" or "-n" when i + 1 < args.Length:
+                    ns = args[++i];
+                    break;
+                case "--print-rbac":
+                    printRbac = true;
+                    break;
+                case "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"error: unknown or incomplete option '{args[i]}'");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        if (printRbac)
+        {
+            Console.Write(KubeClient.RbacRules);
+            return 0;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        KubeClient kube;
+        try
+        {
+            kube = KubeClient.InCluster();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            Console.Error.WriteLine($"error: not running in a cluster: {ex.Message}");
+            Console.Error.WriteLine("Outside a cluster, set KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT and KUBEGEN_SERVICEACCOUNT_DIR (see README.md).");
+            return 1;
+        }
+
+        await using (kube)
+        {
+            try
+            {
+                var lister = new PodTable(kube, ns ?? kube.Namespace);
+                await lister.ListAsync(stop.Token);
+                if (watch)
+                {
+                    await lister.WatchAsync(stop.Token);
+                }
+
+                return 0;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (KubeApiException ex)
+            {
+                int code = ex.Status.Code != 0 ? ex.Status.Code : (int)ex.StatusCode;
+                Console.Error.WriteLine($"error: {code.ToString(CultureInfo.InvariantCulture)} {ex.Status.Reason}: {ex.Status.Message}");
+                if (ex.IsForbidden)
+                {
+                    Console.Error.WriteLine("The service account needs the rules of `PodLister --print-rbac` (deploy/role.yaml).");
+                }
+
+                return 1;
+            }
+            catch (HttpRequestException ex)
+            {
+                Console.Error.WriteLine($"error: cannot reach the API server: {ex.Message}");
+                return 1;
+            }
+        }
+    }
+}
+
+/// <summary>Prints the pods of one namespace and follows them.</summary>
+internal sealed class PodTable(KubeClient kube, string ns)
+{
+    private static readonly string[] Header = ["NAME", "PHASE", "RESTARTS", "AGE", "NODE"];
+
+    /// <summary>The last seen resourceVersion of each pod (to tell what changed after a relist).</summary>
+    private readonly Dictionary<string, string?> _known = new(StringComparer.Ordinal);
+
+    private int[] _widths = Header.Select(h => h.Length).ToArray();
+
+    private string? _resourceVersion;
+
+    public async Task ListAsync(CancellationToken cancellationToken)
+    {
+        PodList list = await kube.CoreV1.Pods.ListAsync(ns, cancellationToken: cancellationToken);
+        _resourceVersion = list.Metadata?.ResourceVersion;
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        List<string[]> rows = list.Items
+            .OrderBy(p => p.Metadata?.Name, StringComparer.Ordinal)
+            .Select(p => Row(p, now))
+            .ToList();
+        foreach (Pod pod in list.Items)
+        {
+            _known[pod.Metadata?.Name ?? string.Empty] = pod.Metadata?.ResourceVersion;
+        }
+
+        if (rows.Count == 0)
+        {
+            Console.WriteLine($"No resources found in {ns} namespace.");
+            return;
+        }
+
+        foreach (string[] row in rows)
+        {
+            Widen(row);
+        }
+
+        Console.WriteLine(Format(Header));
+        foreach (string[] row in rows)
+        {
+            Console.WriteLine(Format(row));
+        }
+    }
+
+    /// <summary>
+    /// Watches from the list's resourceVersion; reconnects where the stream ended, and relists when
+    /// that version has expired (410), reporting what changed meanwhile.
+    /// </summary>
+    public async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan backoff = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await foreach (WatchEvent<Pod> e in kube.CoreV1.Pods.WatchAsync(
+                    ns,
+                    allowWatchBookmarks: true,
+                    resourceVersion: _resourceVersion,
+                    timeoutSeconds: 300,
+                    cancellationToken: cancellationToken))
+                {
+                    backoff = TimeSpan.FromSeconds(1);
+                    _resourceVersion = e.Object.Metadata?.ResourceVersion ?? _resourceVersion;
+                    if (e.Type == WatchEventType.Bookmark)
+                    {
+                        continue;
+                    }
+
+                    string name = e.Object.Metadata?.Name ?? string.Empty;
+                    if (e.Type == WatchEventType.Deleted)
+                    {
+                        _known.Remove(name);
+                    }
+                    else
+                    {
+                        _known[name] = e.Object.Metadata?.ResourceVersion;
+                    }
+
+                    PrintEvent(EventName(e.Type), e.Object);
+                }
+            }
+            catch (KubeApiException ex) when (ex.IsGone)
+            {
+                await RelistAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"watch interrupted ({ex.Message}); reconnecting in {backoff.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    private async Task RelistAsync(CancellationToken cancellationToken)
+    {
+        PodList list = await kube.CoreV1.Pods.ListAsync(ns, cancellationToken: cancellationToken);
+        _resourceVersion = list.Metadata?.ResourceVersion;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Pod pod in list.Items.OrderBy(p => p.Metadata?.Name, StringComparer.Ordinal))
+        {
+            string name = pod.Metadata?.Name ?? string.Empty;
+            seen.Add(name);
+            if (!_known.TryGetValue(name, out string? version))
+            {
+                PrintEvent("ADDED", pod);
+            }
+            else if (!string.Equals(version, pod.Metadata?.ResourceVersion, StringComparison.Ordinal))
+            {
+                PrintEvent("MODIFIED", pod);
+            }
+
+            _known[name] = pod.Metadata?.ResourceVersion;
+        }
+
+        foreach (string gone in _known.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            _known.Remove(gone);
+            Console.WriteLine($"{"DELETED",-9}{gone}");
+        }
+    }
+
+    private void PrintEvent(string type, Pod pod)
+    {
+        string[] row = Row(pod, DateTimeOffset.UtcNow);
+        Widen(row);
+        Console.WriteLine($"{type,-9}{Format(row)}");
+    }
+
+    private static string EventName(WatchEventType type) => type switch
+    {
+        WatchEventType.Added => "ADDED",
+        WatchEventType.Modified => "MODIFIED",
+        WatchEventType.Deleted => "DELETED",
+        _ => type.ToString().ToUpperInvariant(),
+    };
+
+    private static string[] Row(Pod pod, DateTimeOffset now)
+    {
+        int restarts = pod.Status?.ContainerStatuses?.Sum(s => s.RestartCount) ?? 0;
+        string phase = pod.Metadata?.DeletionTimestamp is not null ? "Terminating" : pod.Status?.Phase ?? "Unknown";
+        string age = pod.Metadata?.CreationTimestamp is { } created ? Age.Format(now - created) : "<unknown>";
+        string node = string.IsNullOrEmpty(pod.Spec?.NodeName) ? "<none>" : pod.Spec.NodeName;
+        return [pod.Metadata?.Name ?? string.Empty, phase, restarts.ToString(CultureInfo.InvariantCulture), age, node];
+    }
+
+    private void Widen(string[] row)
+    {
+        for (int i = 0; i < row.Length; i++)
+        {
+            _widths[i] = Math.Max(_widths[i], row[i].Length);
+        }
+    }
+
+    /// <summary>kubectl's layout: left-aligned columns, three spaces apart, no trailing padding.</summary>
+    private string Format(string[] row)
+    {
+        var line = new System.Text.StringBuilder();
+        for (int i = 0; i < row.Length; i++)
+        {
+            line.Append(i == row.Length - 1 ? row[i] : row[i].PadRight(_widths[i] + 3));
+        }
+
+        return line.ToString();
+    }
+}
+
+/// <summary>The AGE column as kubectl prints it (apimachinery's <c>duration.HumanDuration</c>).</summary>
+internal static class Age
+{
+    public static string Format(TimeSpan d)
+    {
+        long seconds = (long)Math.Floor(d.TotalSeconds);
+        if (seconds < -1)
+        {
+            return "<invalid>";
+        }
+
+        if (seconds < 0)
+        {
+            return "0s";
+        }
+
+        if (seconds < 60 * 2)
+        {
+            return $"{seconds}s";
+        }
+
+        long minutes = seconds / 60;
+        if (minutes < 10)
+        {
+            long s = seconds % 60;
+            return s == 0 ? $"{minutes}m" : $"{minutes}m{s}s";
+        }
+
+        if (minutes < 60 * 3)
+        {
+            return $"{minutes}m";
+        }
+
+        long hours = minutes / 60;
+        if (hours < 8)
+        {
+            long m = minutes % 60;
+            return m == 0 ? $"{hours}h" : $"{hours}h{m}m";
+        }
+
+        if (hours < 48)
+        {
+            return $"{hours}h";
+        }
+
+        if (hours < 24 * 8)
+        {
+            long h = hours % 24;
+            return h == 0 ? $"{hours / 24}d" : $"{hours / 24}d{h}h";
+        }
+
+        if (hours < 24 * 365 * 2)
+        {
+            return $"{hours / 24}d";
+        }
+
+        if (hours < 24 * 365 * 8)
+        {
+            long dy = hours / 24 % 365;
+            return dy == 0 ? $"{hours / 24 / 365}y" : $"{hours / 24 / 365}y{dy}d";
+        }
+
+        return $"{hours / 24 / 365}y";
+    }
+}

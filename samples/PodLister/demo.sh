@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# PodLister end to end on this machine, no cluster needed:
+#   1. publishes samples/PodLister as a Native AOT binary,
+#   2. starts the KubeGen API server emulator (src/KubeGen.ApiServer) seeded with demo-pods.yaml,
+#   3. runs the native binary the way a pod runs it (KUBERNETES_SERVICE_HOST/PORT and a
+#      service-account directory with token, ca.crt and namespace), which prints the table,
+#   4. stops the emulator.
+# Needs the .NET 10 SDK, clang and zlib1g-dev. Extra arguments go to PodLister (e.g. --watch).
+#
+# Environment:
+#   PODLISTER_DEMO_DIR   work directory (publish output, build artifacts, emulator files); it is
+#                        kept when given, otherwise a temporary one is created and removed.
+#   KUBE_SPEC            the OpenAPI (Swagger 2.0) spec for both the build and the emulator
+#                        (default: the repository's test fixture mini-cluster.swagger.json).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+spec="${KUBE_SPEC:-$root/tests/KubeGen.Generator.Tests/Fixtures/mini-cluster.swagger.json}"
+spec="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
+
+say() { printf '==> %s\n' "$*"; }
+fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---- prerequisites ------------------------------------------------------------------------
+command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK (dotnet) is not on PATH: https://dot.net/download"
+if ! command -v clang >/dev/null 2>&1; then
+  fail "Native AOT needs clang and zlib1g-dev for the native link. Install them with:
+    sudo apt-get update && sudo apt-get install -y clang zlib1g-dev"
+fi
+if ! printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1; then
+  fail "clang cannot link against zlib. Install it with:
+    sudo apt-get update && sudo apt-get install -y zlib1g-dev"
+fi
+[[ -f "$spec" ]] || fail "spec '$spec' does not exist"
+
+case "$(uname -m)" in
+  x86_64 | amd64) rid=linux-x64 ;;
+  aarch64 | arm64) rid=linux-arm64 ;;
+  *) fail "unsupported architecture $(uname -m)" ;;
+esac
+
+if [[ -n "${PODLISTER_DEMO_DIR:-}" ]]; then
+  work="$PODLISTER_DEMO_DIR"
+  keep_work=1
+  mkdir -p "$work"
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/podlister-demo.XXXXXX")"
+  keep_work=0
+fi
+work="$(cd "$work" && pwd)"
+
+emulator_pid=""
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  local status=$?
+  if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
+    kill -TERM "$emulator_pid" 2>/dev/null || true
+    for _ in $(seq 50); do
+      kill -0 "$emulator_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+  fi
+  if [[ "$keep_work" == 0 ]]; then
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Builds of their own: no compiler/MSBuild servers that outlive this script.
+build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off -nologo -v:q)
+
+# Runs a build quietly; on failure shows its log.
+run_build() {
+  local log="$1"
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    fail "failed: $*"
+  fi
+}
+
+started=$(date +%s.%N)
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+# ---- 1. Native AOT publish ---------------------------------------------------------------
+say "Publishing PodLister as Native AOT ($rid) into $work/publish"
+t=$(date +%s.%N)
+run_build "$work/publish.log" dotnet publish "$here/PodLister.csproj" -c Release -r "$rid" \
+  -o "$work/publish" "-p:KubeSpec=$spec" "${build_flags[@]}"
+binary="$work/publish/PodLister"
+[[ -x "$binary" ]] || fail "the publish produced no $binary"
+size=$(stat -c %s "$binary")
+say "Published in $(elapsed "$t"): $binary ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
+
+# ---- 2. the API server emulator ----------------------------------------------------------
+say "Building the API server emulator (src/KubeGen.ApiServer)"
+t=$(date +%s.%N)
+run_build "$work/apiserver-build.log" dotnet build "$root/src/KubeGen.ApiServer/KubeGen.ApiServer.csproj" -c Release "${build_flags[@]}"
+server_dll="$work/artifacts/bin/KubeGen.ApiServer/release/KubeGen.ApiServer.dll"
+[[ -f "$server_dll" ]] || fail "the build produced no $server_dll"
+say "Built in $(elapsed "$t")"
+
+# Seed pods with creationTimestamps relative to now ("# age: 4d" comments in demo-pods.yaml).
+now=$(date +%s)
+seed="$work/demo-pods.yaml"
+: >"$seed"
+age_line='^([[:space:]]*creationTimestamp:)[^#]*#[[:space:]]*age:[[:space:]]*([0-9]+)([smhd])'
+while IFS= read -r line || [[ -n "$line" ]]; do
+  if [[ "$line" =~ $age_line ]]; then
+    n=${BASH_REMATCH[2]}
+    case "${BASH_REMATCH[3]}" in
+      s) secs=$n ;;
+      m) secs=$((n * 60)) ;;
+      h) secs=$((n * 3600)) ;;
+      d) secs=$((n * 86400)) ;;
+    esac
+    line="${BASH_REMATCH[1]} \"$(date -u -d "@$((now - secs))" +%Y-%m-%dT%H:%M:%SZ)\""
+  fi
+  printf '%s\n' "$line" >>"$seed"
+done <"$here/demo-pods.yaml"
+
+say "Starting the emulator with $(basename "$spec") and $(basename "$seed")"
+rm -rf "$work/sa"
+server_log="$work/apiserver.log"
+dotnet "$server_dll" --spec "$spec" --seed "$seed" --sa-dir "$work/sa" --kubeconfig "$work/kubeconfig" >"$server_log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 300); do
+  grep -q '^Press Ctrl+C to stop' "$server_log" 2>/dev/null && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$server_log" >&2; emulator_pid=""; fail "the emulator exited"; }
+  sleep 0.1
+done
+grep -q '^Press Ctrl+C to stop' "$server_log" || { cat "$server_log" >&2; fail "the emulator did not start within 30 s"; }
+
+value() { sed -n "s/^$1=//p" "$server_log" | head -n 1; }
+url=$(sed -n 's/^KubeGen API server emulator listening on //p' "$server_log" | head -n 1)
+host=$(value KUBERNETES_SERVICE_HOST)
+port=$(value KUBERNETES_SERVICE_PORT)
+sa_dir=$(value KUBEGEN_SERVICEACCOUNT_DIR)
+sa_dir=${sa_dir:-$work/sa}
+[[ -n "$host" && -n "$port" ]] || { cat "$server_log" >&2; fail "the emulator did not print KUBERNETES_SERVICE_HOST/PORT"; }
+say "Emulator listening on $url (service account: $sa_dir, namespace $(cat "$sa_dir/namespace"))"
+
+# ---- 3. the native binary, as in a pod -----------------------------------------------------
+say "KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir $binary${*:+ $*}"
+echo
+t=$(date +%s.%N)
+status=0
+# Ctrl+C (e.g. to end --watch) reaches PodLister, which stops cleanly; the script then carries on.
+trap 'true' INT
+KUBERNETES_SERVICE_HOST="$host" KUBERNETES_SERVICE_PORT="$port" KUBEGEN_SERVICEACCOUNT_DIR="$sa_dir" \
+  "$binary" "$@" || status=$?
+echo
+say "PodLister exited with $status after $(elapsed "$t")"
+say "Native binary: $size bytes; the whole demo took $(elapsed "$started")"
+exit "$status"

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KubeGen.EndToEnd.Tests.Infrastructure;
+
+namespace KubeGen.EndToEnd.Tests;
+
+/// <summary>
+/// The PodLister sample's first command, <c>samples/PodLister/demo.sh</c>, run as a user runs it:
+/// it publishes the sample with Native AOT, starts the API server emulator seeded with
+/// demo-pods.yaml and runs the native binary against it. Then the sample's deploy/role.yaml is
+/// checked against the rules the generated client says it needs.
+/// </summary>
+[Collection(DemoScriptCollection.Name)]
+public sealed partial class DemoScriptTests(DemoScriptFixture fixture, ITestOutputHelper output) : IClassFixture<DemoScriptFixture>
+{
+    /// <summary>The pods of samples/PodLister/demo-pods.yaml: name, phase, restarts, age (null: any), node.</summary>
+    private static readonly (string Name, string Phase, string Restarts, string? Age, string Node)[] SeededPods =
+    [
+        ("cache-0", "Pending", "0", null, "<none>"),
+        ("db-migrate-28xk4", "Succeeded", "0", null, "node-a"),
+        ("web-7d4b9c8f6-x2k9p", "Running", "0", "4d", "node-a"),
+        ("worker-5f8d7c6b9-qq7lm", "Running", "4", "120m", "node-b"),
+    ];
+
+    [Fact]
+    public void Demo_script_prints_the_seeded_pods_from_the_native_binary()
+    {
+        fixture.RequirePrerequisites();
+        ProcessResult demo = fixture.Demo!;
+        Report(demo);
+        Assert.False(demo.TimedOut, $"demo.sh did not finish within {DemoScriptFixture.Timeout.TotalMinutes} minutes and was killed.");
+        Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.CombinedText}");
+
+        List<string> stdout = demo.StandardOutput.ToList();
+        int header = stdout.FindIndex(line => HeaderLine().IsMatch(line));
+        Assert.True(header >= 0, "demo.sh printed no NAME PHASE RESTARTS AGE NODE header:\n" + demo.CombinedText);
+        string[][] rows = stdout.Skip(header + 1)
+            .TakeWhile(line => line.Length > 0)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToArray();
+
+        Assert.Equal(SeededPods.Select(p => p.Name), rows.Select(r => r[0]));
+        foreach (((string name, string phase, string restarts, string? age, string node), string[] row) in SeededPods.Zip(rows))
+        {
+            Assert.True(row.Length == 5, $"The row of {name} has {row.Length} columns: {string.Join(' ', row)}");
+            Assert.Equal(phase, row[1]);
+            Assert.Equal(restarts, row[2]);
+            Assert.Matches(KubectlAge(), row[3]);
+            if (age is not null)
+            {
+                Assert.Equal(age, row[3]);
+            }
+
+            Assert.Equal(node, row[4]);
+        }
+
+        Assert.Contains(stdout, line => line.StartsWith("==> PodLister exited with 0", StringComparison.Ordinal));
+        Assert.True(File.Exists(fixture.BinaryPath), $"demo.sh left no native binary at {fixture.BinaryPath}.");
+        output.WriteLine($"native binary: {new FileInfo(fixture.BinaryPath).Length.ToString("N0", CultureInfo.InvariantCulture)} bytes; demo.sh took {demo.Duration.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public async Task Deploy_role_has_exactly_the_rules_of_the_generated_client()
+    {
+        fixture.RequirePrerequisites();
+        Assert.True(File.Exists(fixture.BinaryPath), $"demo.sh left no native binary at {fixture.BinaryPath}; see the demo test.");
+
+        ProcessResult print = await ProcessRunner.RunAsync(
+            fixture.BinaryPath,
+            ["--print-rbac"],
+            fixture.RepositoryRoot,
+            new Dictionary<string, string?>(),
+            TimeSpan.FromSeconds(30),
+            TestContext.Current.CancellationToken);
+        Assert.True(print.ExitCode == 0, $"PodLister --print-rbac exited with {print.ExitCode}:\n{print.CombinedText}");
+        string generated = string.Join('\n', print.StandardOutput);
+        string rolePath = Path.Combine(fixture.RepositoryRoot, "samples", "PodLister", "deploy", "role.yaml");
+        string role = await File.ReadAllTextAsync(rolePath, TestContext.Current.CancellationToken);
+        output.WriteLine("KubeClient.RbacRules:\n" + generated);
+
+        IReadOnlyList<string> expected = RbacYaml.ParseRules(generated);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, RbacYaml.ParseRules(RbacYaml.RulesSection(role)));
+        Assert.Contains("|pods|get,list,watch", expected);
+    }
+
+    private void Report(ProcessResult demo)
+    {
+        output.WriteLine($"bash samples/PodLister/demo.sh: exit code {demo.ExitCode}, {demo.Duration.TotalSeconds:0.0} s");
+        output.WriteLine(demo.CombinedText);
+    }
+
+    [GeneratedRegex(@"^NAME\s+PHASE\s+RESTARTS\s+AGE\s+NODE$")]
+    private static partial Regex HeaderLine();
+
+    /// <summary>apimachinery's HumanDuration: 5s, 3m2s, 120m, 2h5m, 4d, 4d3h, 400d, 2y10d, 9y.</summary>
+    [GeneratedRegex(@"^(\d+s|\d+m(\d+s)?|\d+h(\d+m)?|\d+d(\d+h)?|\d+y(\d+d)?)$")]
+    private static partial Regex KubectlAge();
+}
+
+/// <summary>
+/// Runs demo.sh once for the class. Its collection does not run in parallel with the others: the
+/// script and AotPublishFixture both publish with Native AOT, which on a small machine would slow
+/// each other past their time limits.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DemoScriptCollection
+{
+    public const string Name = "PodLister demo script";
+}
+
+public sealed class DemoScriptFixture : IAsyncLifetime
+{
+    /// <summary>A cold run (restore, AOT publish, emulator build) takes about two minutes on 2 cores.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(6);
+
+    private string? _workDirectory;
+
+    public string RepositoryRoot { get; private set; } = string.Empty;
+
+    public string? MissingPrerequisite { get; private set; }
+
+    public ProcessResult? Demo { get; private set; }
+
+    public string BinaryPath => Path.Combine(_workDirectory ?? string.Empty, "publish", "PodLister");
+
+    public async ValueTask InitializeAsync()
+    {
+        RepositoryRoot = FindRepositoryRoot();
+        if (!OperatingSystem.IsLinux())
+        {
+            MissingPrerequisite = "samples/PodLister/demo.sh publishes and runs a Linux native binary, so it needs Linux.";
+            return;
+        }
+
+        string? bash = ProcessRunner.FindOnPath("bash");
+        if (bash is null)
+        {
+            MissingPrerequisite = "samples/PodLister/demo.sh needs bash on PATH.";
+            return;
+        }
+
+        if (ProcessRunner.FindOnPath("clang") is null)
+        {
+            MissingPrerequisite =
+                "samples/PodLister/demo.sh publishes with Native AOT, which needs clang (and zlib1g-dev), and clang is not on PATH. "
+                + "Install them with: apt-get update && apt-get install -y clang zlib1g-dev";
+            return;
+        }
+
+        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-demo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_workDirectory);
+        Demo = await ProcessRunner.RunAsync(
+            bash,
+            [Path.Combine("samples", "PodLister", "demo.sh")],
+            RepositoryRoot,
+            ScriptEnvironment(_workDirectory),
+            Timeout,
+            TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_workDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>Skips without the toolchain, except under CI, where that fails the test.</summary>
+    public void RequirePrerequisites()
+    {
+        if (MissingPrerequisite is null)
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
+            Assert.Fail("CI is set, so the PodLister demo must run: " + MissingPrerequisite);
+        }
+
+        Assert.Skip(MissingPrerequisite);
+    }
+
+    /// <summary>
+    /// The script runs builds of its own: MSBuild variables that `dotnet test` (or an IDE) set for
+    /// this process must not leak into them; the dotnet that runs the tests comes first on PATH.
+    /// The work directory is the test's, so that the native binary outlives the script.
+    /// </summary>
+    private static Dictionary<string, string?> ScriptEnvironment(string workDirectory)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (string name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+        {
+            if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || name.StartsWith("_MSBUILD", StringComparison.OrdinalIgnoreCase))
+            {
+                environment[name] = null;
+            }
+        }
+
+        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            environment["PATH"] = Path.GetDirectoryName(host) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        }
+
+        environment["PODLISTER_DEMO_DIR"] = workDirectory;
+        environment["KUBE_SPEC"] = null;
+        environment["MSBUILDDISABLENODEREUSE"] = "1";
+        environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        return environment;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        string? fromBuild = typeof(DemoScriptFixture).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (fromBuild is not null && File.Exists(Path.Combine(fromBuild, "Generator.sln")))
+        {
+            return fromBuild;
+        }
+
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Generator.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Cannot find the repository root (Generator.sln) from '{fromBuild}' or '{AppContext.BaseDirectory}'.");
+    }
+}
