@@ -146,19 +146,19 @@ public sealed partial class ClientShapeTests
     {
         // Namespaces: cluster-scoped, no deletecollection, a status subresource.
         Assert.Equal(
-            ["CreateAsync", "DeleteAsync", "GetAsync", "GetStatusAsync", "ListAsync", "PatchAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceStatusAsync", "WatchAsync"],
+            ["CreateAsync", "DeleteAsync", "GetAsync", "GetStatusAsync", "ListAsync", "PatchAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceStatusAsync", "WatchAsync", "WatchResumingAsync"],
             AsyncMethods(typeof(NamespacesClient)));
 
         // Secrets: namespaced, every verb, no status subresource, no deprecated watch paths (the list path with watch=true is used).
         Assert.Equal(
-            ["CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "ReplaceAsync", "WatchAsync", "WatchForAllNamespacesAsync"],
+            ["CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "ReplaceAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchResumingAsync"],
             AsyncMethods(typeof(SecretsClient)));
 
         // Deployments and the CRD: status and scale subresources; scale is autoscaling/v1 Scale.
         string[] withScale =
         [
             "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync", "ListAsync", "ListForAllNamespacesAsync",
-            "PatchAsync", "PatchScaleAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync",
+            "PatchAsync", "PatchScaleAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchResumingAsync",
         ];
         Assert.Equal(withScale, AsyncMethods(typeof(DeploymentsClient)));
         Assert.Equal(withScale, AsyncMethods(typeof(ClientTests.Kube.StableV1.CronTabsClient)));
@@ -166,7 +166,7 @@ public sealed partial class ClientShapeTests
 
         // Pods: no scale subresource; log, eviction and connect operations are not generated.
         Assert.DoesNotContain("GetScaleAsync", AsyncMethods(typeof(PodsClient)));
-        Assert.Equal(13, AsyncMethods(typeof(PodsClient)).Length);
+        Assert.Equal(14, AsyncMethods(typeof(PodsClient)).Length); // 13 verbs + WatchResumingAsync
     }
 
     [Fact]
@@ -178,7 +178,10 @@ public sealed partial class ClientShapeTests
             Assert.True(
                 method.Name.Contains("ForAllNamespaces", StringComparison.Ordinal) ? first != "namespace" : first == "namespace",
                 $"{method.Name} starts with '{first}'.");
-            Assert.Equal("cancellationToken", method.GetParameters()[^1].Name);
+            if (method.Name.EndsWith("Async", StringComparison.Ordinal))
+            {
+                Assert.Equal("cancellationToken", method.GetParameters()[^1].Name); // not CreateCache: it only builds the cache
+            }
         }
 
         Assert.All(typeof(NamespacesClient).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly), m => Assert.DoesNotContain(m.GetParameters(), p => p.Name == "namespace"));

@@ -34,7 +34,7 @@ public sealed class GeneratedShapeTests
             {
                 "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync",
                 "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "PatchScaleAsync", "PatchStatusAsync",
-                "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync",
+                "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchResumingAsync",
             },
             MethodNames(deployments));
         Assert.Contains("Task<global::Shape.Kube.AutoscalingV1.Scale> GetScaleAsync(string @namespace, string name,", deployments);

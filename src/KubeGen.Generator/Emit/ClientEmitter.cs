@@ -54,6 +54,7 @@ internal static class ClientEmitter
                     w.Line($"public global::{groupVersion.Namespace}.{groupVersion.ClassName} {groupVersion.PropertyName} {{ get; }}");
                 }
 
+                ControllerGlue.EmitLeaderElector(w, model);
                 w.Line();
                 w.Doc("summary", "The RBAC rules (a Role's or ClusterRole's rules, as YAML) that allow exactly what this client's selection can do.");
                 w.Line($"public const string RbacRules = {SourceWriter.Literal(RbacYaml(model))};");

@@ -42,6 +42,16 @@ internal sealed class ResourceClientEmitter
                     w.Line();
                     EmitOperation(w, resource, operation);
                 }
+
+                if (ControllerGlue.Cache(resource, _typesByFullName) is { } cache)
+                {
+                    ControllerGlue.EmitCacheMembers(w, resource, cache);
+                }
+
+                if (ControllerGlue.Lease(resource, _typesByFullName) is { } lease)
+                {
+                    ControllerGlue.EmitLeaseStore(w, resource, lease);
+                }
             }
         }
 

@@ -299,5 +299,123 @@ namespace Snap.Cluster.CoordinationV1
             url.AddQuery("watch", true);
             return _connection.WatchAsync(url.ToString(), global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
         }
+
+        /// <summary>Creates an informer cache of leases: lists (paginated), then watches from the list's resourceVersion, resuming after dropped or silent connections and listing again after 410 Gone. Call StartAsync, then WaitForSyncAsync.</summary>
+        /// <param name="namespace">The namespace to cache; null caches every namespace.</param>
+        /// <param name="labelSelector">Restricts the cached objects by their labels, e.g. app=web.</param>
+        /// <param name="fieldSelector">Restricts the cached objects by their fields.</param>
+        /// <param name="options">Page size, resync period, watch idle bound; null uses the defaults.</param>
+        public global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList> CreateCache(string? @namespace = null, string? labelSelector = null, string? fieldSelector = null, global::KubeGen.Runtime.ResourceCacheOptions? options = null)
+        {
+            if (@namespace is null)
+            {
+                return new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
+                    (request, ct) => ListForAllNamespacesAsync(@continue: request.Continue, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: request.Limit, resourceVersion: request.ResourceVersion, cancellationToken: ct),
+                    (request, ct) => WatchForAllNamespacesAsync(allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct),
+                    options);
+            }
+
+            return new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
+                (request, ct) => ListAsync(@namespace, @continue: request.Continue, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: request.Limit, resourceVersion: request.ResourceVersion, cancellationToken: ct),
+                (request, ct) => WatchAsync(@namespace, allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct),
+                options);
+        }
+
+        /// <summary>Watches leases without ever ending or hanging: resumes from the last resourceVersion (bookmarks advance it) after a clean end, a dropped connection or a connection silent for longer than the idle bound; throws WatchExpiredException on 410 Gone (list again).</summary>
+        /// <param name="namespace">The namespace to watch; null watches every namespace.</param>
+        /// <param name="labelSelector">Restricts the watched objects by their labels, e.g. app=web.</param>
+        /// <param name="fieldSelector">Restricts the watched objects by their fields.</param>
+        /// <param name="resourceVersion">Where to start, typically a list's resourceVersion; null starts at the current state (synthetic ADDED events).</param>
+        /// <param name="options">Idle bound, server timeouts, backoff; null uses the defaults.</param>
+        /// <param name="cancellationToken">Ends the watch.</param>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchResumingAsync(string? @namespace = null, string? labelSelector = null, string? fieldSelector = null, string? resourceVersion = null, global::KubeGen.Runtime.ResumableWatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            if (@namespace is null)
+            {
+                return global::KubeGen.Runtime.ResumableWatch.WatchAsync<global::Snap.Cluster.CoordinationV1.Lease>((request, ct) => WatchForAllNamespacesAsync(allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct), resourceVersion, options, cancellationToken);
+            }
+
+            return global::KubeGen.Runtime.ResumableWatch.WatchAsync<global::Snap.Cluster.CoordinationV1.Lease>((request, ct) => WatchAsync(@namespace, allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct), resourceVersion, options, cancellationToken);
+        }
+
+        /// <summary>A store for LeaderElector over one Lease of this client.</summary>
+        /// <param name="namespace">The Lease's namespace.</param>
+        /// <param name="name">The Lease's name.</param>
+        public LeaseStore CreateLeaseStore(string @namespace, string name) => new LeaseStore(this, @namespace, name);
+
+        /// <summary>The leader-election view of one Lease: reads and writes holderIdentity, leaseDurationSeconds, acquireTime, renewTime and leaseTransitions with optimistic concurrency, keeping the Lease's other fields.</summary>
+        public sealed class LeaseStore : global::KubeGen.Runtime.ILeaseStore
+        {
+            private readonly LeasesClient _leases;
+            private readonly string _namespace;
+            private readonly string _name;
+            private global::Snap.Cluster.CoordinationV1.Lease? _last;
+
+            /// <summary>Creates the store.</summary>
+            public LeaseStore(LeasesClient leases, string @namespace, string name)
+            {
+                _leases = leases ?? throw new global::System.ArgumentNullException(nameof(leases));
+                global::System.ArgumentException.ThrowIfNullOrEmpty(@namespace);
+                global::System.ArgumentException.ThrowIfNullOrEmpty(name);
+                _namespace = @namespace;
+                _name = name;
+            }
+
+            /// <summary>"namespace/name".</summary>
+            public string Description => _namespace + "/" + _name;
+
+            /// <summary>Reads the Lease; null when it does not exist.</summary>
+            public async global::System.Threading.Tasks.Task<global::KubeGen.Runtime.LeaseRecord?> GetAsync(global::System.Threading.CancellationToken cancellationToken)
+            {
+                try
+                {
+                    return Remember(await _leases.GetAsync(_namespace, _name, cancellationToken).ConfigureAwait(false));
+                }
+                catch (global::KubeGen.Runtime.KubeApiException ex) when (ex.IsNotFound)
+                {
+                    _last = null;
+                    return null;
+                }
+            }
+
+            /// <summary>Creates the Lease.</summary>
+            public async global::System.Threading.Tasks.Task<global::KubeGen.Runtime.LeaseRecord> CreateAsync(global::KubeGen.Runtime.LeaseRecord record, global::System.Threading.CancellationToken cancellationToken)
+                => Remember(await _leases.CreateAsync(_namespace, ToLease(record, null), cancellationToken: cancellationToken).ConfigureAwait(false));
+
+            /// <summary>Replaces the Lease (409 Conflict unless record.ResourceVersion is current).</summary>
+            public async global::System.Threading.Tasks.Task<global::KubeGen.Runtime.LeaseRecord> UpdateAsync(global::KubeGen.Runtime.LeaseRecord record, global::System.Threading.CancellationToken cancellationToken)
+                => Remember(await _leases.ReplaceAsync(_namespace, _name, ToLease(record, _last), cancellationToken: cancellationToken).ConfigureAwait(false));
+
+            private global::KubeGen.Runtime.LeaseRecord Remember(global::Snap.Cluster.CoordinationV1.Lease lease)
+            {
+                _last = lease;
+                var spec = lease.Spec;
+                return new global::KubeGen.Runtime.LeaseRecord
+                {
+                    HolderIdentity = spec?.HolderIdentity,
+                    LeaseDurationSeconds = spec?.LeaseDurationSeconds,
+                    AcquireTime = spec?.AcquireTime,
+                    RenewTime = spec?.RenewTime,
+                    LeaseTransitions = spec?.LeaseTransitions,
+                    ResourceVersion = lease.Metadata?.ResourceVersion,
+                };
+            }
+
+            private global::Snap.Cluster.CoordinationV1.Lease ToLease(global::KubeGen.Runtime.LeaseRecord record, global::Snap.Cluster.CoordinationV1.Lease? last)
+            {
+                var lease = last ?? new global::Snap.Cluster.CoordinationV1.Lease();
+                var metadata = lease.Metadata ??= new global::Snap.Cluster.MetaV1.ObjectMeta();
+                metadata.Name = _name;
+                metadata.Namespace = _namespace;
+                metadata.ResourceVersion = record.ResourceVersion;
+                var spec = lease.Spec ??= new global::Snap.Cluster.CoordinationV1.LeaseSpec();
+                spec.HolderIdentity = record.HolderIdentity;
+                spec.LeaseDurationSeconds = record.LeaseDurationSeconds;
+                spec.AcquireTime = record.AcquireTime;
+                spec.RenewTime = record.RenewTime;
+                spec.LeaseTransitions = record.LeaseTransitions;
+                return lease;
+            }
+        }
     }
 }

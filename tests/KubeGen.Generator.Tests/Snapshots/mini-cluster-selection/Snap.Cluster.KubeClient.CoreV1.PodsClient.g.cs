@@ -299,5 +299,43 @@ namespace Snap.Cluster.CoreV1
             url.AddQuery("watch", true);
             return _connection.WatchAsync(url.ToString(), global::Snap.Cluster.CoreV1.Pod.JsonTypeInfo, cancellationToken);
         }
+
+        /// <summary>Creates an informer cache of pods: lists (paginated), then watches from the list's resourceVersion, resuming after dropped or silent connections and listing again after 410 Gone. Call StartAsync, then WaitForSyncAsync.</summary>
+        /// <param name="namespace">The namespace to cache; null caches every namespace.</param>
+        /// <param name="labelSelector">Restricts the cached objects by their labels, e.g. app=web.</param>
+        /// <param name="fieldSelector">Restricts the cached objects by their fields.</param>
+        /// <param name="options">Page size, resync period, watch idle bound; null uses the defaults.</param>
+        public global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoreV1.Pod, global::Snap.Cluster.CoreV1.PodList> CreateCache(string? @namespace = null, string? labelSelector = null, string? fieldSelector = null, global::KubeGen.Runtime.ResourceCacheOptions? options = null)
+        {
+            if (@namespace is null)
+            {
+                return new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoreV1.Pod, global::Snap.Cluster.CoreV1.PodList>(
+                    (request, ct) => ListForAllNamespacesAsync(@continue: request.Continue, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: request.Limit, resourceVersion: request.ResourceVersion, cancellationToken: ct),
+                    (request, ct) => WatchForAllNamespacesAsync(allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct),
+                    options);
+            }
+
+            return new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoreV1.Pod, global::Snap.Cluster.CoreV1.PodList>(
+                (request, ct) => ListAsync(@namespace, @continue: request.Continue, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: request.Limit, resourceVersion: request.ResourceVersion, cancellationToken: ct),
+                (request, ct) => WatchAsync(@namespace, allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct),
+                options);
+        }
+
+        /// <summary>Watches pods without ever ending or hanging: resumes from the last resourceVersion (bookmarks advance it) after a clean end, a dropped connection or a connection silent for longer than the idle bound; throws WatchExpiredException on 410 Gone (list again).</summary>
+        /// <param name="namespace">The namespace to watch; null watches every namespace.</param>
+        /// <param name="labelSelector">Restricts the watched objects by their labels, e.g. app=web.</param>
+        /// <param name="fieldSelector">Restricts the watched objects by their fields.</param>
+        /// <param name="resourceVersion">Where to start, typically a list's resourceVersion; null starts at the current state (synthetic ADDED events).</param>
+        /// <param name="options">Idle bound, server timeouts, backoff; null uses the defaults.</param>
+        /// <param name="cancellationToken">Ends the watch.</param>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoreV1.Pod>> WatchResumingAsync(string? @namespace = null, string? labelSelector = null, string? fieldSelector = null, string? resourceVersion = null, global::KubeGen.Runtime.ResumableWatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            if (@namespace is null)
+            {
+                return global::KubeGen.Runtime.ResumableWatch.WatchAsync<global::Snap.Cluster.CoreV1.Pod>((request, ct) => WatchForAllNamespacesAsync(allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct), resourceVersion, options, cancellationToken);
+            }
+
+            return global::KubeGen.Runtime.ResumableWatch.WatchAsync<global::Snap.Cluster.CoreV1.Pod>((request, ct) => WatchAsync(@namespace, allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct), resourceVersion, options, cancellationToken);
+        }
     }
 }

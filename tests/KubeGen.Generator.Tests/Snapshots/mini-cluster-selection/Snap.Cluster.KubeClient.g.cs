@@ -48,6 +48,13 @@ namespace Snap.Cluster
         /// <summary>The stable.example.com/v1 resources.</summary>
         public global::Snap.Cluster.StableV1.StableV1Client StableV1 { get; }
 
+        /// <summary>Creates a leader elector on a coordination.k8s.io/v1 Lease (created when missing). Defaults: lease duration 15 s, renew deadline 10 s, retry period 2 s, identity the pod name (HOSTNAME).</summary>
+        /// <param name="leaseName">The Lease's name.</param>
+        /// <param name="namespace">The Lease's namespace; null uses Namespace (the pod's).</param>
+        /// <param name="options">Timings, identity and callbacks.</param>
+        public global::KubeGen.Runtime.LeaderElector CreateLeaderElector(string leaseName, string? @namespace = null, global::KubeGen.Runtime.LeaderElectionOptions? options = null)
+            => new global::KubeGen.Runtime.LeaderElector(CoordinationV1.Leases.CreateLeaseStore(@namespace ?? Namespace, leaseName), options);
+
         /// <summary>The RBAC rules (a Role's or ClusterRole's rules, as YAML) that allow exactly what this client's selection can do.</summary>
         public const string RbacRules = "- apiGroups: [\"\"]\n  resources: [\"pods\"]\n  verbs: [\"get\", \"list\", \"watch\", \"create\", \"update\", \"patch\", \"delete\"]\n- apiGroups: [\"\"]\n  resources: [\"pods/status\"]\n  verbs: [\"get\", \"update\", \"patch\"]\n- apiGroups: [\"\"]\n  resources: [\"configmaps\"]\n  verbs: [\"get\", \"list\", \"watch\", \"create\", \"update\", \"patch\", \"delete\", \"deletecollection\"]\n- apiGroups: [\"coordination.k8s.io\"]\n  resources: [\"leases\"]\n  verbs: [\"get\", \"list\", \"watch\", \"create\", \"update\", \"patch\", \"delete\", \"deletecollection\"]\n- apiGroups: [\"stable.example.com\"]\n  resources: [\"crontabs\"]\n  verbs: [\"get\", \"list\", \"watch\", \"create\", \"update\", \"patch\", \"delete\", \"deletecollection\"]\n- apiGroups: [\"stable.example.com\"]\n  resources: [\"crontabs/scale\"]\n  verbs: [\"get\", \"update\", \"patch\"]\n- apiGroups: [\"stable.example.com\"]\n  resources: [\"crontabs/status\"]\n  verbs: [\"get\", \"update\", \"patch\"]\n- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"get\", \"update\", \"patch\"]\n- apiGroups: [\"apps\"]\n  resources: [\"deployments/scale\"]\n  verbs: [\"get\", \"update\", \"patch\"]\n- apiGroups: [\"apps\"]\n  resources: [\"deployments/status\"]\n  verbs: [\"get\", \"update\", \"patch\"]\n";
 

@@ -1,0 +1,423 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace KubeGen.Runtime;
+
+/// <summary>
+/// An informer: lists a resource (page by page), then watches it from the list's resourceVersion, keeping
+/// a thread-safe in-memory copy keyed by namespace/name and reporting every change to the handlers.
+/// </summary>
+/// <typeparam name="T">The kind (<c>Pod</c>).</typeparam>
+/// <typeparam name="TList">Its list (<c>PodList</c>).</typeparam>
+/// <remarks>
+/// <para>The watch resumes by itself after dropped or silent connections (<see cref="ResumableWatch"/>); when the
+/// server can no longer resume it (410 Gone) or the watch fails otherwise, the cache lists again and reports the
+/// difference: objects created meanwhile as added, changed ones as updated, and objects deleted while it was not
+/// watching as deleted, so that the store always converges to the server's state.</para>
+/// <para>Handlers run one at a time, in order, on the cache's loop; an exception from a handler goes to
+/// <see cref="OnError"/> and does not stop the cache. Objects handed out are shared: do not modify them.</para>
+/// </remarks>
+public sealed class ResourceCache<T, TList> : IAsyncDisposable
+    where T : class, IKubeObject
+    where TList : class, IKubeList<T>
+{
+    private readonly Func<ListRequest, CancellationToken, Task<TList>> _list;
+    private readonly Func<WatchRequest, CancellationToken, IAsyncEnumerable<WatchEvent<T>>> _watch;
+    private readonly ResourceCacheOptions _options;
+    private readonly object _storeLock = new();
+    private readonly SemaphoreSlim _dispatch = new(1, 1);
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Dictionary<string, T> _store = new(StringComparer.Ordinal);
+    private CancellationTokenSource? _stop;
+    private Task? _running;
+    private string? _lastResourceVersion;
+    private int _relists;
+
+    /// <summary>Creates a cache over a list and a watch call (generated clients wire these up in <c>CreateCache</c>).</summary>
+    /// <param name="list">Lists one page; pass <see cref="ListRequest"/>'s continue, limit and resourceVersion on.</param>
+    /// <param name="watch">Starts one watch; pass <see cref="WatchRequest"/>'s resourceVersion, timeoutSeconds and allowWatchBookmarks on.</param>
+    /// <param name="options">Paging, resync and watch settings; null uses the defaults.</param>
+    public ResourceCache(
+        Func<ListRequest, CancellationToken, Task<TList>> list,
+        Func<WatchRequest, CancellationToken, IAsyncEnumerable<WatchEvent<T>>> watch,
+        ResourceCacheOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(watch);
+        _list = list;
+        _watch = watch;
+        _options = options ?? new ResourceCacheOptions();
+        if (_options.PageSize is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.PageSize, "PageSize must be positive or null.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ResyncPeriod, TimeSpan.Zero, nameof(options));
+        _options.Watch.Validate();
+    }
+
+    /// <summary>An object appeared (or existed at the first list).</summary>
+    public event Action<T>? OnAdded;
+
+    /// <summary>An object changed: (old, new). Also raised for every object at each resync, with old and new the same.</summary>
+    public event Action<T, T>? OnUpdated;
+
+    /// <summary>An object was deleted (its last known state), including objects deleted while the cache was not watching.</summary>
+    public event Action<T>? OnDeleted;
+
+    /// <summary>A list or watch failed (the cache retries) or a handler threw.</summary>
+    public event Action<Exception>? OnError;
+
+    /// <summary>Whether the first list has been stored.</summary>
+    public bool HasSynced => _synced.Task.IsCompletedSuccessfully;
+
+    /// <summary>The resourceVersion of the last list or event applied.</summary>
+    public string? LastSyncResourceVersion => Volatile.Read(ref _lastResourceVersion);
+
+    /// <summary>How many times the cache has listed (1 after the first sync; more after 410s or failed watches).</summary>
+    public int ListCount => Volatile.Read(ref _relists);
+
+    /// <summary>The number of objects in the store.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_storeLock)
+            {
+                return _store.Count;
+            }
+        }
+    }
+
+    /// <summary>The store key of an object: "namespace/name", or "name" for cluster-scoped objects.</summary>
+    public static string KeyOf(string? @namespace, string name)
+        => string.IsNullOrEmpty(@namespace) ? name : @namespace + "/" + name;
+
+    /// <summary>The stored object, or null.</summary>
+    public T? Get(string? @namespace, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TryGet(KeyOf(@namespace, name), out T? value) ? value : null;
+    }
+
+    /// <summary>The stored object with this key ("namespace/name").</summary>
+    public bool TryGet(string key, [NotNullWhen(true)] out T? value)
+    {
+        lock (_storeLock)
+        {
+            return _store.TryGetValue(key, out value);
+        }
+    }
+
+    /// <summary>A snapshot of every stored object.</summary>
+    public IReadOnlyList<T> List()
+    {
+        lock (_storeLock)
+        {
+            return _store.Values.ToArray();
+        }
+    }
+
+    /// <summary>Starts listing and watching in the background; <see cref="DisposeAsync"/> or <paramref name="cancellationToken"/> stops it.</summary>
+    /// <returns>The cache's loop; it ends when the cache is stopped, or with the error that it cannot recover from.</returns>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running is not null)
+        {
+            throw new InvalidOperationException("The cache is already running.");
+        }
+
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        CancellationToken stop = _stop.Token;
+        _running = Task.Run(() => RunAsync(stop), CancellationToken.None);
+        return _running;
+    }
+
+    /// <summary>Waits until the first list has been stored and reported.</summary>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken = default)
+        => _synced.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Stops the cache and waits for its loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop is { } stop)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (_running is { } running)
+            {
+                try
+                {
+                    await running.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Stopping: the loop's last error has already gone to OnError.
+                }
+            }
+
+            stop.Dispose();
+        }
+
+        _synced.TrySetCanceled();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Task resync = _options.ResyncPeriod > TimeSpan.Zero ? ResyncLoopAsync(cancellationToken) : Task.CompletedTask;
+        int listFailures = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                string? resourceVersion;
+                try
+                {
+                    resourceVersion = await RelistAsync(cancellationToken).ConfigureAwait(false);
+                    listFailures = 0;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ResumableWatch.IsTransient(ex))
+                {
+                    Report(ex);
+                    listFailures++;
+                    await Task.Delay(ResumableWatch.Backoff(listFailures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    await foreach (WatchEvent<T> watchEvent in ResumableWatch.WatchCoreForCache(_watch, resourceVersion, _options.Watch, cancellationToken).ConfigureAwait(false))
+                    {
+                        await ApplyAsync(watchEvent, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (WatchExpiredException ex)
+                {
+                    Report(ex); // 410: list again at once
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+                {
+                    Report(ex);
+                    listFailures++;
+                    await Task.Delay(ResumableWatch.Backoff(listFailures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopped
+        }
+        finally
+        {
+            try
+            {
+                await resync.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Lists every page and replaces the store, reporting the difference. Returns the list's resourceVersion.</summary>
+    private async Task<string?> RelistAsync(CancellationToken cancellationToken)
+    {
+        var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
+        string? listVersion = null;
+        string? continueToken = null;
+        bool restarted = false;
+        do
+        {
+            TList page;
+            try
+            {
+                page = await _list(new ListRequest(continueToken, _options.PageSize, null), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubeApiException ex) when (ex.IsGone && continueToken is not null && !restarted)
+            {
+                // The continue token expired between pages: start over once.
+                restarted = true;
+                fresh.Clear();
+                continueToken = null;
+                continue;
+            }
+
+            if (page.Items is { } items)
+            {
+                foreach (T item in items)
+                {
+                    if (KeyOf(item) is { } key)
+                    {
+                        fresh[key] = item;
+                    }
+                }
+            }
+
+            listVersion = page.ResourceVersion ?? listVersion;
+            continueToken = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
+        }
+        while (continueToken is not null);
+
+        await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Dictionary<string, T> old;
+            lock (_storeLock)
+            {
+                old = _store;
+                _store = fresh;
+            }
+
+            Volatile.Write(ref _lastResourceVersion, listVersion);
+            Interlocked.Increment(ref _relists);
+            foreach ((string key, T current) in fresh)
+            {
+                if (!old.TryGetValue(key, out T? previous))
+                {
+                    Raise(OnAdded, current);
+                }
+                else if (!string.Equals(previous.ObjectMetadata?.ResourceVersion, current.ObjectMetadata?.ResourceVersion, StringComparison.Ordinal)
+                    || !string.Equals(previous.ObjectMetadata?.Uid, current.ObjectMetadata?.Uid, StringComparison.Ordinal))
+                {
+                    Raise(OnUpdated, previous, current);
+                }
+            }
+
+            foreach ((string key, T previous) in old)
+            {
+                if (!fresh.ContainsKey(key))
+                {
+                    Raise(OnDeleted, previous); // deleted while the cache was not watching
+                }
+            }
+        }
+        finally
+        {
+            _dispatch.Release();
+        }
+
+        _synced.TrySetResult();
+        return listVersion;
+    }
+
+    private async Task ApplyAsync(WatchEvent<T> watchEvent, CancellationToken cancellationToken)
+    {
+        T item = watchEvent.Object;
+        if (watchEvent.Type == WatchEventType.Bookmark)
+        {
+            if (item.ObjectMetadata?.ResourceVersion is { Length: > 0 } bookmarkVersion)
+            {
+                Volatile.Write(ref _lastResourceVersion, bookmarkVersion);
+            }
+
+            return;
+        }
+
+        if (KeyOf(item) is not { } key)
+        {
+            return;
+        }
+
+        await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            T? previous;
+            lock (_storeLock)
+            {
+                _store.TryGetValue(key, out previous);
+                if (watchEvent.Type == WatchEventType.Deleted)
+                {
+                    _store.Remove(key);
+                }
+                else
+                {
+                    _store[key] = item;
+                }
+            }
+
+            if (item.ObjectMetadata?.ResourceVersion is { Length: > 0 } version)
+            {
+                Volatile.Write(ref _lastResourceVersion, version);
+            }
+
+            if (watchEvent.Type == WatchEventType.Deleted)
+            {
+                Raise(OnDeleted, previous ?? item);
+            }
+            else if (previous is null)
+            {
+                Raise(OnAdded, item);
+            }
+            else
+            {
+                Raise(OnUpdated, previous, item);
+            }
+        }
+        finally
+        {
+            _dispatch.Release();
+        }
+    }
+
+    private async Task ResyncLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod, _options.Watch.TimeProvider);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!HasSynced)
+            {
+                continue;
+            }
+
+            await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                foreach (T item in List())
+                {
+                    Raise(OnUpdated, item, item);
+                }
+            }
+            finally
+            {
+                _dispatch.Release();
+            }
+        }
+    }
+
+    private static string? KeyOf(T item)
+        => item.ObjectMetadata is { Name: { Length: > 0 } name } metadata ? KeyOf(metadata.Namespace, name) : null;
+
+    private void Raise(Action<T>? handler, T item)
+    {
+        try
+        {
+            handler?.Invoke(item);
+        }
+        catch (Exception ex)
+        {
+            Report(ex);
+        }
+    }
+
+    private void Raise(Action<T, T>? handler, T previous, T item)
+    {
+        try
+        {
+            handler?.Invoke(previous, item);
+        }
+        catch (Exception ex)
+        {
+            Report(ex);
+        }
+    }
+
+    private void Report(Exception exception)
+    {
+        try
+        {
+            OnError?.Invoke(exception);
+        }
+        catch (Exception)
+        {
+            // An error handler that throws is ignored.
+        }
+    }
+}

@@ -1,0 +1,66 @@
+namespace KubeGen.Runtime;
+
+/// <summary>How a <see cref="ResumableWatch"/> keeps a watch alive.</summary>
+public sealed class ResumableWatchOptions
+{
+    /// <summary>Ask the server for BOOKMARK events (default true). They advance the resume point and keep a quiet watch provably alive.</summary>
+    public bool AllowWatchBookmarks { get; set; } = true;
+
+    /// <summary>How often the server is expected to send a bookmark on a quiet watch (default 60 s, the API server's interval).</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a watch may stay without any event (bookmarks included) before its connection is
+    /// considered dead and a new watch is started from the last resourceVersion. Null (the default):
+    /// twice <see cref="BookmarkInterval"/> when bookmarks are requested; otherwise the longest
+    /// server-side timeout plus a minute. <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>
+    /// The shortest server-side timeout (<c>timeoutSeconds</c>) of one watch call; each call picks a random
+    /// one between this and twice this, as client-go does, so that many watchers do not reconnect at once. Default 5 minutes.
+    /// </summary>
+    public TimeSpan MinServerTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The first wait before reconnecting after a failure (default 0.8 s); it doubles up to <see cref="MaxBackoff"/>, with jitter.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>The longest wait between reconnects (default 30 s).</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Pass BOOKMARK events on to the caller (default true). The resume point advances either way.</summary>
+    public bool EmitBookmarks { get; set; } = true;
+
+    /// <summary>Called (for logging) when a watch call ended and a new one is about to start: the reason, or null after a clean end.</summary>
+    public Action<Exception?>? OnReconnect { get; set; }
+
+    /// <summary>The clock for timers (tests).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal TimeSpan EffectiveIdleTimeout
+    {
+        get
+        {
+            if (IdleTimeout is { } idle)
+            {
+                return idle;
+            }
+
+            return AllowWatchBookmarks ? BookmarkInterval * 2 : MinServerTimeout * 2 + TimeSpan.FromMinutes(1);
+        }
+    }
+
+    internal void Validate()
+    {
+        if (IdleTimeout is { } idle && idle != Timeout.InfiniteTimeSpan && idle <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), idle, "The idle timeout must be positive or infinite.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(BookmarkInterval, TimeSpan.Zero, nameof(BookmarkInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinServerTimeout, TimeSpan.FromSeconds(1), nameof(MinServerTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InitialBackoff, TimeSpan.Zero, nameof(InitialBackoff));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBackoff, InitialBackoff, nameof(MaxBackoff));
+    }
+}
