@@ -354,11 +354,8 @@ internal sealed partial class ApiHandler
 
             async Task<bool> SendAsync(string type, JsonObject obj)
             {
-                if (dropAfter is int d && sent >= d)
+                if (await DropIfDueAsync())
                 {
-                    // Let the client read what was sent before the connection goes away.
-                    await Task.Delay(100, ct);
-                    Abort(context);
                     return false;
                 }
 
@@ -370,11 +367,30 @@ internal sealed partial class ApiHandler
                 JsonNode payload = table && type != "ERROR" && type != "BOOKMARK" ? Tables.Build(resource, [obj], MetaString(obj, "resourceVersion") ?? "", null, context.Request.Query["includeObject"].ToString(), includeColumns: true) : obj;
                 await WriteEventAsync(response, type, payload, ct);
                 sent++;
-                return true;
+                return !await DropIfDueAsync();
+            }
+
+            // A drop fault ends the watch as soon as its events are out, not when a further event happens to come.
+            async Task<bool> DropIfDueAsync()
+            {
+                if (dropAfter is int d && sent >= d)
+                {
+                    // Let the client read what was sent before the connection goes away.
+                    await Task.Delay(100, ct);
+                    Abort(context);
+                    return true;
+                }
+
+                return false;
             }
 
             try
             {
+                if (await DropIfDueAsync())
+                {
+                    return;
+                }
+
                 foreach (StoreEvent e in backlog)
                 {
                     if (Filter(e, labels, fields) is (string type, JsonObject obj) && !await SendAsync(type, obj))
