@@ -55,7 +55,7 @@ internal static partial class CscColdStart
                     .Append("build_metadata.AdditionalFiles.ClientName = ").Append(GeneratorInput.ClientName).Append('\n');
                 if (resources is not null)
                 {
-                    config.Append("build_metadata.AdditionalFiles.Resources = ").Append(resources).Append('\n');
+                    config.Append("build_metadata.AdditionalFiles.KubeGenResources = ").Append(GeneratorInput.CompilerSelector(resources)).Append('\n');
                 }
 
                 var configPath = Path.Combine(work.FullName, workload + ".globalconfig");

@@ -12,11 +12,10 @@ internal static class EmitStats
         Console.WriteLine();
         Console.WriteLine("| Case | Resources | Files | Lines | Bytes (UTF-8) | Largest file | Generator warnings/errors |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | --- | ---: |");
-        var failed = false;
         foreach (var workload in Enum.GetValues<GeneratorCase>())
         {
             var input = GeneratorInput.Load(workload);
-            var result = input.Run();
+            var result = input.Validate(input.Run());
             long lines = 0;
             long bytes = 0;
             var largest = (Name: string.Empty, Bytes: 0L);
@@ -33,21 +32,15 @@ internal static class EmitStats
             }
 
             var problems = result.Diagnostics.Count(d => d.Severity >= DiagnosticSeverity.Warning);
-            failed |= result.Exception is not null || result.GeneratedSources.IsEmpty;
             Console.WriteLine(
                 $"| {workload} | {input.Resources ?? "(all)"} | {result.GeneratedSources.Length:N0} | {lines:N0} | {bytes:N0} | {largest.Name} ({Measure.Format(largest.Bytes / 1024.0, "0.0")} KiB) | {problems} |");
             foreach (var diagnostic in result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Take(5))
             {
                 Console.Error.WriteLine("  " + diagnostic);
             }
-
-            if (result.Exception is not null)
-            {
-                Console.Error.WriteLine("  generator exception: " + result.Exception);
-            }
         }
 
-        return failed ? 1 : 0;
+        return 0;
     }
 
     private static long CountLines(string text)

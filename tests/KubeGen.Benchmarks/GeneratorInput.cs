@@ -19,7 +19,8 @@ public enum GeneratorCase
 
 /// <summary>
 /// Drives <see cref="KubernetesApiGenerator"/> the way the compiler does: the spec as an
-/// additional file carrying the KubernetesApi item metadata that build/KubeGen.props exposes.
+/// additional file carrying the item metadata that build/KubeGen.props and .targets expose
+/// (KubeGenApi, KubeGenResources, Namespace, ClientName).
 /// </summary>
 internal sealed class GeneratorInput
 {
@@ -47,7 +48,8 @@ internal sealed class GeneratorInput
         metadata[MetadataPrefix + "ClientName"] = ClientName;
         if (Resources is not null)
         {
-            metadata[MetadataPrefix + "Resources"] = Resources;
+            // As build/KubeGen.targets passes it: ';' would start a comment in the generated .editorconfig.
+            metadata[MetadataPrefix + "KubeGenResources"] = CompilerSelector(Resources);
         }
 
         _options = new ItemOptionsProvider(specPath, metadata.ToImmutable());
@@ -71,6 +73,9 @@ internal sealed class GeneratorInput
     public string? Resources { get; }
 
     public CSharpCompilation Compilation { get; }
+
+    /// <summary>The Resources selector as the compiler receives it (KubeGenResources, '|'-separated).</summary>
+    public static string CompilerSelector(string resources) => resources.Replace(';', '|');
 
     /// <summary>Reads the spec from disk (not part of any measurement).</summary>
     public static GeneratorInput Load(GeneratorCase workload)
@@ -99,6 +104,44 @@ internal sealed class GeneratorInput
     {
         var driver = CreateDriver().RunGenerators(Compilation);
         return driver.GetRunResult().Results[0];
+    }
+
+    /// <summary>
+    /// Fails loudly instead of timing the wrong thing: the run must succeed without errors, and the
+    /// selection must have taken effect (the group-version clients it produced are exactly the
+    /// selected ones; every resource gives many more).
+    /// </summary>
+    public GeneratorRunResult Validate(GeneratorRunResult result)
+    {
+        if (result.Exception is not null)
+        {
+            throw new InvalidOperationException($"The generator threw for {Case}.", result.Exception);
+        }
+
+        var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0 || result.GeneratedSources.IsEmpty)
+        {
+            throw new InvalidOperationException($"The generator produced no sources or errors for {Case}: {string.Join("; ", errors)}");
+        }
+
+        // Hint names: {Namespace}.{ClientName}.{GroupVersion}.{GroupVersion}Client.g.cs for group-version clients.
+        var prefix = RootNamespace + "." + ClientName + ".";
+        var groupVersions = result.GeneratedSources
+            .Select(s => s.HintName)
+            .Where(h => h.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(h => h[prefix.Length..].Split('.'))
+            .Where(parts => parts.Length == 4 && parts[1] == parts[0] + "Client")
+            .Select(parts => parts[0])
+            .ToHashSet(StringComparer.Ordinal);
+        var expected = Case == GeneratorCase.ThreeResources
+            ? groupVersions.SetEquals(["CoreV1", "CoordinationV1"])
+            : groupVersions.Count > 10;
+        if (!expected)
+        {
+            throw new InvalidOperationException($"{Case} generated clients for [{string.Join(", ", groupVersions.Order(StringComparer.Ordinal))}]: the selection did not take effect as expected (has the item metadata changed?).");
+        }
+
+        return result;
     }
 
     private sealed class InMemoryAdditionalText(string path, SourceText text) : AdditionalText

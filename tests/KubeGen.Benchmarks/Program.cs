@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -11,6 +12,8 @@ using KubeGen.Benchmarks;
 //   --cold [N]                                      first generator run in N fresh processes per workload
 //   --cold-csc [N]                                  the generator in N fresh processes of the SDK's csc (/reportanalyzer)
 //   --breakdown [N]                                 cold and warm time per generator stage
+//   --profile Case [N]                              CPU sampling profile of N warm runs (Case: FullSpec, ThreeResources)
+//   --profile-jit Case                              what the JIT compiles during a fresh process's first run
 //   --quick                                         fewer iterations / processes for any of the above
 var quick = args.Contains("--quick");
 var rest = args.Where(a => a != "--quick").ToArray();
@@ -23,29 +26,39 @@ switch (rest.FirstOrDefault())
     case "--stats":
         return EmitStats.Run();
     case "--cold":
-        return ColdStart.Run(Count(rest, quick ? 3 : 10));
+        return ColdStart.Run(Count(rest, quick ? 3 : 20));
     case "--cold-csc":
-        return CscColdStart.Run(Count(rest, quick ? 2 : 5));
+        return CscColdStart.Run(Count(rest, quick ? 1 : 5));
     case "--cold-child":
         return ColdStart.Child(Enum.Parse<GeneratorCase>(rest[1]));
     case "--breakdown":
-        return PhaseBreakdown.Run(Count(rest, quick ? 2 : 5));
+        return PhaseBreakdown.Run(Count(rest, quick ? 3 : 30));
+    case "--profile":
+        return SamplingProfile.Run(Enum.Parse<GeneratorCase>(rest[1]), rest.Length > 2 && int.TryParse(rest[2], out var runs) && runs > 0 ? runs : quick ? 3 : 10);
+    case "--profile-jit":
+        return SamplingProfile.RunJit(Enum.Parse<GeneratorCase>(rest[1]));
+    case "--profile-jit-child":
+        return SamplingProfile.JitChild(Enum.Parse<GeneratorCase>(rest[1]));
+    case "--profile-child":
+        return SamplingProfile.Child(Enum.Parse<GeneratorCase>(rest[1]), int.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture));
     case "--breakdown-child":
         return PhaseBreakdown.Child(Enum.Parse<GeneratorCase>(rest[1]), int.Parse(rest[2], System.Globalization.CultureInfo.InvariantCulture));
 }
 
 // In-process: no generated boilerplate project to build (which would write bin/obj into the
-// source tree and race with parallel builds). Iteration counts keep a full run of both cases
-// within a few minutes on a 2-core machine; the full-spec case still gets 10 measured iterations.
+// source tree and race with parallel builds). A full-spec iteration is a single invocation, so 10
+// warmup iterations let the JIT reach optimized code before the 15 measured ones; both cases
+// together take about a minute on a 2-core machine.
 var job = (quick
         ? Job.Default.WithId("Quick").WithWarmupCount(1).WithIterationCount(3)
-        : Job.Default.WithId("Generator").WithWarmupCount(3).WithIterationCount(10))
+        : Job.Default.WithId("Generator").WithWarmupCount(10).WithIterationCount(15))
     .WithLaunchCount(1)
     .WithToolchain(InProcessEmitToolchain.Instance);
 
 var config = ManualConfig.Create(DefaultConfig.Instance)
     .AddJob(job)
-    .AddDiagnoser(MemoryDiagnoser.Default);
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
 
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(GeneratorBenchmarks).Assembly).Run(rest, config);
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
