@@ -91,10 +91,11 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             return SpecReader.Read(text.Path, null, string.Empty, cancellationToken);
         }
 
-        var hash = string.Concat(source.GetChecksum().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))) + ":" + source.Length;
+        var content = source.ToString();
+        var hash = ContentHash.Of(content);
         try
         {
-            return SpecReader.Read(text.Path, source.ToString(), hash, cancellationToken);
+            return SpecReader.Read(text.Path, content, hash, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

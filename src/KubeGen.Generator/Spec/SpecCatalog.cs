@@ -66,25 +66,36 @@ internal sealed class SpecCatalog : IEquatable<SpecCatalog>
     public bool TryGetDefinition(string name, out JsonElement schema)
     {
         schema = default;
-        if (!IsValid)
-        {
-            return false;
-        }
+        return IsValid && Definitions.TryGetValue(name, out schema);
+    }
 
-        JsonElement container;
+    /// <summary>Definitions by name, indexed on first use (JsonElement.TryGetProperty is a linear scan).</summary>
+    private Dictionary<string, JsonElement> Definitions => _definitions ??= IndexDefinitions();
+
+    private Dictionary<string, JsonElement>? _definitions;
+
+    private Dictionary<string, JsonElement> IndexDefinitions()
+    {
+        var index = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        JsonElement container = default;
         if (Format == SpecFormat.Swagger2)
         {
-            if (!Root.TryGetProperty("definitions", out container))
-            {
-                return false;
-            }
+            Root.TryGetProperty("definitions", out container);
         }
-        else if (!Root.TryGetProperty("components", out var components) || !components.TryGetProperty("schemas", out container))
+        else if (Root.TryGetProperty("components", out var components))
         {
-            return false;
+            components.TryGetProperty("schemas", out container);
         }
 
-        return container.ValueKind == JsonValueKind.Object && container.TryGetProperty(name, out schema);
+        if (container.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var definition in container.EnumerateObject())
+            {
+                index[definition.Name] = definition.Value;
+            }
+        }
+
+        return index;
     }
 
     public bool Equals(SpecCatalog? other)
