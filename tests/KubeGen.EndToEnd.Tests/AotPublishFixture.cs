@@ -132,7 +132,7 @@ public sealed partial class AotPublishFixture : IAsyncLifetime
             + "see AotPublishTests.Publish_succeeds_without_trim_or_AOT_warnings. Errors:\n" + string.Join('\n', WarningAndErrorLines.Take(5)));
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         string? fromBuild = typeof(AotPublishFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
@@ -153,7 +153,7 @@ public sealed partial class AotPublishFixture : IAsyncLifetime
     }
 
     /// <summary>The dotnet host that runs this test (or the one on PATH).</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(host) && File.Exists(host))
@@ -169,7 +169,7 @@ public sealed partial class AotPublishFixture : IAsyncLifetime
     /// The publish runs as a fresh top-level build: MSBuild variables that `dotnet test` (or an
     /// IDE) set for this process would otherwise leak into it.
     /// </summary>
-    private static Dictionary<string, string?> PublishEnvironment()
+    internal static Dictionary<string, string?> PublishEnvironment()
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (string name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
@@ -190,8 +190,8 @@ public sealed partial class AotPublishFixture : IAsyncLifetime
 
     /// <summary>IL2xxx (trim analysis), IL3xxx (single-file/AOT analysis) and any "warning IL…" line.</summary>
     [GeneratedRegex(@"\bIL[23]\d{3}\b|warning IL", RegexOptions.CultureInvariant)]
-    private static partial Regex TrimOrAotDiagnostic();
+    internal static partial Regex TrimOrAotDiagnostic();
 
     [GeneratedRegex(@"\b(warning|error)\s+[A-Za-z]+\d+\s*:", RegexOptions.CultureInvariant)]
-    private static partial Regex DiagnosticLine();
+    internal static partial Regex DiagnosticLine();
 }

@@ -1,0 +1,431 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using KubeGen.EndToEnd.Tests.Infrastructure;
+using KubeGen.Testing;
+
+namespace KubeGen.EndToEnd.Tests;
+
+/// <summary>
+/// tests/KubeGen.AotController, published with Native AOT and run as processes against the
+/// KubeGen.Testing API server emulator: it holds the Lease <c>aot-controller</c> (generated
+/// <c>CreateLeaderElector</c>) and, while leading, watches ConfigMaps labelled <c>app=demo</c>
+/// through the informer cache (generated <c>CreateCache</c>) and merge-patches
+/// <c>data.derived = upper(data.input)</c>. Runs in the demo collection (not in parallel with it):
+/// both publish with Native AOT.
+/// </summary>
+[Collection(DemoScriptCollection.Name)]
+public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutputHelper output) : IClassFixture<AotControllerFixture>
+{
+    private const string Namespace = "default";
+    private const string LeaseName = "aot-controller";
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly string SeedManifest = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: demo-one
+          namespace: default
+          labels: { app: demo }
+        data:
+          input: hello
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: demo-two
+          namespace: default
+          labels: { app: demo }
+        data:
+          input: world
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: other
+          namespace: default
+          labels: { app: other }
+        data:
+          input: untouched
+        """;
+
+    [Fact]
+    public void Publish_succeeds_without_trim_or_AOT_warnings()
+    {
+        fixture.RequirePrerequisites();
+        ProcessResult publish = fixture.Publish!;
+        output.WriteLine($"{fixture.CommandLine}  (in {fixture.RepositoryRoot})");
+        output.WriteLine($"publish: exit code {publish.ExitCode}, {publish.Duration.TotalSeconds:0.0} s{(publish.TimedOut ? ", TIMED OUT" : string.Empty)}");
+        if (File.Exists(fixture.BinaryPath))
+        {
+            long size = new FileInfo(fixture.BinaryPath).Length;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"native binary: {size} bytes ({size / 1024.0 / 1024.0:0.00} MiB)"));
+        }
+
+        IReadOnlyList<string> ilDiagnostics = fixture.TrimAndAotDiagnostics;
+        foreach (string line in ilDiagnostics)
+        {
+            output.WriteLine("trim/AOT: " + line);
+        }
+
+        Assert.True(
+            ilDiagnostics.Count == 0,
+            $"The Native AOT publish of {AotControllerFixture.AppName} reported {ilDiagnostics.Count} trim/AOT diagnostic line(s):\n" + string.Join('\n', ilDiagnostics));
+        if (publish.ExitCode != 0 || publish.TimedOut)
+        {
+            output.WriteLine("---- publish output ----");
+            output.WriteLine(publish.CombinedText);
+        }
+
+        Assert.False(publish.TimedOut, "The publish did not finish in time; its output is in the test output.");
+        Assert.True(publish.ExitCode == 0, $"dotnet publish failed with exit code {publish.ExitCode}:\n" + string.Join('\n', fixture.WarningAndErrorLines));
+        Assert.False(File.Exists(Path.Combine(fixture.PublishDirectory, AotControllerFixture.AppName + ".dll")), "The app was not compiled ahead of time.");
+    }
+
+    [Fact]
+    public async Task Native_controller_derives_ConfigMaps_while_it_holds_the_Lease_and_hands_over_on_SIGTERM()
+    {
+        fixture.RequirePublishedBinary();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var options = new KubeApiServerEmulatorOptions();
+        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "tests", "KubeGen.Generator.Tests", "Fixtures", "mini-cluster.swagger.json"));
+        options.SeedManifests.Add(SeedManifest);
+        await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
+
+        await using ControllerProcess first = ControllerProcess.Start(fixture, server, "controller-a", output);
+        ControllerProcess? second = null;
+        try
+        {
+            // 1. The first controller leads, lists the two app=demo ConfigMaps and derives both.
+            await first.WaitForLineAsync("LEADING controller-a", StepTimeout, ct);
+            await first.WaitForLineAsync("SYNCED 2", StepTimeout, ct);
+            await first.WaitForLineAsync("DERIVED demo-one HELLO", StepTimeout, ct);
+            await first.WaitForLineAsync("DERIVED demo-two WORLD", StepTimeout, ct);
+            Assert.Equal("controller-a", LeaseHolder(server));
+
+            // 2. A second elector with another identity sees the leader and does not act.
+            ControllerProcess standby = ControllerProcess.Start(fixture, server, "controller-b", output);
+            second = standby;
+            await standby.WaitForLineAsync("LEADER controller-a", StepTimeout, ct);
+
+            // 3. A ConfigMap created while the controller watches is derived too, by the leader only.
+            using (HttpClient http = server.CreateHttpClient())
+            {
+                using var content = new StringContent(
+                    """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"demo-three","labels":{"app":"demo"}},"data":{"input":"Third One"}}""",
+                    Encoding.UTF8);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using HttpResponseMessage created = await http.PostAsync(new Uri(server.BaseUrl, $"api/v1/namespaces/{Namespace}/configmaps"), content, ct);
+                Assert.True(created.IsSuccessStatusCode, $"POST configmaps: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync(ct)}");
+            }
+
+            await first.WaitForLineAsync("DERIVED demo-three THIRD ONE", StepTimeout, ct);
+            Assert.Equal("HELLO", Derived(server, "demo-one"));
+            Assert.Equal("WORLD", Derived(server, "demo-two"));
+            Assert.Equal("THIRD ONE", Derived(server, "demo-three"));
+            Assert.Null(Derived(server, "other"));
+            Assert.Equal("controller-a", LeaseHolder(server));
+            Assert.DoesNotContain(standby.Lines, line => line.StartsWith("LEADING", StringComparison.Ordinal) || line.StartsWith("DERIVED", StringComparison.Ordinal));
+            Assert.Equal(3, first.Lines.Count(line => line.StartsWith("DERIVED ", StringComparison.Ordinal)));
+
+            // 4. SIGTERM: the leader releases the Lease and exits cleanly; the standby takes over at once,
+            //    syncs the three ConfigMaps and has nothing to derive.
+            int exitCode = await first.StopAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(0, exitCode);
+            Assert.Contains("EXIT 0", first.Lines);
+            await standby.WaitForLineAsync("LEADING controller-b", StepTimeout, ct);
+            await standby.WaitForLineAsync("SYNCED 3", StepTimeout, ct);
+            Assert.Equal("controller-b", LeaseHolder(server));
+            Assert.DoesNotContain(standby.Lines, line => line.StartsWith("DERIVED", StringComparison.Ordinal));
+
+            Assert.Equal(0, await standby.StopAsync(TimeSpan.FromSeconds(15)));
+            Assert.Empty(first.ErrorLines);
+            Assert.Empty(standby.ErrorLines);
+        }
+        finally
+        {
+            first.Report();
+            if (second is not null)
+            {
+                second.Report();
+                await second.DisposeAsync();
+            }
+        }
+    }
+
+    private static string? Derived(KubeApiServerEmulator server, string name)
+        => server.GetObject("v1", "ConfigMap", Namespace, name)?["data"]?["derived"]?.GetValue<string>();
+
+    private static string? LeaseHolder(KubeApiServerEmulator server)
+        => server.GetObject("coordination.k8s.io/v1", "Lease", Namespace, LeaseName)?["spec"]?["holderIdentity"]?.GetValue<string>();
+
+    /// <summary>A running controller: its output lines as they arrive, SIGTERM to stop, a kill as the last resort.</summary>
+    private sealed class ControllerProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly string _identity;
+        private readonly ITestOutputHelper _output;
+        private readonly List<string> _lines = [];
+        private readonly List<string> _errors = [];
+        private readonly Lock _gate = new();
+        private bool _reported;
+
+        private ControllerProcess(Process process, string identity, ITestOutputHelper output)
+        {
+            _process = process;
+            _identity = identity;
+            _output = output;
+        }
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _lines.ToArray();
+                }
+            }
+        }
+
+        public IReadOnlyList<string> ErrorLines
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _errors.ToArray();
+                }
+            }
+        }
+
+        public static ControllerProcess Start(AotControllerFixture fixture, KubeApiServerEmulator server, string identity, ITestOutputHelper output)
+        {
+            var startInfo = new ProcessStartInfo(fixture.BinaryPath)
+            {
+                WorkingDirectory = fixture.PublishDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                StandardOutputEncoding = Encoding.UTF8,
+                StandardErrorEncoding = Encoding.UTF8,
+            };
+            // Short lease timings; --run-seconds is only a safety net (the test stops it with SIGTERM).
+            foreach (string argument in (string[])["--identity", identity, "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.3", "--run-seconds", "120"])
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+
+            foreach ((string name, string value) in server.Environment)
+            {
+                startInfo.Environment[name] = value;
+            }
+
+            var process = new Process { StartInfo = startInfo };
+            var controller = new ControllerProcess(process, identity, output);
+            process.OutputDataReceived += (_, e) => controller.Append(e.Data, controller._lines);
+            process.ErrorDataReceived += (_, e) => controller.Append(e.Data, controller._errors);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return controller;
+        }
+
+        public async Task WaitForLineAsync(string line, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Lines.Contains(line))
+            {
+                if (clock.Elapsed > timeout)
+                {
+                    Assert.Fail($"{_identity} did not print '{line}' within {timeout.TotalSeconds:0} s{(_process.HasExited ? $" (it exited with {_process.ExitCode})" : string.Empty)}.\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{string.Join('\n', ErrorLines)}");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+
+        /// <summary>SIGTERM, then waits for the exit; kills the process when it does not exit in time.</summary>
+        public async Task<int> StopAsync(TimeSpan timeout)
+        {
+            if (!_process.HasExited)
+            {
+                using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+                await kill.WaitForExitAsync();
+            }
+
+            using var limit = new CancellationTokenSource(timeout);
+            try
+            {
+                await _process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                Assert.Fail($"{_identity} did not exit within {timeout.TotalSeconds:0} s of SIGTERM.\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{string.Join('\n', ErrorLines)}");
+            }
+
+            return _process.ExitCode;
+        }
+
+        public void Report()
+        {
+            if (_reported)
+            {
+                return;
+            }
+
+            _reported = true;
+            _output.WriteLine($"---- {_identity} stdout ----");
+            _output.WriteLine(string.Join('\n', Lines));
+            _output.WriteLine($"---- {_identity} stderr ----");
+            _output.WriteLine(string.Join('\n', ErrorLines));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill(entireProcessTree: true);
+                    using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    await _process.WaitForExitAsync(limit.Token);
+                }
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
+            {
+            }
+
+            _process.Dispose();
+        }
+
+        private void Append(string? line, List<string> target)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                target.Add(line);
+            }
+        }
+    }
+}
+
+/// <summary>Publishes tests/KubeGen.AotController with Native AOT once for the class, into a fresh temporary directory with its own artifacts path.</summary>
+public sealed class AotControllerFixture : IAsyncLifetime
+{
+    public const string AppName = "KubeGen.AotController";
+    public const string RuntimeIdentifier = "linux-x64";
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(6);
+
+    private string? _workDirectory;
+
+    public string? MissingPrerequisite { get; private set; }
+
+    public string RepositoryRoot { get; private set; } = string.Empty;
+
+    public string PublishDirectory { get; private set; } = string.Empty;
+
+    public string BinaryPath => Path.Combine(PublishDirectory, AppName);
+
+    public string CommandLine { get; private set; } = string.Empty;
+
+    public ProcessResult? Publish { get; private set; }
+
+    public IReadOnlyList<string> TrimAndAotDiagnostics => Publish is null
+        ? []
+        : Publish.Combined.Where(line => AotPublishFixture.TrimOrAotDiagnostic().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+
+    public IReadOnlyList<string> WarningAndErrorLines => Publish is null
+        ? []
+        : Publish.Combined.Where(line => AotPublishFixture.DiagnosticLine().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+
+    public async ValueTask InitializeAsync()
+    {
+        RepositoryRoot = AotPublishFixture.FindRepositoryRoot();
+        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-e2e-ctl-" + Guid.NewGuid().ToString("N"));
+        PublishDirectory = Path.Combine(_workDirectory, "publish");
+        Directory.CreateDirectory(PublishDirectory);
+
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            MissingPrerequisite = $"The end-to-end tests publish and run a {RuntimeIdentifier} native binary, so they need a Linux x64 machine.";
+            return;
+        }
+
+        if (ProcessRunner.FindOnPath("clang") is null)
+        {
+            MissingPrerequisite = "Native AOT publishing needs clang (and zlib1g-dev) for the native link, and clang is not on PATH. "
+                + "Install them with: apt-get update && apt-get install -y clang zlib1g-dev";
+            return;
+        }
+
+        string[] arguments =
+        [
+            "publish", Path.Combine("tests", AppName, AppName + ".csproj"),
+            "-c", "Release",
+            "-r", RuntimeIdentifier,
+            "-o", PublishDirectory,
+            "--artifacts-path", Path.Combine(_workDirectory, "artifacts"),
+            "--disable-build-servers",
+            "-tl:off",
+            "-nologo",
+        ];
+        CommandLine = "dotnet " + string.Join(' ', arguments);
+        Publish = await ProcessRunner.RunAsync(
+            AotPublishFixture.DotnetHost(),
+            arguments,
+            RepositoryRoot,
+            AotPublishFixture.PublishEnvironment(),
+            PublishTimeout,
+            TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (_workDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return default;
+    }
+
+    public void RequirePrerequisites()
+    {
+        if (MissingPrerequisite is null)
+        {
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        {
+            Assert.Fail("CI is set, so the Native AOT end-to-end tests must run: " + MissingPrerequisite);
+        }
+
+        Assert.Skip(MissingPrerequisite);
+    }
+
+    public void RequirePublishedBinary()
+    {
+        RequirePrerequisites();
+        ProcessResult publish = Publish!;
+        Assert.True(
+            publish.ExitCode == 0 && !publish.TimedOut && File.Exists(BinaryPath),
+            $"The Native AOT publish of {AppName} failed (exit code {publish.ExitCode}{(publish.TimedOut ? ", timed out" : string.Empty)}); "
+            + "see AotControllerTests.Publish_succeeds_without_trim_or_AOT_warnings. Errors:\n" + string.Join('\n', WarningAndErrorLines.Take(5)));
+    }
+}
