@@ -1,0 +1,29 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using KubeGen.WatchBenchmarks;
+
+// --cache-memory: retained heap of 10,000 ConfigMaps (each case in a fresh process).
+// --quick: smoke test (1 warmup, 1 iteration). Anything else goes to BenchmarkDotNet (e.g. --filter '*').
+if (args.Length > 0 && args[0] == "--cache-memory")
+{
+    return await CacheMemory.RunAsync(args);
+}
+
+bool quick = args.Contains("--quick");
+args = [.. args.Where(a => a != "--quick")];
+
+// In-process: the loopback server and both clients share the process, and nothing is built into the source tree.
+// Short jobs: the machine has 2 cores and is shared.
+var job = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithLaunchCount(1)
+    .WithWarmupCount(quick ? 1 : 2)
+    .WithIterationCount(quick ? 1 : 5)
+    .WithInvocationCount(quick ? 1 : 4)
+    .WithUnrollFactor(1);
+var config = DefaultConfig.Instance.AddJob(job).AddDiagnoser(MemoryDiagnoser.Default).WithOptions(ConfigOptions.JoinSummary);
+BenchmarkSwitcher.FromAssembly(typeof(WatchBenchmarks).Assembly).Run(args, config);
+return 0;
