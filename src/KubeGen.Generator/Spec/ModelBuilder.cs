@@ -400,7 +400,7 @@ internal sealed class ModelBuilder
 
         // A list- or watch-only selection has no operation returning the kind itself: take it
         // from the items of the list the list operation returns (PodList.items → Pod).
-        kindType ??= operations.Select(o => o.ResponseType).FirstOrDefault(t => t is { Kind: ValueKind.Object } && o_IsNotList(t))
+        kindType ??= operations.Select(o => o.ResponseType).FirstOrDefault(t => t is { Kind: ValueKind.Object } && IsNotList(t))
             ?? ListItemType(catalog, resource, mapper);
 
         var ns = kindType?.ObjectName is { } full
@@ -416,7 +416,7 @@ internal sealed class ModelBuilder
             .ToImmutableEquatableArray();
         return (ns, new ResourceModel(resource.Group, resource.Version, resource.Plural, kindName, resource.Namespaced, property, clientClass, kindType, ordered));
 
-        static bool o_IsNotList(TypeRef? type) => type?.ObjectName is { } name && !name.EndsWith("List", StringComparison.Ordinal);
+        static bool IsNotList(TypeRef? type) => type?.ObjectName is { } name && !name.EndsWith("List", StringComparison.Ordinal);
     }
 
     private static TypeRef? ListItemType(SpecCatalog catalog, CatalogResource resource, SchemaMapper mapper)
