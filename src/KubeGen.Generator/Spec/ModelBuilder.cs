@@ -21,6 +21,7 @@ internal sealed class ModelBuilder
     private readonly ClientRequest _request;
     private readonly IReadOnlyList<SpecCatalog> _catalogs;
     private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly Dictionary<CatalogResource, SpecCatalog> _ownerCatalog = new();
     private readonly string _diagnosticPath;
 
     private ModelBuilder(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs)
@@ -85,8 +86,7 @@ internal sealed class ModelBuilder
         foreach (var (resource, verbs) in selected)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var catalog = valid.First(c => c.Resources.Contains(resource));
-            var (ns, model) = BuildResource(catalog, resource, verbs, mapper);
+            var (ns, model) = BuildResource(_ownerCatalog[resource], resource, verbs, mapper);
             resources.Add((ns, model));
             rbac.AddRange(RbacRules(resource, model));
         }
@@ -136,15 +136,20 @@ internal sealed class ModelBuilder
             : Enumerable.Empty<string>();
     }
 
-    private static List<CatalogResource> MergeResources(IEnumerable<SpecCatalog> catalogs)
+    /// <summary>Every resource once (the first spec that serves it wins), remembering the spec it came from.</summary>
+    private List<CatalogResource> MergeResources(IEnumerable<SpecCatalog> catalogs)
     {
         var seen = new HashSet<(string, string, string)>();
         var result = new List<CatalogResource>();
-        foreach (var resource in catalogs.SelectMany(c => c.Resources))
+        foreach (var catalog in catalogs)
         {
-            if (seen.Add((resource.Group, resource.Version, resource.Plural)))
+            foreach (var resource in catalog.Resources)
             {
-                result.Add(resource);
+                if (seen.Add((resource.Group, resource.Version, resource.Plural)))
+                {
+                    result.Add(resource);
+                    _ownerCatalog[resource] = catalog;
+                }
             }
         }
 
@@ -312,7 +317,7 @@ internal sealed class ModelBuilder
                 verbs.Add(verb);
             }
 
-            if (operation.Action == "list" && HasWatchParameter(operation))
+            if (operation.Action == "list" && HasWatchParameter(_ownerCatalog[resource], operation))
             {
                 verbs.Add("watch");
             }
@@ -333,11 +338,8 @@ internal sealed class ModelBuilder
         _ => null,
     };
 
-    private bool HasWatchParameter(CatalogOperation operation)
-    {
-        var catalog = _catalogs.First(c => c.IsValid && c.Resources.Any(r => r.Operations.Contains(operation)));
-        return SpecOperations.Parameters(catalog, operation).Any(p => p.TryGetProperty("name", out var name) && name.GetString() == "watch");
-    }
+    private static bool HasWatchParameter(SpecCatalog catalog, CatalogOperation operation)
+        => SpecOperations.Parameters(catalog, operation).Any(p => p.TryGetProperty("name", out var name) && name.GetString() == "watch");
 
     private (string Namespace, ResourceModel Model) BuildResource(SpecCatalog catalog, CatalogResource resource, HashSet<string>? verbs, SchemaMapper mapper)
     {
@@ -365,7 +367,7 @@ internal sealed class ModelBuilder
 
             var allowsList = verbs is null || verbs.Contains("list");
             var allowsWatch = verbs is null || verbs.Contains("watch");
-            if (operation.Action == "list" && HasWatchParameter(operation) && allowsWatch)
+            if (operation.Action == "list" && HasWatchParameter(catalog, operation) && allowsWatch)
             {
                 operations.Add(BuildOperation(catalog, resource, operation, mapper, OperationKind.Watch, "watch", subresourceSuffix));
             }
