@@ -73,7 +73,7 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
 
         Assert.True(
             ilDiagnostics.Count == 0,
-            $"The Native AOT publish of {AotControllerFixture.AppName} reported {ilDiagnostics.Count} trim/AOT diagnostic line(s):\n" + string.Join('\n', ilDiagnostics));
+            $"The Native AOT publish of {fixture.AppName} reported {ilDiagnostics.Count} trim/AOT diagnostic line(s):\n" + string.Join('\n', ilDiagnostics));
         if (publish.ExitCode != 0 || publish.TimedOut)
         {
             output.WriteLine("---- publish output ----");
@@ -82,7 +82,7 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
 
         Assert.False(publish.TimedOut, "The publish did not finish in time; its output is in the test output.");
         Assert.True(publish.ExitCode == 0, $"dotnet publish failed with exit code {publish.ExitCode}:\n" + string.Join('\n', fixture.WarningAndErrorLines));
-        Assert.False(File.Exists(Path.Combine(fixture.PublishDirectory, AotControllerFixture.AppName + ".dll")), "The app was not compiled ahead of time.");
+        Assert.False(File.Exists(Path.Combine(fixture.PublishDirectory, fixture.AppName + ".dll")), "The app was not compiled ahead of time.");
     }
 
     [Fact]
@@ -318,114 +318,5 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
     }
 }
 
-/// <summary>Publishes tests/KubeGen.AotController with Native AOT once for the class, into a fresh temporary directory with its own artifacts path.</summary>
-public sealed class AotControllerFixture : IAsyncLifetime
-{
-    public const string AppName = "KubeGen.AotController";
-    public const string RuntimeIdentifier = "linux-x64";
-    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(6);
-
-    private string? _workDirectory;
-
-    public string? MissingPrerequisite { get; private set; }
-
-    public string RepositoryRoot { get; private set; } = string.Empty;
-
-    public string PublishDirectory { get; private set; } = string.Empty;
-
-    public string BinaryPath => Path.Combine(PublishDirectory, AppName);
-
-    public string CommandLine { get; private set; } = string.Empty;
-
-    public ProcessResult? Publish { get; private set; }
-
-    public IReadOnlyList<string> TrimAndAotDiagnostics => Publish is null
-        ? []
-        : Publish.Combined.Where(line => AotPublishFixture.TrimOrAotDiagnostic().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
-
-    public IReadOnlyList<string> WarningAndErrorLines => Publish is null
-        ? []
-        : Publish.Combined.Where(line => AotPublishFixture.DiagnosticLine().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
-
-    public async ValueTask InitializeAsync()
-    {
-        RepositoryRoot = AotPublishFixture.FindRepositoryRoot();
-        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-e2e-ctl-" + Guid.NewGuid().ToString("N"));
-        PublishDirectory = Path.Combine(_workDirectory, "publish");
-        Directory.CreateDirectory(PublishDirectory);
-
-        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
-        {
-            MissingPrerequisite = $"The end-to-end tests publish and run a {RuntimeIdentifier} native binary, so they need a Linux x64 machine.";
-            return;
-        }
-
-        if (ProcessRunner.FindOnPath("clang") is null)
-        {
-            MissingPrerequisite = "Native AOT publishing needs clang (and zlib1g-dev) for the native link, and clang is not on PATH. "
-                + "Install them with: apt-get update && apt-get install -y clang zlib1g-dev";
-            return;
-        }
-
-        string[] arguments =
-        [
-            "publish", Path.Combine("tests", AppName, AppName + ".csproj"),
-            "-c", "Release",
-            "-r", RuntimeIdentifier,
-            "-o", PublishDirectory,
-            "--artifacts-path", Path.Combine(_workDirectory, "artifacts"),
-            "--disable-build-servers",
-            "-tl:off",
-            "-nologo",
-        ];
-        CommandLine = "dotnet " + string.Join(' ', arguments);
-        Publish = await ProcessRunner.RunAsync(
-            AotPublishFixture.DotnetHost(),
-            arguments,
-            RepositoryRoot,
-            AotPublishFixture.PublishEnvironment(),
-            PublishTimeout,
-            TestContext.Current.CancellationToken);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        if (_workDirectory is not null)
-        {
-            try
-            {
-                Directory.Delete(_workDirectory, recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return default;
-    }
-
-    public void RequirePrerequisites()
-    {
-        if (MissingPrerequisite is null)
-        {
-            return;
-        }
-
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            Assert.Fail("CI is set, so the Native AOT end-to-end tests must run: " + MissingPrerequisite);
-        }
-
-        Assert.Skip(MissingPrerequisite);
-    }
-
-    public void RequirePublishedBinary()
-    {
-        RequirePrerequisites();
-        ProcessResult publish = Publish!;
-        Assert.True(
-            publish.ExitCode == 0 && !publish.TimedOut && File.Exists(BinaryPath),
-            $"The Native AOT publish of {AppName} failed (exit code {publish.ExitCode}{(publish.TimedOut ? ", timed out" : string.Empty)}); "
-            + "see AotControllerTests.Publish_succeeds_without_trim_or_AOT_warnings. Errors:\n" + string.Join('\n', WarningAndErrorLines.Take(5)));
-    }
-}
+/// <summary>Publishes tests/KubeGen.AotController with Native AOT once for the class.</summary>
+public sealed class AotControllerFixture() : NativeAotPublishFixture("KubeGen.AotController");

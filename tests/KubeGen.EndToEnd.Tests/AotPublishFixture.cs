@@ -4,15 +4,20 @@ using KubeGen.EndToEnd.Tests.Infrastructure;
 
 namespace KubeGen.EndToEnd.Tests;
 
+/// <summary>Publishes tests/KubeGen.AotApp (the generated-client consumer) with Native AOT once per test run.</summary>
+public sealed class AotPublishFixture() : NativeAotPublishFixture("KubeGen.AotApp");
+
 /// <summary>
-/// Publishes tests/KubeGen.AotApp with Native AOT once per test run (into a fresh temporary
-/// directory, with its own artifacts path so that parallel builds of the repository are not
-/// touched) and keeps the whole publish output for the tests to inspect.
+/// Publishes one app under tests/ with Native AOT once (into a fresh temporary directory, with its
+/// own artifacts path so that parallel builds of the repository are not touched) and keeps the whole
+/// publish output for the tests to inspect.
 /// </summary>
-public sealed partial class AotPublishFixture : IAsyncLifetime
+public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLifetime
 {
-    public const string AppName = "KubeGen.AotApp";
     public const string RuntimeIdentifier = "linux-x64";
+
+    /// <summary>The project name under tests/, which is also the native binary's name.</summary>
+    public string AppName { get; } = appName;
 
     /// <summary>A hard limit so that a stuck publish fails the run instead of hanging it; a normal publish takes 1–2 minutes.</summary>
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(6);
@@ -45,7 +50,7 @@ public sealed partial class AotPublishFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         RepositoryRoot = FindRepositoryRoot();
-        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-e2e-" + Guid.NewGuid().ToString("N"));
+        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-e2e-" + AppName + "-" + Guid.NewGuid().ToString("N"));
         PublishDirectory = Path.Combine(_workDirectory, "publish");
         string artifacts = Path.Combine(_workDirectory, "artifacts");
         Directory.CreateDirectory(PublishDirectory);
@@ -128,13 +133,13 @@ public sealed partial class AotPublishFixture : IAsyncLifetime
         ProcessResult publish = Publish!;
         Assert.True(
             publish.ExitCode == 0 && !publish.TimedOut && File.Exists(BinaryPath),
-            $"The Native AOT publish failed (exit code {publish.ExitCode}{(publish.TimedOut ? ", timed out" : string.Empty)}), so there is no binary to run; "
-            + "see AotPublishTests.Publish_succeeds_without_trim_or_AOT_warnings. Errors:\n" + string.Join('\n', WarningAndErrorLines.Take(5)));
+            $"The Native AOT publish of {AppName} failed (exit code {publish.ExitCode}{(publish.TimedOut ? ", timed out" : string.Empty)}), so there is no binary to run; "
+            + "see the publish test of its class. Errors:\n" + string.Join('\n', WarningAndErrorLines.Take(5)));
     }
 
     internal static string FindRepositoryRoot()
     {
-        string? fromBuild = typeof(AotPublishFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        string? fromBuild = typeof(NativeAotPublishFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
         if (fromBuild is not null && File.Exists(Path.Combine(fromBuild, "Generator.sln")))
         {

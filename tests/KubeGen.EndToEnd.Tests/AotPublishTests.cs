@@ -76,7 +76,7 @@ public sealed class AotPublishTests(AotPublishFixture fixture, ITestOutputHelper
 
         Assert.True(
             ilDiagnostics.Count == 0,
-            $"The Native AOT publish of {AotPublishFixture.AppName} reported {ilDiagnostics.Count} trim/AOT diagnostic line(s); "
+            $"The Native AOT publish of {fixture.AppName} reported {ilDiagnostics.Count} trim/AOT diagnostic line(s); "
             + "generated code and KubeGen.Runtime must be warning-free:\n" + string.Join('\n', ilDiagnostics));
 
         if (publish.ExitCode != 0 || publish.TimedOut)
@@ -107,7 +107,7 @@ public sealed class AotPublishTests(AotPublishFixture fixture, ITestOutputHelper
 
         Assert.True(binary.Length > 0);
         Assert.False(
-            File.Exists(Path.Combine(fixture.PublishDirectory, AotPublishFixture.AppName + ".dll")),
+            File.Exists(Path.Combine(fixture.PublishDirectory, fixture.AppName + ".dll")),
             "The publish directory holds the app's IL assembly: the app was not compiled ahead of time.");
         Assert.True(
             OperatingSystem.IsWindows() || (File.GetUnixFileMode(binary.FullName) & UnixFileMode.UserExecute) != 0,

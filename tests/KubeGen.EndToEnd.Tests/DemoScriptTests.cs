@@ -126,7 +126,7 @@ public sealed class DemoScriptFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        RepositoryRoot = FindRepositoryRoot();
+        RepositoryRoot = NativeAotPublishFixture.FindRepositoryRoot();
         if (!OperatingSystem.IsLinux())
         {
             MissingPrerequisite = "samples/PodLister/demo.sh publishes and runs a Linux native binary, so it needs Linux.";
@@ -221,27 +221,5 @@ public sealed class DemoScriptFixture : IAsyncLifetime
         environment["MSBUILDDISABLENODEREUSE"] = "1";
         environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         return environment;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        string? fromBuild = typeof(DemoScriptFixture).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        if (fromBuild is not null && File.Exists(Path.Combine(fromBuild, "Generator.sln")))
-        {
-            return fromBuild;
-        }
-
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Generator.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Cannot find the repository root (Generator.sln) from '{fromBuild}' or '{AppContext.BaseDirectory}'.");
     }
 }
