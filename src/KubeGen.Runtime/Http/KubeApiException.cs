@@ -40,6 +40,19 @@ public sealed class KubeApiException : Exception
     /// <summary>The first (at most 1 KiB) of a response body that was not a Status; otherwise null.</summary>
     public string? ResponseBodySnippet { get; }
 
+    /// <summary>
+    /// The RBAC permission the failed request needed (verb, API group, resource, namespace), derived
+    /// from its method and path; null when the request was not a resource request or is unknown
+    /// (e.g. an exception created from a Status alone). For a 403 the message names it.
+    /// </summary>
+    public RbacPermission? RequiredPermission { get; init; }
+
+    /// <inheritdoc/>
+    /// <remarks>For a 403 with a known <see cref="RequiredPermission"/>, the message ends with the permission to grant.</remarks>
+    public override string Message => IsForbidden && RequiredPermission is { } permission
+        ? $"{base.Message}. Missing RBAC permission: {permission}; add it to the rules of the caller's Role."
+        : base.Message;
+
     /// <summary>The object does not exist (404 / <c>NotFound</c>).</summary>
     public bool IsNotFound => HasReasonOrCode(KubeStatusReasons.NotFound, 404);
 

@@ -66,7 +66,7 @@ internal static class ResponseErrors
                 Code = parsed.Code != 0 ? parsed.Code : code,
                 Details = parsed.Details,
             };
-            return new KubeApiException(status, statusCode);
+            return new KubeApiException(status, statusCode) { RequiredPermission = RbacPermission.FromRequest(method, pathAndQuery) };
         }
 
         string? snippet = body.IsEmpty ? null : redact(Snippet(body));
@@ -81,7 +81,7 @@ internal static class ResponseErrors
             Reason = KubeStatusReasons.ForHttpStatus(code, method),
             Code = code,
         };
-        return new KubeApiException(synthesized, statusCode, snippet);
+        return new KubeApiException(synthesized, statusCode, snippet) { RequiredPermission = RbacPermission.FromRequest(method, pathAndQuery) };
     }
 
     public static KubeResponseException CreateResponseException(

@@ -84,6 +84,8 @@ public sealed class EmulatorErrorTests
         Assert.True(list.IsForbidden);
         Assert.Equal(("Forbidden", 403), (list.Status.Reason, list.Status.Code));
         Assert.Equal("pods is forbidden: User \"system:serviceaccount:shop:viewer\" cannot list resource \"pods\" in API group \"\" in the namespace \"shop\"", list.Status.Message);
+        Assert.Equal(new RbacPermission("list", "", "pods", Ns, null), list.RequiredPermission);
+        Assert.EndsWith("Missing RBAC permission: verb \"list\" on resource \"pods\" (apiGroup \"\") in namespace \"shop\"; add it to the rules of the caller's Role.", list.Message, StringComparison.Ordinal);
 
         var delete = await Assert.ThrowsAsync<KubeApiException>(() => viewer.CoreV1.Pods.DeleteAsync(Ns, "web-1", cancellationToken: api.Cancel));
         Assert.True(delete.IsForbidden);
@@ -97,6 +99,7 @@ public sealed class EmulatorErrorTests
 
         var deployments = await Assert.ThrowsAsync<KubeApiException>(() => viewer.AppsV1.Deployments.ListForAllNamespacesAsync(cancellationToken: api.Cancel));
         Assert.Equal("deployments.apps is forbidden: User \"system:serviceaccount:shop:viewer\" cannot list resource \"deployments\" in API group \"apps\" at the cluster scope", deployments.Status.Message);
+        Assert.Equal(new RbacPermission("list", "apps", "deployments", null, null), deployments.RequiredPermission);
 
         // A watch the rules do not allow fails when it starts.
         var watch = await Assert.ThrowsAsync<KubeApiException>(async () =>
@@ -107,6 +110,7 @@ public sealed class EmulatorErrorTests
         });
         Assert.True(watch.IsForbidden);
         Assert.Equal("configmaps is forbidden: User \"system:serviceaccount:shop:viewer\" cannot watch resource \"configmaps\" in API group \"\" in the namespace \"shop\"", watch.Status.Message);
+        Assert.Equal(new RbacPermission("watch", "", "configmaps", Ns, null), watch.RequiredPermission);
     }
 
     [Fact]
