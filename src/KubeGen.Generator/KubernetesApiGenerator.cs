@@ -58,6 +58,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.BuildModel);
 
         context.RegisterSourceOutput(results, static (output, result) => Emit(output, result));
+        context.RegisterSourceOutput(results, static (output, result) => EmitRbacManifest(output, result));
         context.RegisterSourceOutput(settings.Collect(), static (output, all) => ReportSharedNamespaces(output, all));
     }
 
@@ -113,7 +114,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         var shared = new HashSet<string>(SharedNamespaces(all).SelectMany(g => g.Select(s => s.RootNamespace)), StringComparer.Ordinal);
         return all
             .Where(s => !shared.Contains(s.RootNamespace))
-            .GroupBy(s => (s.RootNamespace, s.ClientName))
+            .GroupBy(s => s, ClientKeyComparer.Instance)
             .OrderBy(g => g.Key.RootNamespace, StringComparer.Ordinal)
             .ThenBy(g => g.Key.ClientName, StringComparer.Ordinal)
             .Select(g => new ClientRequest(
@@ -131,7 +132,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
     private static IEnumerable<IGrouping<string, ClientSettings>> SharedNamespaces(ImmutableArray<ClientSettings> all)
         => all
             .GroupBy(s => s.RootNamespace, StringComparer.OrdinalIgnoreCase)
-            .Where(g => g.Select(s => (s.RootNamespace, s.ClientName)).Distinct().Count() > 1);
+            .Where(g => g.Distinct(ClientKeyComparer.Instance).Count() > 1);
 
     private static void Emit(SourceProductionContext output, ClientResult result)
     {
@@ -162,6 +163,14 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         foreach (var type in model.Types)
         {
             output.AddSource($"{model.RootNamespace}.{type.Namespace.Substring(model.RootNamespace.Length + 1)}.{type.Name}.g.cs", models.Emit(type));
+        }
+    }
+
+    private static void EmitRbacManifest(SourceProductionContext output, ClientResult result)
+    {
+        if (result.Model is { } model)
+        {
+            output.AddSource(model.RootNamespace + "." + model.ClientName + RbacManifestEmitter.HintSuffix, RbacManifestEmitter.Emit(model));
         }
     }
 

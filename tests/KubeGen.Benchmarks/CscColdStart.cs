@@ -15,17 +15,28 @@ namespace KubeGen.Benchmarks;
 /// </summary>
 internal static partial class CscColdStart
 {
-    public static int Run(int launches)
+    /// <param name="launches">csc processes per workload (and per generator).</param>
+    /// <param name="generators">
+    /// Generator assemblies to compare (<c>--generator PATH</c>, repeatable); by default the one built
+    /// next to this exe. With several, launches alternate between them, so that a change in the
+    /// machine's load hits every candidate alike (A/B under the same conditions).
+    /// </param>
+    /// <param name="only">Run only this workload (<c>--case</c>), e.g. to skip the 30 s full-spec compilations.</param>
+    public static int Run(int launches, IReadOnlyList<string> generators, GeneratorCase? only)
     {
         var dotnetRoot = DotnetRoot();
         var dotnet = Path.Combine(dotnetRoot, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
         var sdkVersion = Capture(dotnet, BenchmarkPaths.RepositoryRoot, "--version").Trim();
         var csc = Path.Combine(dotnetRoot, "sdk", sdkVersion, "Roslyn", "bincore", "csc.dll");
         var referencePack = ReferencePack(dotnetRoot);
-        var generator = Path.Combine(AppContext.BaseDirectory, "KubeGen.Generator.dll");
+        if (generators.Count == 0)
+        {
+            generators = [Path.Combine(AppContext.BaseDirectory, "KubeGen.Generator.dll")];
+        }
+
         var runtime = Path.Combine(AppContext.BaseDirectory, "KubeGen.Runtime.dll");
         var spec = BenchmarkPaths.Spec(GeneratorInput.SpecFileName);
-        foreach (var required in new[] { csc, generator, runtime })
+        foreach (var required in generators.Append(csc).Append(runtime))
         {
             if (!File.Exists(required))
             {
@@ -36,14 +47,14 @@ internal static partial class CscColdStart
         Console.WriteLine($"Cold compiler: {launches} fresh csc processes per case (no compiler server); SDK {sdkVersion}; {csc}");
         Console.WriteLine($"References: {referencePack} + KubeGen.Runtime; spec {spec}");
         Console.WriteLine();
-        Console.WriteLine("| Case | Generator time (/reportanalyzer) median | min | max | csc process wall median (generate + compile + emit) | Compile errors |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| Case | Generator | Generator time (/reportanalyzer) median | min | max | csc process wall median (generate + compile + emit) | Compile errors |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
 
         var work = Directory.CreateTempSubdirectory("kubegen-bench-csc-");
         try
         {
             File.WriteAllText(Path.Combine(work.FullName, "Consumer.cs"), "namespace BenchConsumer { internal static class Consumer { } }\n");
-            foreach (var workload in Enum.GetValues<GeneratorCase>())
+            foreach (var workload in Enum.GetValues<GeneratorCase>().Where(w => only is null || w == only))
             {
                 var resources = workload == GeneratorCase.ThreeResources ? GeneratorInput.ThreeResourceSelection : null;
                 var config = new StringBuilder()
@@ -65,36 +76,48 @@ internal static partial class CscColdStart
                 {
                     "/nologo", "/t:library", "/optimize+", "/nullable:enable", "/deterministic+", "/reportanalyzer",
                     "/out:" + Path.Combine(work.FullName, workload + ".dll"),
-                    "/analyzer:" + generator,
                     "/additionalfile:" + spec,
                     "/analyzerconfig:" + configPath,
                     "/r:" + runtime,
                 };
                 arguments.AddRange(Directory.EnumerateFiles(referencePack, "*.dll").Order(StringComparer.Ordinal).Select(r => "/r:" + r));
                 arguments.Add(Path.Combine(work.FullName, "Consumer.cs"));
-                var responseFile = Path.Combine(work.FullName, workload + ".rsp");
-                File.WriteAllLines(responseFile, arguments.Select(a => "\"" + a + "\""));
+                var responseFiles = new List<string>();
+                for (var g = 0; g < generators.Count; g++)
+                {
+                    var responseFile = Path.Combine(work.FullName, $"{workload}.{g}.rsp");
+                    File.WriteAllLines(responseFile, arguments.Prepend("/analyzer:" + generators[g]).Select(a => "\"" + a + "\""));
+                    responseFiles.Add(responseFile);
+                }
 
-                var generatorTimes = new List<double>();
-                var walls = new List<double>();
-                var errors = 0;
+                var generatorTimes = generators.Select(_ => new List<double>()).ToList();
+                var walls = generators.Select(_ => new List<double>()).ToList();
+                var errors = new int[generators.Count];
                 for (var i = 0; i < launches; i++)
                 {
-                    var stopwatch = Stopwatch.StartNew();
-                    var output = Capture(dotnet, work.FullName, csc, "/noconfig", "@" + responseFile);
-                    stopwatch.Stop();
-                    walls.Add(stopwatch.Elapsed.TotalMilliseconds);
-                    generatorTimes.Add(GeneratorSeconds(output) * 1000);
-                    var errorLines = output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).ToList();
-                    errors = errorLines.Count;
-                    foreach (var line in errorLines.Take(3))
+                    for (var g = 0; g < generators.Count; g++)
                     {
-                        Console.Error.WriteLine("  " + line.Trim());
+                        var stopwatch = Stopwatch.StartNew();
+                        var output = Capture(dotnet, work.FullName, csc, "/noconfig", "@" + responseFiles[g]);
+                        stopwatch.Stop();
+                        walls[g].Add(stopwatch.Elapsed.TotalMilliseconds);
+                        generatorTimes[g].Add(GeneratorSeconds(output) * 1000);
+                        var errorLines = output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).ToList();
+                        errors[g] = errorLines.Count;
+                        foreach (var line in errorLines.Take(3))
+                        {
+                            Console.Error.WriteLine("  " + line.Trim());
+                        }
                     }
                 }
 
-                Console.WriteLine(
-                    $"| {workload} | {Measure.Ms(Measure.Median(generatorTimes))} | {Measure.Ms(generatorTimes.Min())} | {Measure.Ms(generatorTimes.Max())} | {Measure.Ms(Measure.Median(walls))} | {errors} |");
+                for (var g = 0; g < generators.Count; g++)
+                {
+                    var times = generatorTimes[g];
+                    Console.WriteLine(
+                        $"| {workload} | {(generators.Count == 1 ? "built" : generators[g])} | {Measure.Ms(Measure.Median(times))} | {Measure.Ms(times.Min())} | {Measure.Ms(times.Max())} | {Measure.Ms(Measure.Median(walls[g]))} | {errors[g]} |");
+                    Console.WriteLine($"<!-- {workload} {generators[g]} all: {string.Join(", ", times.Select(Measure.Ms))} -->");
+                }
             }
         }
         finally

@@ -11,12 +11,34 @@ using KubeGen.Benchmarks;
 //   --stats                                         files / lines / bytes each workload emits
 //   --cold [N]                                      first generator run in N fresh processes per workload
 //   --cold-csc [N]                                  the generator in N fresh processes of the SDK's csc (/reportanalyzer)
+//     [--case Case] [--generator PATH]...           only one workload; compare generator builds, launches interleaved
 //   --breakdown [N]                                 cold and warm time per generator stage
 //   --profile Case [N]                              CPU sampling profile of N warm runs (Case: FullSpec, ThreeResources)
 //   --profile-jit Case                              what the JIT compiles during a fresh process's first run
 //   --quick                                         fewer iterations / processes for any of the above
 var quick = args.Contains("--quick");
-var rest = args.Where(a => a != "--quick").ToArray();
+var generators = new List<string>();
+GeneratorCase? onlyCase = null;
+var restList = new List<string>();
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--quick":
+            break;
+        case "--generator" when i + 1 < args.Length:
+            generators.Add(Path.GetFullPath(args[++i]));
+            break;
+        case "--case" when i + 1 < args.Length:
+            onlyCase = Enum.Parse<GeneratorCase>(args[++i]);
+            break;
+        default:
+            restList.Add(args[i]);
+            break;
+    }
+}
+
+var rest = restList.ToArray();
 
 static int Count(string[] arguments, int fallback)
     => arguments.Length > 1 && int.TryParse(arguments[1], out var value) && value > 0 ? value : fallback;
@@ -28,7 +50,7 @@ switch (rest.FirstOrDefault())
     case "--cold":
         return ColdStart.Run(Count(rest, quick ? 3 : 20));
     case "--cold-csc":
-        return CscColdStart.Run(Count(rest, quick ? 1 : 5));
+        return CscColdStart.Run(Count(rest, quick ? 1 : 5), generators, onlyCase);
     case "--cold-child":
         return ColdStart.Child(Enum.Parse<GeneratorCase>(rest[1]));
     case "--breakdown":

@@ -257,6 +257,13 @@ internal static class SamplingProfile
 
         Console.WriteLine();
 
+        // Every jitted method, slowest first, for finding value-type generic instantiations to avoid.
+        if (Environment.GetEnvironmentVariable("KUBEGEN_JIT_LIST") is { Length: > 0 } listPath)
+        {
+            File.WriteAllLines(listPath, slowest.OrderByDescending(m => m.Milliseconds).Select(m => Measure.Format(m.Milliseconds, "0.00") + "\t" + m.Name));
+            Console.WriteLine($"All {slowest.Count:N0} jitted methods: {listPath}");
+        }
+
         static string Group(string ns)
         {
             foreach (var prefix in new[] { "KubeGen.Generator", "Microsoft.CodeAnalysis", "System.Text.Json", "System.Linq", "System.Collections.Immutable", "System.Collections", "System.Text.RegularExpressions" })

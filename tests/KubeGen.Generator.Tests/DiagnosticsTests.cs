@@ -140,7 +140,8 @@ public sealed class DiagnosticsTests
         Assert.Equal($"The spec '{path}' has no Kubernetes resource operations (no paths with x-kubernetes-action); no client members are generated", diagnostic.GetMessage());
         AssertInFile(diagnostic, path);
         AssertCompiles(result);
-        Assert.Equal(new[] { "Test.Kube.KubeClient.g.cs" }, result.Sources.Select(s => s.HintName));
+        // The client root, and its (empty) RBAC manifest.
+        Assert.Equal(new[] { "Test.Kube.KubeClient.g.cs", "Test.Kube.KubeClient.rbac.g.cs" }, result.Sources.Select(s => s.HintName));
     }
 
     [Fact]
@@ -163,8 +164,12 @@ public sealed class DiagnosticsTests
     [Fact]
     public void UnexpectedFailureWhileBuildingTheModelIsKG0014()
     {
-        // A catalog whose JSON root is unusable makes the model builder fail internally.
-        var catalog = new SpecCatalog("/specs/cluster.json", "0:0", SpecFormat.Swagger2, default, ImmutableArray<CatalogResource>.Empty, ImmutableArray<DiagnosticInfo>.Empty);
+        // A catalog whose index points at a string where the path item should be: the reader never
+        // builds one, so the model builder fails internally when it asks for the operation.
+        var document = new SpecDocument(System.Text.Encoding.UTF8.GetBytes("\"not a path item\""));
+        var pods = new CatalogResource(string.Empty, "v1", "pods") { Kind = "Pod", Namespaced = true };
+        pods.Operations.Add(new CatalogOperation("get", "get", "/api/v1/namespaces/{namespace}/pods/{name}", true, true, string.Empty, document, new JsonSlice(0, 17)));
+        var catalog = new SpecCatalog("/specs/cluster.json", "0:0", SpecFormat.Swagger2, document, ImmutableArray.Create(pods), ImmutableArray<DiagnosticInfo>.Empty);
         var request = new ClientRequest("Test.Kube", "KubeClient", new[] { catalog.Path }.ToImmutableEquatableArray(), new[] { string.Empty }.ToImmutableEquatableArray());
 
         var result = ModelBuilder.Build(request, new[] { catalog }, TestContext.Current.CancellationToken);

@@ -17,5 +17,5 @@ internal sealed record GroupVersionModel(
     string Version,
     ImmutableEquatableArray<ResourceModel> Resources);
 
-/// <summary>One RBAC PolicyRule implied by the selection.</summary>
-internal sealed record RbacRuleModel(string Group, string Resource, ImmutableEquatableArray<string> Verbs);
+/// <summary>One RBAC PolicyRule implied by the selection; <paramref name="Namespaced"/> rules go into a Role, the others into a ClusterRole.</summary>
+internal sealed record RbacRuleModel(string Group, string Resource, bool Namespaced, ImmutableEquatableArray<string> Verbs);

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using KubeGen.Generator.Model;
 
 namespace KubeGen.Generator.Spec;
@@ -14,8 +13,6 @@ namespace KubeGen.Generator.Spec;
 /// </summary>
 internal sealed class DefinitionNamer
 {
-    private static readonly Regex s_version = new("^v[0-9]+((alpha|beta)[0-9]+)?$", RegexOptions.CultureInvariant);
-
     private readonly Dictionary<string, string> _namespaceByPackage = new(StringComparer.Ordinal);
 
     public DefinitionNamer(IEnumerable<string> definitionNames)
@@ -65,6 +62,45 @@ internal sealed class DefinitionNamer
         return dot > 0 ? definitionName.Substring(0, dot) : string.Empty;
     }
 
+    /// <summary>
+    /// A Kubernetes API version: v, digits, optionally alpha or beta and digits (v1, v2beta1). A loop
+    /// rather than a Regex: constructing one costs a few milliseconds in a fresh compiler.
+    /// </summary>
+    private static bool IsVersion(string segment)
+    {
+        var i = Digits(segment, 1);
+        if (segment.Length < 2 || segment[0] != 'v' || i == 1)
+        {
+            return false;
+        }
+
+        if (i == segment.Length)
+        {
+            return true;
+        }
+
+        foreach (var label in new[] { "alpha", "beta" })
+        {
+            if (string.CompareOrdinal(segment, i, label, 0, label.Length) == 0)
+            {
+                var end = Digits(segment, i + label.Length);
+                return end > i + label.Length && end == segment.Length;
+            }
+        }
+
+        return false;
+
+        static int Digits(string text, int start)
+        {
+            while (start < text.Length && text[start] >= '0' && text[start] <= '9')
+            {
+                start++;
+            }
+
+            return start;
+        }
+    }
+
     private static IEnumerable<string> Candidates(string package)
     {
         if (package.Length == 0)
@@ -75,7 +111,7 @@ internal sealed class DefinitionNamer
 
         var segments = package.Split('.');
         var last = segments.Length - 1;
-        var take = s_version.IsMatch(segments[last]) && segments.Length > 1 ? 2 : 1;
+        var take = IsVersion(segments[last]) && segments.Length > 1 ? 2 : 1;
         for (; take <= segments.Length; take++)
         {
             yield return string.Concat(segments.Skip(segments.Length - take).Select(CSharpNames.Pascal));

@@ -78,16 +78,18 @@ internal sealed class ModelBuilder
 
         var available = MergeResources(valid);
         var selected = ResolveSelection(available);
-        var namer = new DefinitionNamer(valid.SelectMany(DefinitionNames));
+        var namer = new DefinitionNamer(valid.SelectMany(c => c.DefinitionNames));
         var mapper = new SchemaMapper(_request.RootNamespace, valid, namer, _diagnostics);
 
-        var resources = new List<(string Namespace, ResourceModel Resource)>();
+        // Records rather than tuples here and below: LINQ and collections instantiated over value
+        // tuples are JIT-compiled in every fresh compiler; over classes they share precompiled code.
+        var resources = new List<BuiltResource>();
         var rbac = new List<RbacRuleModel>();
         foreach (var (resource, verbs) in selected)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (ns, model) = BuildResource(_ownerCatalog[resource], resource, verbs, mapper);
-            resources.Add((ns, model));
+            resources.Add(new BuiltResource(ns, model));
             rbac.AddRange(RbacRules(resource, model));
         }
 
@@ -117,35 +119,26 @@ internal sealed class ModelBuilder
 
         // RBAC has no versions: a resource selected in two versions is one rule.
         var rules = rbac
-            .GroupBy(r => (r.Group, r.Resource))
+            .GroupBy(r => (r.Group, r.Resource, r.Namespaced))
             .Select(g => new RbacRuleModel(
                 g.Key.Group,
                 g.Key.Resource,
+                g.Key.Namespaced,
                 g.SelectMany(r => r.Verbs).Distinct(StringComparer.Ordinal).OrderBy(v => ResourceSelector.KnownVerbs.IndexOf(v)).ToImmutableEquatableArray()))
             .ToImmutableEquatableArray();
         return new ClientModel(_request.RootNamespace, _request.ClientName, groupVersions, types, rules);
     }
 
-    private static IEnumerable<string> DefinitionNames(SpecCatalog catalog)
-    {
-        var container = catalog.Format == SpecFormat.Swagger2
-            ? (catalog.Root.TryGetProperty("definitions", out var definitions) ? definitions : default)
-            : (catalog.Root.TryGetProperty("components", out var components) && components.TryGetProperty("schemas", out var schemas) ? schemas : default);
-        return container.ValueKind == JsonValueKind.Object
-            ? container.EnumerateObject().Select(p => p.Name)
-            : Enumerable.Empty<string>();
-    }
-
     /// <summary>Every resource once (the first spec that serves it wins), remembering the spec it came from.</summary>
     private List<CatalogResource> MergeResources(IEnumerable<SpecCatalog> catalogs)
     {
-        var seen = new HashSet<(string, string, string)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<CatalogResource>();
         foreach (var catalog in catalogs)
         {
             foreach (var resource in catalog.Resources)
             {
-                if (seen.Add((resource.Group, resource.Version, resource.Plural)))
+                if (seen.Add(resource.Group + "/" + resource.Version + "/" + resource.Plural))
                 {
                     result.Add(resource);
                     _ownerCatalog[resource] = catalog;
@@ -156,7 +149,7 @@ internal sealed class ModelBuilder
         return result;
     }
 
-    private List<(CatalogResource Resource, HashSet<string>? Verbs)> ResolveSelection(List<CatalogResource> available)
+    private List<SelectedResource> ResolveSelection(List<CatalogResource> available)
     {
         var chosen = new Dictionary<CatalogResource, HashSet<string>?>();
         var order = new List<CatalogResource>();
@@ -193,7 +186,7 @@ internal sealed class ModelBuilder
                 Choose(resource, null);
             }
 
-            return order.Select(r => (r, chosen[r])).ToList();
+            return order.Select(r => new SelectedResource(r, chosen[r])).ToList();
         }
 
         foreach (var selector in entries)
@@ -249,7 +242,7 @@ internal sealed class ModelBuilder
             Choose(resource, verbs);
         }
 
-        return order.Select(r => (r, chosen[r])).ToList();
+        return order.Select(r => new SelectedResource(r, chosen[r])).ToList();
     }
 
     private static bool Matches(CatalogResource resource, ResourceSelector selector)
@@ -339,7 +332,17 @@ internal sealed class ModelBuilder
     };
 
     private static bool HasWatchParameter(SpecCatalog catalog, CatalogOperation operation)
-        => SpecOperations.Parameters(catalog, operation).Any(p => p.TryGetProperty("name", out var name) && name.GetString() == "watch");
+    {
+        foreach (var parameter in SpecOperations.Parameters(catalog, operation))
+        {
+            if (parameter.TryGetProperty("name", out var name) && name.GetString() == "watch")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private (string Namespace, ResourceModel Model) BuildResource(SpecCatalog catalog, CatalogResource resource, HashSet<string>? verbs, SchemaMapper mapper)
     {
@@ -519,10 +522,16 @@ internal sealed class ModelBuilder
         foreach (var group in byResource)
         {
             var verbs = group.Select(o => o.Verb).Distinct(StringComparer.Ordinal).OrderBy(v => ResourceSelector.KnownVerbs.IndexOf(v)).ToImmutableEquatableArray();
-            yield return new RbacRuleModel(resource.Group, group.Key, verbs);
+            yield return new RbacRuleModel(resource.Group, group.Key, model.Namespaced, verbs);
         }
     }
 }
+
+/// <summary>A selected resource and the verbs selected for it (null: all it serves).</summary>
+internal sealed record SelectedResource(CatalogResource Resource, HashSet<string>? Verbs);
+
+/// <summary>A built resource client and the namespace (group-version) it goes in.</summary>
+internal sealed record BuiltResource(string Namespace, ResourceModel Resource);
 
 /// <summary>The outcome for one client: a model (null when generation is impossible) and diagnostics.</summary>
 internal sealed record ClientResult(ClientModel? Model, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);

@@ -131,7 +131,32 @@ internal sealed record ResourceSelector(string Text, string Name, string? Group,
 /// <summary>Kubernetes' version priority: GA before beta before alpha, higher numbers first.</summary>
 internal static class KubeVersionOrder
 {
-    public static IEnumerable<string> Preferred(IEnumerable<string> versions) => versions.OrderBy(Rank).ThenBy(v => v, StringComparer.Ordinal);
+    public static IEnumerable<string> Preferred(IEnumerable<string> versions)
+    {
+        // List.Sort with a comparison rather than OrderBy over a tuple key: LINQ instantiated over a
+        // value type is JIT-compiled in every fresh compiler. Equal ranks are only equal strings.
+        var sorted = new List<string>(versions);
+        sorted.Sort(Compare);
+        return sorted;
+    }
+
+    private static int Compare(string x, string y)
+    {
+        var (xStability, xMajor, xMinor) = Rank(x);
+        var (yStability, yMajor, yMinor) = Rank(y);
+        var result = xStability.CompareTo(yStability);
+        if (result == 0)
+        {
+            result = xMajor.CompareTo(yMajor);
+        }
+
+        if (result == 0)
+        {
+            result = xMinor.CompareTo(yMinor);
+        }
+
+        return result != 0 ? result : string.CompareOrdinal(x, y);
+    }
 
     private static (int Stability, int Major, int Minor) Rank(string version)
     {

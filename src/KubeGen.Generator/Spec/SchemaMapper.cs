@@ -341,7 +341,7 @@ internal sealed class SchemaMapper
         => schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String ? format.GetString() : null;
 
     private static bool HasProperties(JsonElement schema)
-        => schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.EnumerateObject().Any();
+        => schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object && properties.EnumerateObject().MoveNext();
 
     private static bool IsTrue(JsonElement schema, string name)
         => schema.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;

@@ -14,8 +14,9 @@ internal enum SpecFormat
 }
 
 /// <summary>
-/// One spec file, parsed once per content: its JSON tree and an index of the resource operations
-/// it serves. Definitions are not converted here; only the ones a selection reaches are, later.
+/// One spec file, read once per content: its UTF-8 text indexed by section, path item and definition
+/// (<see cref="SpecDocument"/>) and an index of the resource operations it serves. Path items and
+/// definitions are parsed and converted only when a selection reaches them, later.
 /// Equality is by path and content hash: the catalog is a pure function of the text, so two
 /// catalogs with the same hash are interchangeable and the pipeline can cache on that.
 /// </summary>
@@ -25,14 +26,14 @@ internal sealed class SpecCatalog : IEquatable<SpecCatalog>
         string path,
         string contentHash,
         SpecFormat format,
-        JsonElement root,
+        SpecDocument document,
         ImmutableArray<CatalogResource> resources,
         ImmutableArray<DiagnosticInfo> diagnostics)
     {
         Path = path;
         ContentHash = contentHash;
         Format = format;
-        Root = root;
+        Document = document;
         Resources = resources;
         Diagnostics = diagnostics;
         IsValid = true;
@@ -54,7 +55,8 @@ internal sealed class SpecCatalog : IEquatable<SpecCatalog>
 
     public SpecFormat Format { get; }
 
-    public JsonElement Root { get; }
+    /// <summary>The indexed text (null for a failed catalog).</summary>
+    public SpecDocument? Document { get; }
 
     public ImmutableArray<CatalogResource> Resources { get; }
 
@@ -66,37 +68,18 @@ internal sealed class SpecCatalog : IEquatable<SpecCatalog>
     public bool TryGetDefinition(string name, out JsonElement schema)
     {
         schema = default;
-        return IsValid && Definitions.TryGetValue(name, out schema);
+        if (!IsValid || Document is null || !(Format == SpecFormat.Swagger2 ? Document.Definitions : Document.ComponentSchemas).TryGetValue(name, out var slice))
+        {
+            return false;
+        }
+
+        schema = Document.Element(slice);
+        return true;
     }
 
-    /// <summary>Definitions by name, indexed on first use (JsonElement.TryGetProperty is a linear scan).</summary>
-    private Dictionary<string, JsonElement> Definitions => _definitions ??= IndexDefinitions();
-
-    private Dictionary<string, JsonElement>? _definitions;
-
-    private Dictionary<string, JsonElement> IndexDefinitions()
-    {
-        var index = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        JsonElement container = default;
-        if (Format == SpecFormat.Swagger2)
-        {
-            Root.TryGetProperty("definitions", out container);
-        }
-        else if (Root.TryGetProperty("components", out var components))
-        {
-            components.TryGetProperty("schemas", out container);
-        }
-
-        if (container.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var definition in container.EnumerateObject())
-            {
-                index[definition.Name] = definition.Value;
-            }
-        }
-
-        return index;
-    }
+    /// <summary>The names of all definitions, in document order (unparsed).</summary>
+    public IReadOnlyList<string> DefinitionNames
+        => Document is null ? Array.Empty<string>() : Format == SpecFormat.Swagger2 ? Document.DefinitionNames : Document.ComponentSchemaNames;
 
     public bool Equals(SpecCatalog? other)
         => other is not null && Path == other.Path && ContentHash == other.ContentHash;
@@ -156,8 +139,8 @@ internal sealed class CatalogOperation
         bool hasNamespace,
         bool hasName,
         string subresource,
-        JsonElement operation,
-        JsonElement pathItem)
+        SpecDocument document,
+        JsonSlice pathItem)
     {
         Action = action;
         HttpMethod = httpMethod;
@@ -165,9 +148,12 @@ internal sealed class CatalogOperation
         HasNamespace = hasNamespace;
         HasName = hasName;
         Subresource = subresource;
-        Operation = operation;
-        PathItem = pathItem;
+        _document = document;
+        _pathItem = pathItem;
     }
+
+    private readonly SpecDocument _document;
+    private readonly JsonSlice _pathItem;
 
     /// <summary>The x-kubernetes-action: get, list, post, put, patch, delete, deletecollection.</summary>
     public string Action { get; }
@@ -183,21 +169,34 @@ internal sealed class CatalogOperation
     /// <summary>"" for the resource itself, otherwise "status", "scale", ...</summary>
     public string Subresource { get; }
 
-    public JsonElement Operation { get; }
+    /// <summary>The operation object (parsed with its path item on first use).</summary>
+    public JsonElement Operation => PathItem.GetProperty(HttpMethod);
 
-    public JsonElement PathItem { get; }
+    /// <summary>The path item the operation is in (its path-level parameters apply too).</summary>
+    public JsonElement PathItem => _document.Element(_pathItem);
+
+    /// <summary>Set by <see cref="SpecOperations.Parameters"/>: asked for several times per operation.</summary>
+    internal JsonElement[]? ResolvedParameters { get; set; }
 }
 
 /// <summary>Operation-level lookups that differ between Swagger 2.0 and OpenAPI 3.</summary>
 internal static class SpecOperations
 {
     /// <summary>Path-level then operation-level parameters, with $refs resolved; later entries win by name.</summary>
-    public static IEnumerable<JsonElement> Parameters(SpecCatalog catalog, CatalogOperation operation)
+    /// <remarks>Arrays rather than a dictionary and LINQ: generics over <see cref="JsonElement"/> are JIT-compiled in every fresh compiler.</remarks>
+    public static JsonElement[] Parameters(SpecCatalog catalog, CatalogOperation operation)
     {
-        var byName = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (var source in new[] { operation.PathItem, operation.Operation })
+        if (operation.ResolvedParameters is { } cached)
         {
+            return cached;
+        }
+
+        var keys = new string[8];
+        var values = new JsonElement[8];
+        var count = 0;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var source = pass == 0 ? operation.PathItem : operation.Operation;
             if (source.ValueKind != JsonValueKind.Object || !source.TryGetProperty("parameters", out var parameters) || parameters.ValueKind != JsonValueKind.Array)
             {
                 continue;
@@ -212,16 +211,26 @@ internal static class SpecOperations
                 }
 
                 var key = name.GetString()! + "|" + (parameter.TryGetProperty("in", out var location) ? location.GetString() : string.Empty);
-                if (!byName.ContainsKey(key))
+                var index = Array.IndexOf(keys, key, 0, count);
+                if (index < 0)
                 {
-                    order.Add(key);
+                    if (count == keys.Length)
+                    {
+                        Array.Resize(ref keys, count * 2);
+                        Array.Resize(ref values, count * 2);
+                    }
+
+                    index = count++;
+                    keys[index] = key;
                 }
 
-                byName[key] = parameter;
+                values[index] = parameter;
             }
         }
 
-        return order.Select(key => byName[key]);
+        Array.Resize(ref values, count);
+        operation.ResolvedParameters = values;
+        return values;
     }
 
     /// <summary>The request body schema: a Swagger 2.0 body parameter or an OpenAPI 3 requestBody.</summary>
@@ -317,14 +326,10 @@ internal static class SpecOperations
                 return element;
             }
 
-            var current = catalog.Root;
-            foreach (var part in pointer.Substring(2).Split('/'))
+            var current = catalog.Document is { } document ? document.ResolvePointer(pointer) : default;
+            if (current.ValueKind == JsonValueKind.Undefined)
             {
-                var token = part.Replace("~1", "/").Replace("~0", "~");
-                if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(token, out current))
-                {
-                    return default;
-                }
+                return default;
             }
 
             element = current;

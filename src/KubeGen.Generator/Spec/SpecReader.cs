@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -10,21 +9,13 @@ using KubeGen.Generator.Diagnostics;
 namespace KubeGen.Generator.Spec;
 
 /// <summary>
-/// Reads a spec file into a <see cref="SpecCatalog"/>: one System.Text.Json parse, then an index of
-/// the resource operations. Definitions are left as JSON until a selection asks for them, which
-/// is what keeps a small selection from paying for the whole document.
+/// Reads a spec file into a <see cref="SpecCatalog"/>: one validating scan of the UTF-8 text that
+/// indexes sections, path items and definitions by byte range (<see cref="SpecScanner"/>), then
+/// the index of resource operations. Path items and definitions stay unparsed until a selection
+/// asks for them, which is what keeps a small selection from paying for the whole document.
 /// </summary>
 internal static class SpecReader
 {
-    private static readonly string[] s_httpMethods = { "get", "put", "post", "delete", "patch" };
-
-    private static readonly JsonDocumentOptions s_documentOptions = new()
-    {
-        AllowTrailingCommas = false,
-        CommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = 256,
-    };
-
     public static SpecCatalog Read(string path, string? text, string contentHash, CancellationToken cancellationToken)
     {
         if (text is null)
@@ -32,15 +23,16 @@ internal static class SpecReader
             return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.Create(KubeGenDiagnostics.SpecUnreadable, path, path, "the file does not exist or cannot be opened"));
         }
 
-        if (text.Trim().Length == 0)
+        // Not text.Trim(): that copies all 4 MB when the file ends with a newline.
+        if (string.IsNullOrWhiteSpace(text))
         {
             return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.Create(KubeGenDiagnostics.SpecNotJson, path, path, "the file is empty"));
         }
 
-        JsonDocument document;
+        SpecScan scan;
         try
         {
-            document = JsonDocument.Parse(Encoding.UTF8.GetBytes(text), s_documentOptions);
+            scan = SpecScanner.Scan(Encoding.UTF8.GetBytes(text), cancellationToken);
         }
         catch (JsonException exception)
         {
@@ -50,18 +42,17 @@ internal static class SpecReader
                 KubeGenDiagnostics.SpecNotJson, path, line, column, path, $"{FirstSentence(exception.Message)} (line {line + 1}, column {column + 1})"));
         }
 
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        if (scan.RootKind != JsonTokenType.StartObject)
         {
-            return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.Create(KubeGenDiagnostics.SpecNotOpenApi, path, path, $"the top-level value is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object"));
+            return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.Create(KubeGenDiagnostics.SpecNotOpenApi, path, path, $"the top-level value is a JSON {KindName(scan.RootKind)}, not an object"));
         }
 
         SpecFormat format;
-        if (root.TryGetProperty("swagger", out var swagger) && swagger.ValueKind == JsonValueKind.String && swagger.GetString()!.StartsWith("2.", StringComparison.Ordinal))
+        if (scan.Swagger is { } swagger && swagger.StartsWith("2.", StringComparison.Ordinal))
         {
             format = SpecFormat.Swagger2;
         }
-        else if (root.TryGetProperty("openapi", out var openapi) && openapi.ValueKind == JsonValueKind.String && openapi.GetString()!.StartsWith("3.", StringComparison.Ordinal))
+        else if (scan.OpenApi is { } openapi && openapi.StartsWith("3.", StringComparison.Ordinal))
         {
             format = SpecFormat.OpenApi3;
         }
@@ -70,33 +61,34 @@ internal static class SpecReader
             return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.Create(KubeGenDiagnostics.SpecNotOpenApi, path, path, "it has neither \"swagger\": \"2.0\" nor \"openapi\": \"3.x\""));
         }
 
-        if (!root.TryGetProperty("paths", out var paths) || paths.ValueKind != JsonValueKind.Object)
+        if (!scan.HasPathsObject)
         {
             return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.Create(KubeGenDiagnostics.SpecNotOpenApi, path, path, "it has no \"paths\" object"));
         }
 
         var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
-        var resources = new Dictionary<(string Group, string Version, string Plural), CatalogResource>();
-        foreach (var pathEntry in paths.EnumerateObject())
+        var resources = new Dictionary<string, CatalogResource>(StringComparer.Ordinal);
+        var ordered = new List<CatalogResource>();
+        var kindsFromOperations = new Dictionary<CatalogOperation, string?>();
+        foreach (var pathItem in scan.PathItems)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (pathEntry.Value.ValueKind != JsonValueKind.Object || !ResourcePath.TryParse(pathEntry.Name, out var resourcePath))
+            if (pathItem.Operations is not { } scanned || !ResourcePath.TryParse(pathItem.Path, out var resourcePath))
             {
                 continue;
             }
 
-            foreach (var method in s_httpMethods)
+            for (var m = 0; m < scanned.Length; m++)
             {
-                if (!pathEntry.Value.TryGetProperty(method, out var operation) || operation.ValueKind != JsonValueKind.Object)
+                if (scanned[m] is not { } operation)
                 {
                     continue;
                 }
 
                 // Older OpenAPI v3 documents (e.g. coordination.k8s.io/v1 before allOf wrappers) carry
                 // no x-kubernetes-action; the REST shape of the path says the same thing.
-                var action = operation.TryGetProperty("x-kubernetes-action", out var actionElement) && actionElement.ValueKind == JsonValueKind.String
-                    ? actionElement.GetString()!
-                    : InferAction(method, resourcePath);
+                var method = SpecScanner.HttpMethods[m];
+                var action = operation.Action ?? InferAction(method, resourcePath);
 
                 // watch/watchlist live on the deprecated /watch/ paths and connect on exec/attach/proxy;
                 // neither is a typed resource operation (watch is served by list?watch=true).
@@ -105,11 +97,13 @@ internal static class SpecReader
                     continue;
                 }
 
-                var key = (resourcePath.Group, resourcePath.Version, resourcePath.Plural);
+                // A string key: a dictionary over a tuple key is a value-type instantiation the JIT compiles in every fresh compiler.
+                var key = resourcePath.Group + "/" + resourcePath.Version + "/" + resourcePath.Plural;
                 if (!resources.TryGetValue(key, out var resource))
                 {
                     resource = new CatalogResource(resourcePath.Group, resourcePath.Version, resourcePath.Plural);
                     resources.Add(key, resource);
+                    ordered.Add(resource);
                 }
 
                 if (resourcePath.HasNamespace)
@@ -117,20 +111,20 @@ internal static class SpecReader
                     resource.Namespaced = true;
                 }
 
-                if (resourcePath.Subresource.Length == 0 && (ReadKind(operation) ?? InferKind(root, format, operation, action)) is { } kind)
-                {
-                    resource.Kind ??= kind;
-                }
-
-                resource.Operations.Add(new CatalogOperation(
+                var entry = new CatalogOperation(
                     action,
                     method,
-                    pathEntry.Name,
+                    pathItem.Path,
                     resourcePath.HasNamespace,
                     resourcePath.HasName,
                     resourcePath.Subresource,
-                    operation,
-                    pathEntry.Value));
+                    scan.Document,
+                    pathItem.Slice);
+                resource.Operations.Add(entry);
+                if (resourcePath.Subresource.Length == 0)
+                {
+                    kindsFromOperations[entry] = operation.Kind;
+                }
             }
         }
 
@@ -139,23 +133,49 @@ internal static class SpecReader
             diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NoResources, path, path));
         }
 
-        var ordered = resources.Values
-            .Where(r => r.Kind is not null)
-            .OrderBy(r => r.Group, StringComparer.Ordinal)
-            .ThenBy(r => r.Version, StringComparer.Ordinal)
-            .ThenBy(r => r.Plural, StringComparer.Ordinal)
-            .ToImmutableArray();
+        // The kind of each resource: the first of its own operations' group-version-kinds, or, for an
+        // operation without one, of the definition it returns. This needs the definitions, which may
+        // come after "paths" in the document, so it runs after the scan.
+        var probe = new SpecCatalog(string.Empty, string.Empty, format, scan.Document, ImmutableArray<CatalogResource>.Empty, ImmutableArray<DiagnosticInfo>.Empty);
+        foreach (var resource in ordered)
+        {
+            foreach (var operation in resource.Operations)
+            {
+                if (kindsFromOperations.TryGetValue(operation, out var kind) && (kind ?? InferKind(probe, operation)) is { } found)
+                {
+                    resource.Kind ??= found;
+                }
+            }
+        }
 
-        return new SpecCatalog(path, contentHash, format, root, ordered, diagnostics.ToImmutable());
+        ordered.RemoveAll(r => r.Kind is null);
+        ordered.Sort(CompareResources);
+        return new SpecCatalog(path, contentHash, format, scan.Document, ordered.ToImmutableArray(), diagnostics.ToImmutable());
     }
 
-    private static string? ReadKind(JsonElement operation)
-        => operation.TryGetProperty("x-kubernetes-group-version-kind", out var gvk)
-           && gvk.ValueKind == JsonValueKind.Object
-           && gvk.TryGetProperty("kind", out var kind)
-           && kind.ValueKind == JsonValueKind.String
-            ? kind.GetString()
-            : null;
+    private static int CompareResources(CatalogResource x, CatalogResource y)
+    {
+        var byGroup = string.CompareOrdinal(x.Group, y.Group);
+        if (byGroup != 0)
+        {
+            return byGroup;
+        }
+
+        var byVersion = string.CompareOrdinal(x.Version, y.Version);
+        return byVersion != 0 ? byVersion : string.CompareOrdinal(x.Plural, y.Plural);
+    }
+
+    /// <summary>How <see cref="JsonValueKind"/> names the kind of a root token, lower-cased.</summary>
+    private static string KindName(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        JsonTokenType.Null => "null",
+        _ => "undefined",
+    };
 
     private static string? InferAction(string method, ResourcePath path) => (method, path.HasName) switch
     {
@@ -170,11 +190,9 @@ internal static class SpecReader
     };
 
     /// <summary>The kind from the group-version-kind of the definition the operation returns (PodList → Pod for lists).</summary>
-    private static string? InferKind(JsonElement root, SpecFormat format, JsonElement operation, string action)
+    private static string? InferKind(SpecCatalog probe, CatalogOperation operation)
     {
-        var probe = new SpecCatalog(string.Empty, string.Empty, format, root, ImmutableArray<CatalogResource>.Empty, ImmutableArray<DiagnosticInfo>.Empty);
-        var operationEntry = new CatalogOperation(action, string.Empty, string.Empty, false, false, string.Empty, operation, default);
-        if (SpecOperations.ResponseSchema(probe, operationEntry) is not { } schema
+        if (SpecOperations.ResponseSchema(probe, operation) is not { } schema
             || SchemaMapper.ReferenceOf(schema) is not { } reference
             || !probe.TryGetDefinition(reference.Substring(reference.LastIndexOf('/') + 1), out var definition)
             || !definition.TryGetProperty("x-kubernetes-group-version-kind", out var gvks)
@@ -186,7 +204,7 @@ internal static class SpecReader
             return null;
         }
 
-        return action == "list" && kind.EndsWith("List", StringComparison.Ordinal) ? kind.Substring(0, kind.Length - 4) : kind;
+        return operation.Action == "list" && kind.EndsWith("List", StringComparison.Ordinal) ? kind.Substring(0, kind.Length - 4) : kind;
     }
 
     /// <summary>The parser's message without its 0-based "LineNumber: 2 | BytePositionInLine: 33." (the diagnostic adds the 1-based position).</summary>
