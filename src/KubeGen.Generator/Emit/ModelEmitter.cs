@@ -243,7 +243,7 @@ internal sealed class ModelEmitter
                     {
                         var key = "key" + depth.ToString(CultureInfo.InvariantCulture);
                         var item = "item" + depth.ToString(CultureInfo.InvariantCulture);
-                        w.Line($"var {key} = reader.GetString()!;");
+                        w.Line($"var {key} = {CSharpTypes.Runtime}KubeJsonReader.PropertyNameString(ref reader);");
                         w.Line($"{Reader}.MoveToValue(ref reader);");
                         w.Line($"{CSharpTypes.Name(element)} {item};");
                         EmitReadInto(w, element, item, nullable: false, depth + 1);

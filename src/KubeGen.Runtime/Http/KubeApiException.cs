@@ -50,7 +50,7 @@ public sealed class KubeApiException : Exception
     /// <inheritdoc/>
     /// <remarks>For a 403 with a known <see cref="RequiredPermission"/>, the message ends with the permission to grant.</remarks>
     public override string Message => IsForbidden && RequiredPermission is { } permission
-        ? $"{base.Message}. Missing RBAC permission: {permission}; add it to the rules of the caller's Role."
+        ? $"{base.Message}. Missing RBAC permission: {permission}{(permission.Namespace is null ? "" : "; add it to the rules of the caller's Role")}."
         : base.Message;
 
     /// <summary>The object does not exist (404 / <c>NotFound</c>).</summary>

@@ -18,6 +18,9 @@ public static class KubeJsonReader
             ? Encoding.UTF8.GetBytes(reader.GetString()!)
             : reader.ValueSpan;
 
+    /// <summary>The current property name (a map key) as a string; short keys that repeat share one instance.</summary>
+    public static string PropertyNameString(ref Utf8JsonReader reader) => Utf8StringCache.Get(ref reader);
+
     /// <summary>Moves to the value after a property name; a truncated document is an error, not a silent end.</summary>
     public static void MoveToValue(ref Utf8JsonReader reader)
     {
@@ -59,11 +62,11 @@ public static class KubeJsonReader
     /// <summary>True when the current token is JSON null.</summary>
     public static bool IsNull(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.Null;
 
-    /// <summary>Reads a string or null.</summary>
+    /// <summary>Reads a string or null; short strings that repeat (labels, images, phases) share one instance.</summary>
     public static string? ReadString(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         JsonTokenType.Null => null,
-        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.String => Utf8StringCache.Get(ref reader),
         _ => throw Unexpected(ref reader, "a string"),
     };
 
@@ -124,9 +127,12 @@ public static class KubeJsonReader
     public static IntOrString? ReadIntOrString(ref Utf8JsonReader reader)
         => reader.TokenType == JsonTokenType.Null ? null : (IntOrString?)IntOrStringJsonConverter.ReadValue(ref reader);
 
-    /// <summary>Raw JSON (RawExtension, preserve-unknown-fields, free-form objects), copied out of the reader's buffer.</summary>
+    /// <summary>
+    /// Raw JSON (fieldsV1, RawExtension, preserve-unknown-fields, free-form objects), copied out of the
+    /// reader's buffer; equal values read on one thread share one immutable element (<see cref="RawJsonCache"/>).
+    /// </summary>
     public static JsonElement? ReadRaw(ref Utf8JsonReader reader)
-        => reader.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref reader);
+        => reader.TokenType == JsonTokenType.Null ? null : RawJsonCache.Read(ref reader);
 
     /// <summary>Keeps a field the spec does not describe so that writing the object back loses nothing.</summary>
     public static IDictionary<string, JsonElement> AddUnknown(IDictionary<string, JsonElement>? data, scoped ReadOnlySpan<byte> name, ref Utf8JsonReader reader)

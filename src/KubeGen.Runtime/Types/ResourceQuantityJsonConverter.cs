@@ -9,6 +9,12 @@ namespace KubeGen.Runtime;
 /// </summary>
 public sealed class ResourceQuantityJsonConverter : JsonConverter<ResourceQuantity>
 {
+    /// <summary>Quantities parsed recently on this thread, by the identity of their (shared) text.</summary>
+    private const int RecentSlots = 64;
+
+    [ThreadStatic]
+    private static (string? Text, ResourceQuantity? Quantity)[]? t_recent;
+
     /// <summary>The shared instance.</summary>
     public static ResourceQuantityJsonConverter Instance { get; } = new();
 
@@ -19,9 +25,14 @@ public sealed class ResourceQuantityJsonConverter : JsonConverter<ResourceQuanti
     /// <exception cref="JsonException">The token is not a string or number, or its text is not a valid quantity.</exception>
     public static ResourceQuantity ReadValue(ref Utf8JsonReader reader)
     {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            // Lists repeat the same few requests and limits ("250m", "512Mi") thousands of times.
+            return ParseShared(Utf8StringCache.Get(ref reader));
+        }
+
         string text = reader.TokenType switch
         {
-            JsonTokenType.String => reader.GetString()!.Trim(),
             JsonTokenType.Number => JsonText.RawToken(ref reader),
             _ => throw new JsonException(
                 $"A Kubernetes quantity must be a JSON string or a JSON number, but the token was {reader.TokenType}."),
@@ -35,6 +46,33 @@ public sealed class ResourceQuantityJsonConverter : JsonConverter<ResourceQuanti
         {
             throw new JsonException(e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// Parses <paramref name="text"/>, or returns the quantity parsed from the same string instance on this
+    /// thread before (quantities are immutable; <see cref="Utf8StringCache"/> makes equal texts one instance).
+    /// </summary>
+    private static ResourceQuantity ParseShared(string text)
+    {
+        var cache = t_recent ??= new (string?, ResourceQuantity?)[RecentSlots];
+        int slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(text) & (RecentSlots - 1);
+        if (ReferenceEquals(cache[slot].Text, text) && cache[slot].Quantity is { } recent)
+        {
+            return recent;
+        }
+
+        ResourceQuantity parsed;
+        try
+        {
+            parsed = ResourceQuantity.Parse(text.Trim());
+        }
+        catch (FormatException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
+
+        cache[slot] = (text, parsed);
+        return parsed;
     }
 
     /// <summary>Writes a quantity as a JSON string.</summary>

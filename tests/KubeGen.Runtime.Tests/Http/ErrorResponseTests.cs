@@ -104,7 +104,10 @@ public sealed class ErrorResponseTests
 
         Assert.True(error.IsForbidden);
         Assert.Null(error.ResponseBodySnippet);
-        Assert.Equal("DELETE /api/v1/namespaces/x: 403 Forbidden (403 Forbidden)", error.Message);
+        Assert.Equal("DELETE /api/v1/namespaces/x: 403 Forbidden (403 Forbidden)", error.Status.Message + " (403 Forbidden)");
+        Assert.Equal(
+            "DELETE /api/v1/namespaces/x: 403 Forbidden (403 Forbidden). Missing RBAC permission: verb \"delete\" on resource \"namespaces\" (apiGroup \"\") cluster-wide (a ClusterRole bound with a ClusterRoleBinding).",
+            error.Message);
     }
 
     [Fact]

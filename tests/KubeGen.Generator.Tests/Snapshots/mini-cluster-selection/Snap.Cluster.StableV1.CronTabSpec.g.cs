@@ -220,7 +220,7 @@ namespace Snap.Cluster.StableV1
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
-                                        var key0 = reader.GetString()!;
+                                        var key0 = global::KubeGen.Runtime.KubeJsonReader.PropertyNameString(ref reader);
                                         global::KubeGen.Runtime.KubeJsonReader.MoveToValue(ref reader);
                                         global::Snap.Cluster.StableV1.CronTabSpecWorkersValue item0;
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.StableV1.KubeGenJson.CronTabSpecWorkersValueConverter.ReadObject(ref reader))!;
@@ -317,7 +317,7 @@ namespace Snap.Cluster.StableV1
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
-                                        var key0 = reader.GetString()!;
+                                        var key0 = global::KubeGen.Runtime.KubeJsonReader.PropertyNameString(ref reader);
                                         global::KubeGen.Runtime.KubeJsonReader.MoveToValue(ref reader);
                                         global::System.Collections.Generic.IDictionary<string, string> item0;
                                         if (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader))
@@ -330,7 +330,7 @@ namespace Snap.Cluster.StableV1
                                             global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                             while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                             {
-                                                var key1 = reader.GetString()!;
+                                                var key1 = global::KubeGen.Runtime.KubeJsonReader.PropertyNameString(ref reader);
                                                 global::KubeGen.Runtime.KubeJsonReader.MoveToValue(ref reader);
                                                 string item1;
                                                 item1 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;

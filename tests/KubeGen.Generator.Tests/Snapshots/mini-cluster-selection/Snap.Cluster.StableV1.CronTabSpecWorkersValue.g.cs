@@ -86,7 +86,7 @@ namespace Snap.Cluster.StableV1
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
-                                        var key0 = reader.GetString()!;
+                                        var key0 = global::KubeGen.Runtime.KubeJsonReader.PropertyNameString(ref reader);
                                         global::KubeGen.Runtime.KubeJsonReader.MoveToValue(ref reader);
                                         string item0;
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;

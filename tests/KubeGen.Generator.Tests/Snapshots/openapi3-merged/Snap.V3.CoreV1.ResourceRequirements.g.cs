@@ -90,7 +90,7 @@ namespace Snap.V3.CoreV1
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
-                                        var key0 = reader.GetString()!;
+                                        var key0 = global::KubeGen.Runtime.KubeJsonReader.PropertyNameString(ref reader);
                                         global::KubeGen.Runtime.KubeJsonReader.MoveToValue(ref reader);
                                         global::KubeGen.Runtime.ResourceQuantity item0;
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadQuantity(ref reader)!;
@@ -116,7 +116,7 @@ namespace Snap.V3.CoreV1
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
-                                        var key0 = reader.GetString()!;
+                                        var key0 = global::KubeGen.Runtime.KubeJsonReader.PropertyNameString(ref reader);
                                         global::KubeGen.Runtime.KubeJsonReader.MoveToValue(ref reader);
                                         global::KubeGen.Runtime.ResourceQuantity item0;
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadQuantity(ref reader)!;
