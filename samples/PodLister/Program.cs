@@ -99,8 +99,9 @@ internal static class Program
             }
             catch (KubeApiException ex)
             {
-                int code = ex.Status.Code != 0 ? ex.Status.Code : (int)ex.StatusCode;
-                Console.Error.WriteLine($"error: {code.ToString(CultureInfo.InvariantCulture)} {ex.Status.Reason}: {ex.Status.Message}");
+                // The message is the API server's Status message with its code and reason, and for a
+                // 403 also the RBAC permission the request needed (verb, resource, namespace).
+                Console.Error.WriteLine($"error: {ex.Message}");
                 if (ex.IsForbidden)
                 {
                     Console.Error.WriteLine("The service account needs the rules of `PodLister --print-rbac` (deploy/role.yaml).");

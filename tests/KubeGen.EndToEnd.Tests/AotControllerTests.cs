@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -95,8 +94,8 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
         options.SeedManifests.Add(SeedManifest);
         await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
 
-        await using ControllerProcess first = ControllerProcess.Start(fixture, server, "controller-a", output);
-        ControllerProcess? second = null;
+        await using RunningProcess first = StartController(fixture, server, "controller-a", output);
+        RunningProcess? second = null;
         try
         {
             // 1. The first controller leads, lists the two app=demo ConfigMaps and derives both.
@@ -107,7 +106,7 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
             Assert.Equal("controller-a", LeaseHolder(server));
 
             // 2. A second elector with another identity sees the leader and does not act.
-            ControllerProcess standby = ControllerProcess.Start(fixture, server, "controller-b", output);
+            RunningProcess standby = StartController(fixture, server, "controller-b", output);
             second = standby;
             await standby.WaitForLineAsync("LEADER controller-a", StepTimeout, ct);
 
@@ -162,160 +161,15 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
     private static string? LeaseHolder(KubeApiServerEmulator server)
         => server.GetObject("coordination.k8s.io/v1", "Lease", Namespace, LeaseName)?["spec"]?["holderIdentity"]?.GetValue<string>();
 
-    /// <summary>A running controller: its output lines as they arrive, SIGTERM to stop, a kill as the last resort.</summary>
-    private sealed class ControllerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly string _identity;
-        private readonly ITestOutputHelper _output;
-        private readonly List<string> _lines = [];
-        private readonly List<string> _errors = [];
-        private readonly Lock _gate = new();
-        private bool _reported;
-
-        private ControllerProcess(Process process, string identity, ITestOutputHelper output)
-        {
-            _process = process;
-            _identity = identity;
-            _output = output;
-        }
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _lines.ToArray();
-                }
-            }
-        }
-
-        public IReadOnlyList<string> ErrorLines
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _errors.ToArray();
-                }
-            }
-        }
-
-        public static ControllerProcess Start(AotControllerFixture fixture, KubeApiServerEmulator server, string identity, ITestOutputHelper output)
-        {
-            var startInfo = new ProcessStartInfo(fixture.BinaryPath)
-            {
-                WorkingDirectory = fixture.PublishDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-                StandardErrorEncoding = Encoding.UTF8,
-            };
-            // Short lease timings; --run-seconds is only a safety net (the test stops it with SIGTERM).
-            foreach (string argument in (string[])["--identity", identity, "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.3", "--run-seconds", "120"])
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            foreach ((string name, string value) in server.Environment)
-            {
-                startInfo.Environment[name] = value;
-            }
-
-            var process = new Process { StartInfo = startInfo };
-            var controller = new ControllerProcess(process, identity, output);
-            process.OutputDataReceived += (_, e) => controller.Append(e.Data, controller._lines);
-            process.ErrorDataReceived += (_, e) => controller.Append(e.Data, controller._errors);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return controller;
-        }
-
-        public async Task WaitForLineAsync(string line, TimeSpan timeout, CancellationToken cancellationToken)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!Lines.Contains(line))
-            {
-                if (clock.Elapsed > timeout)
-                {
-                    Assert.Fail($"{_identity} did not print '{line}' within {timeout.TotalSeconds:0} s{(_process.HasExited ? $" (it exited with {_process.ExitCode})" : string.Empty)}.\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{string.Join('\n', ErrorLines)}");
-                }
-
-                await Task.Delay(50, cancellationToken);
-            }
-        }
-
-        /// <summary>SIGTERM, then waits for the exit; kills the process when it does not exit in time.</summary>
-        public async Task<int> StopAsync(TimeSpan timeout)
-        {
-            if (!_process.HasExited)
-            {
-                using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-                await kill.WaitForExitAsync();
-            }
-
-            using var limit = new CancellationTokenSource(timeout);
-            try
-            {
-                await _process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                Assert.Fail($"{_identity} did not exit within {timeout.TotalSeconds:0} s of SIGTERM.\nstdout:\n{string.Join('\n', Lines)}\nstderr:\n{string.Join('\n', ErrorLines)}");
-            }
-
-            return _process.ExitCode;
-        }
-
-        public void Report()
-        {
-            if (_reported)
-            {
-                return;
-            }
-
-            _reported = true;
-            _output.WriteLine($"---- {_identity} stdout ----");
-            _output.WriteLine(string.Join('\n', Lines));
-            _output.WriteLine($"---- {_identity} stderr ----");
-            _output.WriteLine(string.Join('\n', ErrorLines));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                    await _process.WaitForExitAsync(limit.Token);
-                }
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException)
-            {
-            }
-
-            _process.Dispose();
-        }
-
-        private void Append(string? line, List<string> target)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                target.Add(line);
-            }
-        }
-    }
+    /// <summary>Starts one controller with short lease timings; --run-seconds is only a safety net (the test stops it with SIGTERM).</summary>
+    private static RunningProcess StartController(AotControllerFixture fixture, KubeApiServerEmulator server, string identity, ITestOutputHelper output)
+        => RunningProcess.Start(
+            fixture.BinaryPath,
+            ["--identity", identity, "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.3", "--run-seconds", "120"],
+            fixture.PublishDirectory,
+            server.Environment,
+            identity,
+            output);
 }
 
 /// <summary>Publishes tests/KubeGen.AotController with Native AOT once for the class.</summary>

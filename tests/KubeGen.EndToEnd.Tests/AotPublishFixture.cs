@@ -8,16 +8,31 @@ namespace KubeGen.EndToEnd.Tests;
 public sealed class AotPublishFixture() : NativeAotPublishFixture("KubeGen.AotApp");
 
 /// <summary>
-/// Publishes one app under tests/ with Native AOT once (into a fresh temporary directory, with its
-/// own artifacts path so that parallel builds of the repository are not touched) and keeps the whole
-/// publish output for the tests to inspect.
+/// Publishes one app of the repository with Native AOT once (into a fresh temporary directory, with
+/// its own artifacts path so that parallel builds of the repository are not touched) and keeps the
+/// whole publish output for the tests to inspect. The app is <c>tests/&lt;AppName&gt;</c> unless a
+/// subclass names another project directory and adds publish arguments (<see cref="SamplePackagePublishFixture"/>).
 /// </summary>
-public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLifetime
+public abstract partial class NativeAotPublishFixture : IAsyncLifetime
 {
     public const string RuntimeIdentifier = "linux-x64";
 
-    /// <summary>The project name under tests/, which is also the native binary's name.</summary>
-    public string AppName { get; } = appName;
+    protected NativeAotPublishFixture(string appName)
+        : this(appName, Path.Combine("tests", appName))
+    {
+    }
+
+    protected NativeAotPublishFixture(string appName, string projectDirectory)
+    {
+        AppName = appName;
+        ProjectDirectory = projectDirectory;
+    }
+
+    /// <summary>The project's name (its directory holds <c>&lt;AppName&gt;.csproj</c>), which is also the native binary's name.</summary>
+    public string AppName { get; }
+
+    /// <summary>The project's directory, relative to the repository root.</summary>
+    public string ProjectDirectory { get; }
 
     /// <summary>A hard limit so that a stuck publish fails the run instead of hanging it; a normal publish takes 1–2 minutes.</summary>
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(6);
@@ -26,6 +41,12 @@ public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLi
 
     /// <summary>Why the publish could not be attempted (no native toolchain), or null.</summary>
     public string? MissingPrerequisite { get; private set; }
+
+    /// <summary>Why the publish was not run although the toolchain is there (a preparation step failed), or null.</summary>
+    public string? PreparationFailure { get; protected set; }
+
+    /// <summary>The fixture's own temporary directory (removed on dispose).</summary>
+    protected string WorkDirectory => _workDirectory ?? throw new InvalidOperationException("The fixture is not initialized.");
 
     public string RepositoryRoot { get; private set; } = string.Empty;
 
@@ -46,6 +67,9 @@ public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLi
     public IReadOnlyList<string> WarningAndErrorLines => Publish is null
         ? []
         : Publish.Combined.Where(line => DiagnosticLine().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Every distinct warning line of the publish output, with or without a code (<c>: warning NU1603:</c>, <c>: warning :</c>).</summary>
+    public IReadOnlyList<string> AllWarningLines => Publish is null ? [] : WarningLines(Publish);
 
     public async ValueTask InitializeAsync()
     {
@@ -69,9 +93,16 @@ public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLi
             return;
         }
 
+        IReadOnlyList<string>? extraArguments = await PrepareAsync(TestContext.Current.CancellationToken);
+        if (extraArguments is null)
+        {
+            PreparationFailure ??= "The preparation of the publish failed.";
+            return;
+        }
+
         string[] arguments =
         [
-            "publish", Path.Combine("tests", AppName, AppName + ".csproj"),
+            "publish", Path.Combine(ProjectDirectory, AppName + ".csproj"),
             "-c", "Release",
             "-r", RuntimeIdentifier,
             "-o", PublishDirectory,
@@ -80,6 +111,7 @@ public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLi
             "--disable-build-servers",
             "-tl:off",
             "-nologo",
+            .. extraArguments,
         ];
         CommandLine = "dotnet " + string.Join(' ', arguments);
         Publish = await ProcessRunner.RunAsync(
@@ -90,6 +122,13 @@ public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLi
             PublishTimeout,
             TestContext.Current.CancellationToken);
     }
+
+    /// <summary>
+    /// Runs before the publish (the toolchain is there): returns extra publish arguments, or null
+    /// (after setting <see cref="PreparationFailure"/>) when the publish cannot run.
+    /// </summary>
+    protected virtual Task<IReadOnlyList<string>?> PrepareAsync(CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<string>?>([]);
 
     public ValueTask DisposeAsync()
     {
@@ -130,6 +169,7 @@ public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLi
     public void RequirePublishedBinary()
     {
         RequirePrerequisites();
+        Assert.True(PreparationFailure is null, $"{AppName} was not published: {PreparationFailure}");
         ProcessResult publish = Publish!;
         Assert.True(
             publish.ExitCode == 0 && !publish.TimedOut && File.Exists(BinaryPath),
@@ -193,10 +233,18 @@ public abstract partial class NativeAotPublishFixture(string appName) : IAsyncLi
         return environment;
     }
 
+    /// <summary>Every distinct warning line of a build's output.</summary>
+    internal static IReadOnlyList<string> WarningLines(ProcessResult result)
+        => result.Combined.Where(line => AnyWarning().IsMatch(line)).Select(line => line.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+
     /// <summary>IL2xxx (trim analysis), IL3xxx (single-file/AOT analysis) and any "warning IL…" line.</summary>
     [GeneratedRegex(@"\bIL[23]\d{3}\b|warning IL", RegexOptions.CultureInvariant)]
     internal static partial Regex TrimOrAotDiagnostic();
 
     [GeneratedRegex(@"\b(warning|error)\s+[A-Za-z]+\d+\s*:", RegexOptions.CultureInvariant)]
     internal static partial Regex DiagnosticLine();
+
+    /// <summary>MSBuild's warning format, with or without a code: <c>file(1,2): warning CS0168: …</c>, <c>proj : warning NU1603: …</c>, <c>MSBUILD : warning : …</c>.</summary>
+    [GeneratedRegex(@":\s*warning(\s+[A-Za-z]*\d+)?\s*:", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    internal static partial Regex AnyWarning();
 }

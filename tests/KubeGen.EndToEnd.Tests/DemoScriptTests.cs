@@ -99,9 +99,10 @@ public sealed partial class DemoScriptTests(DemoScriptFixture fixture, ITestOutp
 }
 
 /// <summary>
-/// Runs demo.sh once for the class. Its collection does not run in parallel with the others: the
-/// script and AotPublishFixture both publish with Native AOT, which on a small machine would slow
-/// each other past their time limits.
+/// The collection of the classes that publish with Native AOT (demo.sh, the AOT controller, the
+/// samples built from the package): it does not run in parallel with the others, and its classes
+/// run one after another, because concurrent AOT publishes on a small machine would slow each other
+/// past their time limits.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DemoScriptCollection
@@ -109,6 +110,7 @@ public sealed class DemoScriptCollection
     public const string Name = "PodLister demo script";
 }
 
+/// <summary>Runs demo.sh once for the class.</summary>
 public sealed class DemoScriptFixture : IAsyncLifetime
 {
     /// <summary>A cold run (restore, AOT publish, emulator build) takes about two minutes on 2 cores.</summary>
