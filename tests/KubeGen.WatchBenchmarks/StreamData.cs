@@ -59,6 +59,32 @@ internal static class StreamData
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// One PodList JSON document of <paramref name="count"/> Pods (what one unpaged list returns), the same pods as
+    /// <see cref="PodWatchStream"/>'s events: for the side-by-side deserialization benchmark.
+    /// </summary>
+    public static byte[] PodList(int count)
+    {
+        var buffer = new ArrayBufferWriter<byte>(count * 3300);
+        using var writer = new Utf8JsonWriter(buffer);
+        writer.WriteStartObject();
+        writer.WriteString("kind", "PodList");
+        writer.WriteString("apiVersion", "v1");
+        writer.WriteStartObject("metadata");
+        writer.WriteString("resourceVersion", "950000");
+        writer.WriteEndObject();
+        writer.WriteStartArray("items");
+        for (int i = 0; i < count; i++)
+        {
+            WritePod(writer, i);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private static string Uid(int i) => new Guid(i, (short)(i >> 16), 0x4a1b, 0x9c, 0x2d, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66).ToString();
 
     private static void WritePod(Utf8JsonWriter w, int i)
