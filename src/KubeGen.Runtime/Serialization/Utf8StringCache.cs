@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 
@@ -54,50 +55,46 @@ internal static class Utf8StringCache
         return value;
     }
 
-    /// <summary>FNV-1a over at most <see cref="MaxBytes"/> bytes.</summary>
+    /// <summary>
+    /// A cheap slot hash from the length and the first and last eight bytes: a collision only costs a
+    /// miss (a hit is always verified byte for byte), so it need not look at every byte.
+    /// </summary>
     private static uint Hash(ReadOnlySpan<byte> utf8)
     {
-        uint hash = 2166136261;
-        foreach (byte b in utf8)
+        ulong head, tail;
+        if (utf8.Length >= sizeof(ulong))
         {
-            hash = (hash ^ b) * 16777619;
+            head = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+            tail = BinaryPrimitives.ReadUInt64LittleEndian(utf8[^sizeof(ulong)..]);
         }
-
-        return hash;
-    }
-
-    /// <summary>Ordinal equality of a string and UTF-8 bytes; ASCII is compared directly, anything else decoded.</summary>
-    private static bool Equal(string cached, ReadOnlySpan<byte> utf8)
-    {
-        if (cached.Length > utf8.Length)
+        else
         {
-            // Every char takes at least one UTF-8 byte.
-            return false;
-        }
-
-        if (cached.Length == utf8.Length)
-        {
-            for (int i = 0; i < utf8.Length; i++)
+            head = 0;
+            foreach (byte b in utf8)
             {
-                byte b = utf8[i];
-                if (b >= 0x80)
-                {
-                    return SlowEqual(cached, utf8);
-                }
-
-                if (cached[i] != b)
-                {
-                    return false;
-                }
+                head = (head << 8) | b;
             }
 
+            tail = 0;
+        }
+
+        ulong mixed = (head * 0x9E3779B97F4A7C15UL) ^ (tail * 0xC2B2AE3D27D4EB4FUL) ^ (ulong)utf8.Length;
+        return (uint)(mixed ^ (mixed >> 29) ^ (mixed >> 47));
+    }
+
+    /// <summary>Ordinal equality of a string and UTF-8 bytes: ASCII (nearly every Kubernetes value) compared vectorized, anything else decoded.</summary>
+    private static bool Equal(string cached, ReadOnlySpan<byte> utf8)
+    {
+        if (cached.Length == utf8.Length && Ascii.Equals(utf8, cached))
+        {
             return true;
         }
 
-        return SlowEqual(cached, utf8);
+        // Non-ASCII text has more UTF-8 bytes than chars, so only a shorter string can still be equal.
+        return cached.Length < utf8.Length && !Ascii.IsValid(utf8) && DecodedEqual(cached, utf8);
     }
 
-    private static bool SlowEqual(string cached, ReadOnlySpan<byte> utf8)
+    private static bool DecodedEqual(string cached, ReadOnlySpan<byte> utf8)
     {
         Span<char> decoded = stackalloc char[MaxBytes];
         int length = Encoding.UTF8.GetChars(utf8, decoded);
