@@ -56,6 +56,27 @@ public sealed class KubeGenPackageTests(LocalPackageFeed feed, ITestOutputHelper
     }
 
     [Fact]
+    public async Task The_packed_generator_is_precompiled_ReadyToRun_and_keeps_its_IL()
+    {
+        PackResult package = await feed.GetAsync(TestContext.Current.CancellationToken);
+        Assert.True(package.Succeeded, "dotnet pack failed:\n" + package.Pack.CombinedText);
+
+        using ZipArchive zip = ZipFile.OpenRead(package.PackagePath);
+        using var image = new MemoryStream();
+        using (Stream entry = zip.GetEntry("analyzers/dotnet/cs/KubeGen.Generator.dll")!.Open())
+        {
+            await entry.CopyToAsync(image, TestContext.Current.CancellationToken);
+        }
+
+        image.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(image);
+        Assert.True(pe.HasMetadata, "The packed generator has no metadata (IL) left.");
+        Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, "The packed generator has no ReadyToRun header: the pack (on linux-x64) did not run crossgen2.");
+        var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        Assert.Equal("KubeGen.Generator", reader.GetString(reader.GetAssemblyDefinition().Name));
+    }
+
+    [Fact]
     public async Task Nuspec_depends_only_on_the_runtime_dependency_for_both_frameworks()
     {
         PackResult package = await feed.GetAsync(TestContext.Current.CancellationToken);
