@@ -342,15 +342,7 @@ public sealed class ConfigMapOperatorTests(ConfigMapOperatorFixture fixture, ITe
 
     private async Task<IReadOnlyList<string>> GeneratedRulesAsync()
     {
-        ProcessResult print = await ProcessRunner.RunAsync(
-            fixture.BinaryPath,
-            ["--print-rbac"],
-            fixture.RepositoryRoot,
-            new Dictionary<string, string?>(),
-            TimeSpan.FromSeconds(30),
-            TestContext.Current.CancellationToken);
-        Assert.True(print.ExitCode == 0, $"ConfigMapOperator --print-rbac exited with {print.ExitCode}:\n{print.CombinedText}");
-        string generated = string.Join('\n', print.StandardOutput);
+        string generated = await RbacYaml.PrintedRulesAsync(fixture.BinaryPath, fixture.RepositoryRoot, TestContext.Current.CancellationToken);
         output.WriteLine("KubeClient.RbacRules:\n" + generated);
         return RbacYaml.ParseRules(generated);
     }

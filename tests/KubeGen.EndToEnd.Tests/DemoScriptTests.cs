@@ -65,15 +65,7 @@ public sealed partial class DemoScriptTests(DemoScriptFixture fixture, ITestOutp
         fixture.RequirePrerequisites();
         Assert.True(File.Exists(fixture.BinaryPath), $"demo.sh left no native binary at {fixture.BinaryPath}; see the demo test.");
 
-        ProcessResult print = await ProcessRunner.RunAsync(
-            fixture.BinaryPath,
-            ["--print-rbac"],
-            fixture.RepositoryRoot,
-            new Dictionary<string, string?>(),
-            TimeSpan.FromSeconds(30),
-            TestContext.Current.CancellationToken);
-        Assert.True(print.ExitCode == 0, $"PodLister --print-rbac exited with {print.ExitCode}:\n{print.CombinedText}");
-        string generated = string.Join('\n', print.StandardOutput);
+        string generated = await RbacYaml.PrintedRulesAsync(fixture.BinaryPath, fixture.RepositoryRoot, TestContext.Current.CancellationToken);
         string rolePath = Path.Combine(fixture.RepositoryRoot, "samples", "PodLister", "deploy", "role.yaml");
         string role = await File.ReadAllTextAsync(rolePath, TestContext.Current.CancellationToken);
         output.WriteLine("KubeClient.RbacRules:\n" + generated);

@@ -18,18 +18,12 @@ public sealed record ProcessResult(
 /// <summary>Runs a child process with captured output and a hard time limit (the whole process tree is killed).</summary>
 public static class ProcessRunner
 {
-    public static async Task<ProcessResult> RunAsync(
-        string fileName,
-        IEnumerable<string> arguments,
-        string workingDirectory,
-        IReadOnlyDictionary<string, string?> environment,
-        TimeSpan timeout,
-        CancellationToken cancellationToken)
+    /// <summary>A process with redirected UTF-8 stdout and stderr, no shell.</summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, string workingDirectory)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -41,6 +35,19 @@ public static class ProcessRunner
             startInfo.ArgumentList.Add(argument);
         }
 
+        return startInfo;
+    }
+
+    public static async Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string?> environment,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        ProcessStartInfo startInfo = StartInfo(fileName, arguments, workingDirectory);
+        startInfo.RedirectStandardInput = true;
         foreach ((string name, string? value) in environment)
         {
             if (value is null)

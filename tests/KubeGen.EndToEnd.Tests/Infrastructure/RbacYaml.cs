@@ -7,6 +7,20 @@ namespace KubeGen.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public static class RbacYaml
 {
+    /// <summary>Runs a sample's native binary with <c>--print-rbac</c> (its <c>KubeClient.RbacRules</c>) and returns what it printed.</summary>
+    public static async Task<string> PrintedRulesAsync(string binaryPath, string workingDirectory, CancellationToken cancellationToken)
+    {
+        ProcessResult print = await ProcessRunner.RunAsync(
+            binaryPath,
+            ["--print-rbac"],
+            workingDirectory,
+            new Dictionary<string, string?>(),
+            TimeSpan.FromSeconds(30),
+            cancellationToken);
+        Assert.True(print.ExitCode == 0, $"{Path.GetFileName(binaryPath)} --print-rbac exited with {print.ExitCode}:\n{print.CombinedText}");
+        return string.Join('\n', print.StandardOutput);
+    }
+
     /// <summary>The body of the top-level <c>rules:</c> key of a manifest (up to the next top-level key).</summary>
     public static string RulesSection(string manifest)
     {

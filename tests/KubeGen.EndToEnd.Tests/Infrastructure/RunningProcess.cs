@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace KubeGen.EndToEnd.Tests.Infrastructure;
 
@@ -60,20 +59,7 @@ public sealed class RunningProcess : IAsyncDisposable
         string name,
         ITestOutputHelper output)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (string argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
+        ProcessStartInfo startInfo = ProcessRunner.StartInfo(fileName, arguments, workingDirectory);
         foreach ((string key, string value) in environment)
         {
             startInfo.Environment[key] = value;
