@@ -132,38 +132,12 @@ public abstract partial class NativeAotPublishFixture : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (_workDirectory is not null)
-        {
-            try
-            {
-                Directory.Delete(_workDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
+        EndToEndRun.DeleteWorkDirectory(_workDirectory);
         return default;
     }
 
     /// <summary>Skips the test without the native toolchain, except under CI, where that fails it.</summary>
-    public void RequirePrerequisites()
-    {
-        if (MissingPrerequisite is null)
-        {
-            return;
-        }
-
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            Assert.Fail("CI is set, so the Native AOT end-to-end tests must run: " + MissingPrerequisite);
-        }
-
-        Assert.Skip(MissingPrerequisite);
-    }
+    public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, "the Native AOT end-to-end tests");
 
     /// <summary>For tests that need the binary: the publish succeeded (details are in the publish test).</summary>
     public void RequirePublishedBinary()

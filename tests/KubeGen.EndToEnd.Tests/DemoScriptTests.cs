@@ -155,38 +155,12 @@ public sealed class DemoScriptFixture : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (_workDirectory is not null)
-        {
-            try
-            {
-                Directory.Delete(_workDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
+        EndToEndRun.DeleteWorkDirectory(_workDirectory);
         return default;
     }
 
     /// <summary>Skips without the toolchain, except under CI, where that fails the test.</summary>
-    public void RequirePrerequisites()
-    {
-        if (MissingPrerequisite is null)
-        {
-            return;
-        }
-
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            Assert.Fail("CI is set, so the PodLister demo must run: " + MissingPrerequisite);
-        }
-
-        Assert.Skip(MissingPrerequisite);
-    }
+    public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, "the PodLister demo");
 
     /// <summary>
     /// The script runs builds of its own: MSBuild variables that `dotnet test` (or an IDE) set for
