@@ -37,46 +37,28 @@ internal static class StreamData
     }
 
     /// <summary>One ConfigMapList JSON document of <paramref name="count"/> ConfigMaps (what one unpaged list returns).</summary>
-    public static byte[] ConfigMapList(int count)
-    {
-        var buffer = new ArrayBufferWriter<byte>(count * 1200);
-        using var writer = new Utf8JsonWriter(buffer);
-        writer.WriteStartObject();
-        writer.WriteString("kind", "ConfigMapList");
-        writer.WriteString("apiVersion", "v1");
-        writer.WriteStartObject("metadata");
-        writer.WriteString("resourceVersion", "900000");
-        writer.WriteEndObject();
-        writer.WriteStartArray("items");
-        for (int i = 0; i < count; i++)
-        {
-            WriteConfigMap(writer, i);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] ConfigMapList(int count) => List("ConfigMapList", "900000", count, 1200, WriteConfigMap);
 
     /// <summary>
     /// One PodList JSON document of <paramref name="count"/> Pods (what one unpaged list returns), the same pods as
     /// <see cref="PodWatchStream"/>'s events: for the side-by-side deserialization benchmark.
     /// </summary>
-    public static byte[] PodList(int count)
+    public static byte[] PodList(int count) => List("PodList", "950000", count, 3300, WritePod);
+
+    private static byte[] List(string kind, string resourceVersion, int count, int bytesPerItem, Action<Utf8JsonWriter, int> writeItem)
     {
-        var buffer = new ArrayBufferWriter<byte>(count * 3300);
+        var buffer = new ArrayBufferWriter<byte>(count * bytesPerItem);
         using var writer = new Utf8JsonWriter(buffer);
         writer.WriteStartObject();
-        writer.WriteString("kind", "PodList");
+        writer.WriteString("kind", kind);
         writer.WriteString("apiVersion", "v1");
         writer.WriteStartObject("metadata");
-        writer.WriteString("resourceVersion", "950000");
+        writer.WriteString("resourceVersion", resourceVersion);
         writer.WriteEndObject();
         writer.WriteStartArray("items");
         for (int i = 0; i < count; i++)
         {
-            WritePod(writer, i);
+            writeItem(writer, i);
         }
 
         writer.WriteEndArray();
