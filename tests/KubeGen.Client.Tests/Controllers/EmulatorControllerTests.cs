@@ -287,82 +287,8 @@ public sealed class EmulatorControllerTests
         }
     }
 
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(1.5);
-    private static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(0.2);
-
-    /// <summary>One elector with its own connection to the emulator, recording its leadership terms.</summary>
-    private sealed class Candidate
-    {
-        private readonly CancellationTokenSource _stop;
-        private readonly Task _run;
-
-        public Candidate(EmulatorHarness api, string identity, Stopwatch clock, List<(string Who, TimeSpan Start, TimeSpan End)> terms)
-        {
-            Identity = identity;
-            _stop = CancellationTokenSource.CreateLinkedTokenSource(api.Cancel);
-            TimeSpan started = TimeSpan.Zero;
-            Options = new LeaderElectionOptions
-            {
-                Identity = identity,
-                LeaseDuration = LeaseDuration,
-                RenewDeadline = RenewDeadline,
-                RetryPeriod = RetryPeriod,
-                OnStartedLeading = ct =>
-                {
-                    started = clock.Elapsed;
-                    Leading = true;
-                    return Task.CompletedTask;
-                },
-                OnStoppedLeading = () =>
-                {
-                    Leading = false;
-                    lock (terms)
-                    {
-                        terms.Add((identity, started, clock.Elapsed));
-                    }
-                },
-            };
-            Elector = api.Connect().CreateLeaderElector("controller-lock", "default", Options);
-            _run = Task.Run(async () =>
-            {
-                while (!_stop.IsCancellationRequested)
-                {
-                    await Elector.RunAsync(_stop.Token);
-                }
-            });
-        }
-
-        public string Identity { get; }
-
-        public LeaderElector Elector { get; }
-
-        public LeaderElectionOptions Options { get; }
-
-        public volatile bool Leading;
-
-        public async Task StopAsync(bool release)
-        {
-            Options.ReleaseOnCancel = release;
-            await _stop.CancelAsync();
-            await _run.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-    }
-
-    private static async Task<Candidate> WaitForLeaderAsync(IEnumerable<Candidate> candidates, int seconds, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (candidates.Where(c => c.Leading).ToList() is [var leader])
-            {
-                return leader;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), "no single leader in time");
-            await Task.Delay(10, ct);
-        }
-    }
+    private static readonly TimeSpan LeaseDuration = ElectionCandidate.LeaseDuration;
+    private static readonly TimeSpan RetryPeriod = ElectionCandidate.RetryPeriod;
 
     [Fact]
     public async Task ThreeElectorsOnTheEmulatorsLeaseNeverOverlapAndFailOver()
@@ -389,7 +315,7 @@ public sealed class EmulatorControllerTests
             }
         }, CancellationToken.None);
 
-        var candidates = new List<Candidate> { new(api, "a", clock, terms), new(api, "b", clock, terms), new(api, "c", clock, terms) };
+        var candidates = new List<ElectionCandidate> { new(api.Connect(), "a", clock, terms, api.Cancel), new(api.Connect(), "b", clock, terms, api.Cancel), new(api.Connect(), "c", clock, terms, api.Cancel) };
         var all = candidates.ToList();
         int samples = 0;
         int maxLeaders = 0;
@@ -407,7 +333,7 @@ public sealed class EmulatorControllerTests
 
         try
         {
-            Candidate first = await WaitForLeaderAsync(candidates, 10, api.Cancel);
+            ElectionCandidate first = await ElectionCandidate.WaitForLeaderAsync(candidates, TimeSpan.FromSeconds(10), api.Cancel);
             await SampleAsync(TimeSpan.FromSeconds(1));
             Assert.True(first.Leading);
 
@@ -424,7 +350,7 @@ public sealed class EmulatorControllerTests
             TimeSpan killed = clock.Elapsed;
             await first.StopAsync(release: false);
             candidates.Remove(first);
-            Candidate second = await WaitForLeaderAsync(candidates, 5, api.Cancel);
+            ElectionCandidate second = await ElectionCandidate.WaitForLeaderAsync(candidates, TimeSpan.FromSeconds(5), api.Cancel);
             TimeSpan killFailover = clock.Elapsed - killed;
             Assert.True(killFailover >= LeaseDuration - RetryPeriod * 1.3, $"took over too early: {killFailover}");
             Assert.True(killFailover <= LeaseDuration + RetryPeriod * 2.4 + TimeSpan.FromMilliseconds(500), $"failover after a kill took {killFailover}");
@@ -434,7 +360,7 @@ public sealed class EmulatorControllerTests
             TimeSpan stopped = clock.Elapsed;
             await second.StopAsync(release: true);
             candidates.Remove(second);
-            Candidate third = await WaitForLeaderAsync(candidates, 5, api.Cancel);
+            ElectionCandidate third = await ElectionCandidate.WaitForLeaderAsync(candidates, TimeSpan.FromSeconds(5), api.Cancel);
             TimeSpan releaseFailover = clock.Elapsed - stopped;
             Assert.True(releaseFailover < LeaseDuration, $"failover after release took {releaseFailover}");
             Assert.NotEqual(second.Identity, third.Identity);
@@ -442,9 +368,9 @@ public sealed class EmulatorControllerTests
         }
         finally
         {
-            foreach (Candidate c in candidates)
+            foreach (ElectionCandidate c in all)
             {
-                await c.StopAsync(release: true);
+                await c.DisposeAsync();
             }
 
             await Task.Delay(300, CancellationToken.None); // let the history watch see the last writes
@@ -464,10 +390,7 @@ public sealed class EmulatorControllerTests
 
         Assert.Equal(3, ordered.Count);
         Assert.Equal(3, ordered.Select(t => t.Who).Distinct().Count());
-        for (int i = 1; i < ordered.Count; i++)
-        {
-            Assert.True(ordered[i].Start >= ordered[i - 1].End, $"split brain: {ordered[i - 1].Who} led {ordered[i - 1].Start}..{ordered[i - 1].End}, {ordered[i].Who} from {ordered[i].Start}");
-        }
+        ElectionCandidate.AssertNoOverlap(terms);
 
         // The server's history: ordered versions; a holder change without a release in between
         // comes at least a lease duration after the previous holder's last write (less watch jitter).
