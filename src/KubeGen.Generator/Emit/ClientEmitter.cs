@@ -108,13 +108,7 @@ internal static class ClientEmitter
     public static string RbacYaml(ClientModel model)
     {
         var builder = new StringBuilder();
-        foreach (var rule in model.RbacRules)
-        {
-            builder.Append("- apiGroups: [\"").Append(rule.Group).Append("\"]\n");
-            builder.Append("  resources: [\"").Append(rule.Resource).Append("\"]\n");
-            builder.Append("  verbs: [").Append(string.Join(", ", rule.Verbs.Select(v => "\"" + v + "\""))).Append("]\n");
-        }
-
+        RbacManifestEmitter.AppendRules(builder, model.RbacRules);
         return builder.ToString();
     }
 }

@@ -66,6 +66,12 @@ internal static class RbacManifestEmitter
         }
 
         yaml.Append("rules:\n");
+        AppendRules(yaml, rules);
+    }
+
+    /// <summary>PolicyRules as a YAML sequence: the body of a Role's <c>rules:</c> (also the client's <c>RbacRules</c> constant).</summary>
+    public static void AppendRules(StringBuilder yaml, System.Collections.Generic.IEnumerable<RbacRuleModel> rules)
+    {
         foreach (var rule in rules)
         {
             yaml.Append("- apiGroups: [\"").Append(rule.Group).Append("\"]\n");
