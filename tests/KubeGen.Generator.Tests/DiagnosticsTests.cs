@@ -168,7 +168,7 @@ public sealed class DiagnosticsTests
         // builds one, so the model builder fails internally when it asks for the operation.
         var document = new SpecDocument(System.Text.Encoding.UTF8.GetBytes("\"not a path item\""));
         var pods = new CatalogResource(string.Empty, "v1", "pods") { Kind = "Pod", Namespaced = true };
-        pods.Operations.Add(new CatalogOperation("get", "get", "/api/v1/namespaces/{namespace}/pods/{name}", true, true, string.Empty, document, new JsonSlice(0, 17)));
+        pods.Operations.Add(new CatalogOperation("get", "get", KubeGen.Shared.KubeApiPath.ParseTemplate("/api/v1/namespaces/{namespace}/pods/{name}", out _)!, document, new JsonSlice(0, 17)));
         var catalog = new SpecCatalog("/specs/cluster.json", "0:0", SpecFormat.Swagger2, document, ImmutableArray.Create(pods), ImmutableArray<DiagnosticInfo>.Empty);
         var request = new ClientRequest("Test.Kube", "KubeClient", new[] { catalog.Path }.ToImmutableEquatableArray(), new[] { string.Empty }.ToImmutableEquatableArray());
 

@@ -208,7 +208,7 @@ public sealed class SelectorTests
     [InlineData("DryRun", "dryRun")]
     [InlineData("3d", "_3d")]
     [InlineData("var", "var")]
-    public void ParameterIsCamelCaseAndEscapesKeywords(string name, string expected) => Assert.Equal(expected, CSharpNames.Parameter(name));
+    public void ParameterIsCamelCaseAndEscapesKeywords(string name, string expected) => Assert.Equal(expected, CSharpNames.Parameter(name, new HashSet<string>()));
 
     [Theory]
     [InlineData("configmaps", "ConfigMap", "ConfigMaps")]
@@ -279,7 +279,7 @@ public sealed class SelectorTests
     [InlineData("io.k8s.apimachinery.pkg.version.Info", "Version", "Info")]
     public void DefinitionNamesFollowClientGoPackageAliases(string definition, string ns, string type)
     {
-        var namer = new DefinitionNamer(new[] { definition });
+        var namer = new DefinitionNamer(new[] { definition }, Array.Empty<string>());
 
         Assert.Equal(ns, namer.NamespaceOf(definition));
         Assert.Equal(type, DefinitionNamer.TypeNameOf(definition));
@@ -289,7 +289,7 @@ public sealed class SelectorTests
     public void DefinitionPackagesThatWouldShareANamespaceGetLongerNames()
     {
         // Kubernetes' own packages are named first, so a CRD never takes their short names.
-        var namer = new DefinitionNamer(new[] { "com.example.core.v1.Widget", "io.k8s.api.core.v1.Pod", "com.Example.Core.v1.Gizmo" });
+        var namer = new DefinitionNamer(new[] { "com.example.core.v1.Widget", "io.k8s.api.core.v1.Pod", "com.Example.Core.v1.Gizmo" }, Array.Empty<string>());
 
         Assert.Equal("CoreV1", namer.NamespaceOf("io.k8s.api.core.v1.Pod"));
         var crdNamespaces = new[] { namer.NamespaceOf("com.example.core.v1.Widget"), namer.NamespaceOf("com.Example.Core.v1.Gizmo") };

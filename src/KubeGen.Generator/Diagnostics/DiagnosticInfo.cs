@@ -1,4 +1,5 @@
 using System.Linq;
+using KubeGen.Generator.Emit;
 using KubeGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -16,11 +17,12 @@ internal sealed record DiagnosticInfo(
     int Line,
     int Column)
 {
+    /// <summary>A diagnostic; spec text in <paramref name="arguments"/> is made safe for a log line (<see cref="Escape.DiagnosticArgument"/>).</summary>
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, string? filePath, params string[] arguments)
-        => new(descriptor.Id, arguments.ToImmutableEquatableArray(), filePath, -1, -1);
+        => new(descriptor.Id, arguments.Select(Escape.DiagnosticArgument).ToImmutableEquatableArray(), filePath, -1, -1);
 
     public static DiagnosticInfo CreateAt(DiagnosticDescriptor descriptor, string? filePath, int line, int column, params string[] arguments)
-        => new(descriptor.Id, arguments.ToImmutableEquatableArray(), filePath, line, column);
+        => new(descriptor.Id, arguments.Select(Escape.DiagnosticArgument).ToImmutableEquatableArray(), filePath, line, column);
 
     public Diagnostic ToDiagnostic()
     {

@@ -90,6 +90,21 @@ internal static class KubeGenDiagnostics
         "Two clients share a namespace",
         "The clients {1} are generated into the same namespace '{0}', so their model types would collide; give each KubernetesApi client its own Namespace (or the same ClientName to merge them)");
 
+    public static readonly DiagnosticDescriptor PathRefused = Warning(
+        "KG0017",
+        "Spec path is outside the Kubernetes path grammar",
+        "The spec path '{0}' is not used: {1}. Only {{namespace}}, {{name}} and a proxy's {{path}} may be placeholders, and groups, versions, resources and subresources must be Kubernetes names.");
+
+    public static readonly DiagnosticDescriptor SchemaTooDeep = Warning(
+        "KG0018",
+        "Schema nests too deeply",
+        "The schema of '{0}' nests arrays, maps or $ref aliases more than {1} levels deep; it is exposed as raw JSON (System.Text.Json.JsonElement)");
+
+    public static readonly DiagnosticDescriptor DuplicateProperty = Warning(
+        "KG0019",
+        "Schema declares a property twice",
+        "The schema of '{0}' declares the property '{1}' more than once; the last declaration is used, as JSON readers do");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(KubeGenDiagnostics)
         .GetFields()
         .Select(field => field.GetValue(null))

@@ -74,9 +74,9 @@ internal static class RbacManifestEmitter
     {
         foreach (var rule in rules)
         {
-            yaml.Append("- apiGroups: [\"").Append(rule.Group).Append("\"]\n");
-            yaml.Append("  resources: [\"").Append(rule.Resource).Append("\"]\n");
-            yaml.Append("  verbs: [").Append(string.Join(", ", rule.Verbs.Select(v => "\"" + v + "\""))).Append("]\n");
+            yaml.Append("- apiGroups: [").Append(Escape.YamlString(rule.Group)).Append("]\n");
+            yaml.Append("  resources: [").Append(Escape.YamlString(rule.Resource)).Append("]\n");
+            yaml.Append("  verbs: [").Append(string.Join(", ", rule.Verbs.Select(Escape.YamlString))).Append("]\n");
         }
     }
 

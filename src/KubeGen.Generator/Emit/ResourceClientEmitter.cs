@@ -225,48 +225,32 @@ internal sealed class ResourceClientEmitter
     }
 
     /// <summary>
-    /// Splits the spec path into trusted literals and user-supplied segments; user segments go
-    /// through AppendSegment, which rejects empty and path-changing names before any request.
+    /// The URL of the operation: validated literals from the model, and the namespace and name through
+    /// AppendSegment, which rejects empty and path-changing values before any request.
     /// </summary>
     private static string UrlExpression(OperationModel operation)
     {
-        var parts = new List<string>();
-        var position = 0;
-        var template = operation.PathTemplate;
-
-        // Each "{name}" placeholder (a non-empty name up to the next '}'). A loop rather than a
-        // Regex: constructing one costs a few milliseconds in a fresh compiler.
-        for (var open = template.IndexOf('{'); open >= 0; open = template.IndexOf('{', open + 1))
+        var path = operation.Path;
+        var url = $"new {CSharpTypes.Runtime}KubeUrlBuilder(";
+        var literal = path.Root;
+        if (path.InNamespace)
         {
-            var close = template.IndexOf('}', open + 1);
-            if (close < 0)
-            {
-                break;
-            }
-
-            if (close == open + 1)
-            {
-                continue;
-            }
-
-            var name = template.Substring(open + 1, close - open - 1);
-            var literal = template.Substring(position, open - position);
-            parts.Add(parts.Count == 0 ? literal : $".AppendLiteral({SourceWriter.Literal(literal)})");
-            var parameter = name == "namespace" ? "@namespace" : name;
-            parts.Add($".AppendSegment({parameter}, {SourceWriter.Literal(name)})");
-            position = close + 1;
-            open = close;
+            url += SourceWriter.Literal(literal + "/namespaces/") + ").AppendSegment(@namespace, \"namespace\")";
+            literal = string.Empty;
         }
 
-        var tail = operation.PathTemplate.Substring(position);
-        if (parts.Count == 0)
+        literal += "/" + path.Resource + (path.Named ? "/" : string.Empty);
+        url += path.InNamespace ? $".AppendLiteral({SourceWriter.Literal(literal)})" : SourceWriter.Literal(literal) + ")";
+        if (path.Named)
         {
-            return $"new {CSharpTypes.Runtime}KubeUrlBuilder({SourceWriter.Literal(tail)})";
+            url += ".AppendSegment(name, \"name\")";
+            if (path.Subresource is { } subresource)
+            {
+                url += $".AppendLiteral({SourceWriter.Literal("/" + subresource)})";
+            }
         }
 
-        var head = $"new {CSharpTypes.Runtime}KubeUrlBuilder({SourceWriter.Literal(parts[0])})";
-        var expression = head + string.Concat(parts.Skip(1));
-        return tail.Length == 0 ? expression : expression + $".AppendLiteral({SourceWriter.Literal(tail)})";
+        return url;
     }
 
     private static string TypeInfo(TypeRef? type)

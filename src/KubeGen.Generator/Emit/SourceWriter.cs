@@ -49,7 +49,7 @@ internal sealed class SourceWriter
         return new Closer(this);
     }
 
-    /// <summary>Writes an XML doc comment from spec text: escaped, one line per source line.</summary>
+    /// <summary>Writes an XML doc comment from spec text, one <c>///</c> line per line of <see cref="Escape.DocumentationLines"/>.</summary>
     public SourceWriter Doc(string tag, string? text, string? attributes = null)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -57,9 +57,14 @@ internal sealed class SourceWriter
             return this;
         }
 
+        var lines = Escape.DocumentationLines(text!);
+        if (lines.Count == 0)
+        {
+            return this;
+        }
+
         var open = attributes is null ? $"<{tag}>" : $"<{tag} {attributes}>";
-        var lines = EscapeXml(text!.Trim()).Replace("\r\n", "\n").Split('\n');
-        if (lines.Length == 1)
+        if (lines.Count == 1)
         {
             return Line($"/// {open}{lines[0]}</{tag}>");
         }
@@ -67,7 +72,7 @@ internal sealed class SourceWriter
         Line($"/// {open}");
         foreach (var line in lines)
         {
-            Line(line.Length == 0 ? "/// <para/>" : "/// " + line.TrimEnd());
+            Line(line.Length == 0 ? "/// <para/>" : "/// " + line);
         }
 
         return Line($"/// </{tag}>");
@@ -75,38 +80,8 @@ internal sealed class SourceWriter
 
     public override string ToString() => _builder.ToString();
 
-    public static string EscapeXml(string text)
-        => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
-
-    /// <summary>A C# string literal for any text.</summary>
-    public static string Literal(string text)
-    {
-        var builder = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                default:
-                    if (c < ' ')
-                    {
-                        builder.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return builder.Append('"').ToString();
-    }
+    /// <summary>A C# string literal for any text (<see cref="Escape.CSharpString"/>).</summary>
+    public static string Literal(string text) => Escape.CSharpString(text);
 
     private sealed class Closer : IDisposable
     {

@@ -8,14 +8,29 @@ namespace KubeGen.Generator.Model;
 /// <summary>Turns Kubernetes/JSON names into valid, readable C# identifiers.</summary>
 internal static class CSharpNames
 {
-    /// <summary>"dns-policy" → "DnsPolicy", "$ref" → "Ref", "x-kubernetes-int-or-string" → "XKubernetesIntOrString".</summary>
+    /// <summary>
+    /// The longest identifier KubeGen derives from a spec name. C# allows 512 characters; hint names
+    /// (and the files they become) are built from several identifiers and must stay well under 255.
+    /// </summary>
+    public const int MaxIdentifierLength = 96;
+
+    /// <summary>
+    /// "dns-policy" → "DnsPolicy", "$ref" → "Ref", "x-kubernetes-int-or-string" → "XKubernetesIntOrString".
+    /// Only ASCII letters and digits survive (a spec's other characters separate words), so a name
+    /// can never carry a look-alike or invisible character into code; at most <see cref="MaxIdentifierLength"/> characters.
+    /// </summary>
     public static string Pascal(string name)
     {
-        var builder = new StringBuilder(name.Length);
+        var builder = new StringBuilder(System.Math.Min(name.Length, MaxIdentifierLength));
         var upperNext = true;
         foreach (var c in name)
         {
-            if (char.IsLetterOrDigit(c))
+            if (builder.Length == MaxIdentifierLength)
+            {
+                break;
+            }
+
+            if (IsAsciiLetterOrDigit(c))
             {
                 builder.Append(upperNext ? char.ToUpperInvariant(c) : c);
                 upperNext = false;
@@ -39,12 +54,15 @@ internal static class CSharpNames
         return builder.ToString();
     }
 
-    /// <summary>A camelCase parameter name, with '@' when it is a C# keyword ("continue" → "@continue").</summary>
-    public static string Parameter(string name)
+    /// <summary>
+    /// A camelCase parameter name not yet in <paramref name="taken"/> (which it is added to), with '@'
+    /// when it is a C# keyword ("continue" → "@continue"; "foo_bar" after "foo-bar" → "fooBar2").
+    /// </summary>
+    public static string Parameter(string name, ISet<string> taken)
     {
         var pascal = Pascal(name);
         var camel = pascal[0] == '_' ? pascal : char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
-        return EscapeKeyword(camel);
+        return EscapeKeyword(Unique(camel, taken));
     }
 
     public static string EscapeKeyword(string identifier)
@@ -55,6 +73,31 @@ internal static class CSharpNames
 
     public static bool IsValidTypeName(string value)
         => SyntaxFacts.IsValidIdentifier(value) && SyntaxFacts.GetKeywordKind(value) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None;
+
+    /// <summary>
+    /// A type name from a spec's simple name: kept as it is when it is already an ASCII identifier
+    /// starting with a capital ("PodSpec", "HTTPGetAction"), otherwise <see cref="Pascal"/> (which also
+    /// keeps keywords and all-lower-case names, which C# warns about, out).
+    /// </summary>
+    public static string TypeName(string simpleName)
+    {
+        if (simpleName.Length == 0 || simpleName.Length > MaxIdentifierLength || simpleName[0] < 'A' || simpleName[0] > 'Z')
+        {
+            return Pascal(simpleName);
+        }
+
+        foreach (var c in simpleName)
+        {
+            if (!IsAsciiLetterOrDigit(c))
+            {
+                return Pascal(simpleName);
+            }
+        }
+
+        return simpleName;
+    }
+
+    private static bool IsAsciiLetterOrDigit(char c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 
     /// <summary>
     /// The client property for a resource: the kind's casing applied to the plural

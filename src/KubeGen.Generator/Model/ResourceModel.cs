@@ -17,7 +17,7 @@ internal sealed record OperationModel(
     string MethodName,
     OperationKind Kind,
     string HttpMethod,
-    string PathTemplate,
+    RestPathModel Path,
     bool TakesNamespace,
     bool TakesName,
     TypeRef? BodyType,

@@ -15,7 +15,9 @@ internal sealed class DefinitionNamer
 {
     private readonly Dictionary<string, string> _namespaceByPackage = new(StringComparer.Ordinal);
 
-    public DefinitionNamer(IEnumerable<string> definitionNames)
+    /// <param name="definitionNames">Every definition of every spec of the client.</param>
+    /// <param name="reserved">Names a namespace must not take: the client class lives next to the namespaces (CS0101).</param>
+    public DefinitionNamer(IEnumerable<string> definitionNames, IEnumerable<string> reserved)
     {
         var packages = definitionNames
             .Select(PackageOf)
@@ -24,7 +26,7 @@ internal sealed class DefinitionNamer
             .ThenBy(p => p, StringComparer.Ordinal);
 
         // Ignoring case, like the hint names the namespaces become part of.
-        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var taken = new HashSet<string>(reserved, StringComparer.OrdinalIgnoreCase);
         foreach (var package in packages)
         {
             var candidates = Candidates(package).ToList();
@@ -46,7 +48,7 @@ internal sealed class DefinitionNamer
     {
         var dot = definitionName.LastIndexOf('.');
         var simple = dot >= 0 ? definitionName.Substring(dot + 1) : definitionName;
-        return CSharpNames.IsValidTypeName(simple) ? simple : CSharpNames.Pascal(simple);
+        return CSharpNames.TypeName(simple);
     }
 
     /// <summary>The namespace for a group-version that has no definition to name it (fallback).</summary>
@@ -114,7 +116,8 @@ internal sealed class DefinitionNamer
         var take = IsVersion(segments[last]) && segments.Length > 1 ? 2 : 1;
         for (; take <= segments.Length; take++)
         {
-            yield return string.Concat(segments.Skip(segments.Length - take).Select(CSharpNames.Pascal));
+            var name = string.Concat(segments.Skip(segments.Length - take).Select(CSharpNames.Pascal));
+            yield return name.Length > CSharpNames.MaxIdentifierLength ? name.Substring(0, CSharpNames.MaxIdentifierLength) : name;
         }
     }
 }

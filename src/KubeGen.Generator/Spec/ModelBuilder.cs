@@ -18,6 +18,12 @@ internal sealed class ModelBuilder
     private static readonly HashSet<string> s_watchOnlyQuery = new(StringComparer.Ordinal) { "allowWatchBookmarks", "sendInitialEvents" };
     private static readonly HashSet<string> s_listOnlyQuery = new(StringComparer.Ordinal) { "limit", "continue" };
 
+    /// <summary>The parameters and locals of every generated method: a query parameter may not take their names.</summary>
+    private static readonly string[] s_methodNames = { "namespace", "name", "body", "options", "patch", "cancellationToken", "url", "response" };
+
+    /// <summary>The members of every client root: a group-version property may not take their names.</summary>
+    private static readonly string[] s_rootMembers = { "Connection", "Namespace", "RbacRules", "InCluster", "Dispose", "DisposeAsync", "CreateLeaderElector", "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals" };
+
     private readonly ClientRequest _request;
     private readonly IReadOnlyList<SpecCatalog> _catalogs;
     private readonly List<DiagnosticInfo> _diagnostics = new();
@@ -78,7 +84,7 @@ internal sealed class ModelBuilder
 
         var available = MergeResources(valid);
         var selected = ResolveSelection(available);
-        var namer = new DefinitionNamer(valid.SelectMany(c => c.DefinitionNames));
+        var namer = new DefinitionNamer(valid.SelectMany(c => c.DefinitionNames), new[] { _request.ClientName });
         var mapper = new SchemaMapper(_request.RootNamespace, valid, namer, _diagnostics);
 
         // Records rather than tuples here and below: LINQ and collections instantiated over value
@@ -95,6 +101,7 @@ internal sealed class ModelBuilder
 
         mapper.Complete(cancellationToken);
 
+        var rootMembers = new HashSet<string>(s_rootMembers, StringComparer.Ordinal) { _request.ClientName };
         var groupVersions = resources
             .GroupBy(r => r.Namespace, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -104,11 +111,11 @@ internal sealed class ModelBuilder
                 var className = CSharpNames.Unique(g.Key + "Client", mapper.TypeNamesIn(g.Key));
                 return new GroupVersionModel(
                     _request.RootNamespace + "." + g.Key,
-                    g.Key,
+                    CSharpNames.Unique(g.Key, rootMembers),
                     className,
                     first.Group,
                     first.Version,
-                    g.Select(r => r.Resource).OrderBy(r => r.PropertyName, StringComparer.Ordinal).ToImmutableEquatableArray());
+                    UniqueProperties(g.Select(r => r.Resource), className));
             })
             .ToImmutableEquatableArray();
 
@@ -127,6 +134,17 @@ internal sealed class ModelBuilder
                 g.SelectMany(r => r.Verbs).Distinct(StringComparer.Ordinal).OrderBy(v => ResourceSelector.KnownVerbs.IndexOf(v)).ToImmutableEquatableArray()))
             .ToImmutableEquatableArray();
         return new ClientModel(_request.RootNamespace, _request.ClientName, groupVersions, types, rules);
+    }
+
+    /// <summary>The resources of one group-version class, each property name once (plurals such as "foo-bars" and "foobars" read alike).</summary>
+    private static ImmutableEquatableArray<ResourceModel> UniqueProperties(IEnumerable<ResourceModel> resources, string className)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal) { className, "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals" };
+        return resources
+            .OrderBy(r => r.PropertyName, StringComparer.Ordinal)
+            .ThenBy(r => r.Plural, StringComparer.Ordinal)
+            .Select(r => r with { PropertyName = CSharpNames.Unique(r.PropertyName, taken) })
+            .ToImmutableEquatableArray();
     }
 
     /// <summary>Every resource once (the first spec that serves it wins), remembering the spec it came from.</summary>
@@ -435,7 +453,7 @@ internal sealed class ModelBuilder
                 && properties.TryGetProperty("items", out var items)
                 && items.TryGetProperty("items", out var item))
             {
-                return mapper.Map(item, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!), operation.Path, catalog.Path));
+                return mapper.Map(item, new InlineContext(DefinitionNamer.NamespaceForGroupVersion(resource.Group, resource.Version), CSharpNames.Pascal(resource.Kind!), PathOf(operation).Template, catalog.Path));
             }
         }
 
@@ -457,9 +475,11 @@ internal sealed class ModelBuilder
             _ => "DeleteCollection",
         };
         var methodName = baseName + subresourceSuffix + (allNamespaces ? "ForAllNamespaces" : string.Empty) + "Async";
-        var display = $"{operation.HttpMethod.ToUpperInvariant()} {operation.Path}";
+        var path = PathOf(operation);
+        var display = $"{operation.HttpMethod.ToUpperInvariant()} {path.Template}";
 
         var query = new List<QueryParameterModel>();
+        var parameterNames = new HashSet<string>(s_methodNames, StringComparer.Ordinal);
         foreach (var parameter in SpecOperations.Parameters(catalog, operation))
         {
             if (!parameter.TryGetProperty("in", out var location) || location.GetString() != "query")
@@ -483,7 +503,7 @@ internal sealed class ModelBuilder
                 "integer" => schema.TryGetProperty("format", out var format) && format.GetString() == "int64" ? TypeRef.Int64 : TypeRef.Int32,
                 _ => TypeRef.String,
             };
-            query.Add(new QueryParameterModel(name, CSharpNames.Parameter(name), typeRef, SchemaMapper.DescriptionOf(parameter)));
+            query.Add(new QueryParameterModel(name, CSharpNames.Parameter(name, parameterNames), typeRef, SchemaMapper.DescriptionOf(parameter)));
         }
 
         TypeRef? body = null;
@@ -504,7 +524,7 @@ internal sealed class ModelBuilder
             methodName,
             kind,
             kind == OperationKind.Watch ? "get" : operation.HttpMethod,
-            operation.Path,
+            path,
             operation.HasNamespace,
             operation.HasName,
             body,
@@ -512,6 +532,13 @@ internal sealed class ModelBuilder
             query.ToImmutableEquatableArray(),
             description,
             verb);
+    }
+
+    private static RestPathModel PathOf(CatalogOperation operation)
+    {
+        var template = operation.Template;
+        var root = template.Group.Length == 0 ? "/api/" + template.Version : "/apis/" + template.Group + "/" + template.Version;
+        return new RestPathModel(root, template.IsNamespacedPath, template.Resource!, template.Name is not null, template.Subresource);
     }
 
     private static IEnumerable<RbacRuleModel> RbacRules(CatalogResource resource, ResourceModel model)

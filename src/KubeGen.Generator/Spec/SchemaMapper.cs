@@ -17,6 +17,12 @@ internal sealed class SchemaMapper
     private const string ObjectMetaDefinition = MetaV1 + "ObjectMeta";
     private const string ListMetaDefinition = MetaV1 + "ListMeta";
 
+    /// <summary>
+    /// How deeply arrays, maps and $ref aliases may nest before a schema is raw JSON. Real specs nest
+    /// two or three levels; a bound keeps a hostile chain of aliases from exhausting the compiler's stack.
+    /// </summary>
+    public const int MaxNesting = 32;
+
     /// <summary>Definitions with a fixed runtime representation instead of a generated class.</summary>
     private static readonly Dictionary<string, TypeRef> s_wellKnown = new(StringComparer.Ordinal)
     {
@@ -30,6 +36,16 @@ internal sealed class SchemaMapper
         ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON"] = TypeRef.RawJson,
     };
 
+    /// <summary>Members of every generated class (and of object): a property may not take their names.</summary>
+    private static readonly HashSet<string> s_reservedMembers = new(StringComparer.Ordinal)
+    {
+        "ExtensionData", "KubeApiVersion", "KubeKind", "JsonTypeInfo",
+        "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals",
+    };
+
+    /// <summary>The class every model namespace holds next to its models: the converters live in it.</summary>
+    public const string ConverterHolder = "KubeGenJson";
+
     private readonly string _rootNamespace;
     private readonly IReadOnlyList<SpecCatalog> _catalogs;
     private readonly DefinitionNamer _namer;
@@ -39,6 +55,12 @@ internal sealed class SchemaMapper
     private readonly Queue<PendingType> _pending = new();
     private readonly List<TypeModel> _types = new();
     private readonly HashSet<string> _reportedMissing = new(StringComparer.Ordinal);
+
+    /// <summary>How many <see cref="Map"/> calls are on the stack: arrays, maps and $ref aliases recurse, nothing else does.</summary>
+    private int _depth;
+
+    /// <summary>Set when a schema was cut at <see cref="MaxNesting"/>; reported once, for the outermost schema.</summary>
+    private bool _cut;
 
     public SchemaMapper(string rootNamespace, IReadOnlyList<SpecCatalog> catalogs, DefinitionNamer namer, List<DiagnosticInfo> diagnostics)
     {
@@ -56,7 +78,7 @@ internal sealed class SchemaMapper
         if (!_typeNamesByNamespace.TryGetValue(ns, out var names))
         {
             // Ignoring case: each type is one hint name, and Roslyn (like Windows and macOS file systems) compares those case-insensitively.
-            names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ConverterHolder };
             _typeNamesByNamespace.Add(ns, names);
         }
 
@@ -84,6 +106,30 @@ internal sealed class SchemaMapper
 
     /// <summary>Maps a schema that appears at <paramref name="context"/> (used for naming inline objects and in diagnostics).</summary>
     public TypeRef Map(JsonElement schema, InlineContext context)
+    {
+        if (_depth == MaxNesting)
+        {
+            _cut = true;
+            return TypeRef.RawJson;
+        }
+
+        _depth++;
+        try
+        {
+            return MapNested(schema, context);
+        }
+        finally
+        {
+            _depth--;
+            if (_depth == 0 && _cut)
+            {
+                _cut = false;
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.SchemaTooDeep, context.SourcePath, context.DisplayName, MaxNesting.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+    }
+
+    private TypeRef MapNested(JsonElement schema, InlineContext context)
     {
         if (schema.ValueKind != JsonValueKind.Object)
         {
@@ -219,19 +265,19 @@ internal sealed class SchemaMapper
             }
         }
 
-        // Members every generated class has, plus the class name itself (C# forbids a member named like its type).
-        var memberNames = new HashSet<string>(StringComparer.Ordinal) { pending.Name, "ExtensionData", "KubeApiVersion", "KubeKind", "JsonTypeInfo" };
+        // Members every generated class has or inherits, plus the class name itself (C# forbids a member named like its type).
+        var memberNames = new HashSet<string>(s_reservedMembers, StringComparer.Ordinal) { pending.Name };
         var properties = new List<PropertyModel>();
-        foreach (var property in pending.Schema.GetProperty("properties").EnumerateObject())
+        foreach (var property in DeclaredProperties(pending))
         {
             var baseName = CSharpNames.Pascal(property.Name);
-            if (baseName == pending.Name)
+            if (baseName == pending.Name || s_reservedMembers.Contains(baseName))
             {
                 baseName += "Value";
             }
 
             var name = CSharpNames.Unique(baseName, memberNames);
-            if (name != baseName && !(baseName == pending.Name + "Value"))
+            if (name != baseName)
             {
                 _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.NameCollision, pending.SourcePath, "Property", $"{pending.DisplayName}.{property.Name}", name));
             }
@@ -271,6 +317,28 @@ internal sealed class SchemaMapper
             pending.Kind,
             traits,
             listItemType);
+    }
+
+    /// <summary>The properties of a schema, each name once: a name declared again replaces the earlier declaration in place (JSON readers keep the last value).</summary>
+    private List<JsonProperty> DeclaredProperties(PendingType pending)
+    {
+        var declared = new List<JsonProperty>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var property in pending.Schema.GetProperty("properties").EnumerateObject())
+        {
+            if (positions.TryGetValue(property.Name, out var position))
+            {
+                declared[position] = property;
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.DuplicateProperty, pending.SourcePath, pending.DisplayName, property.Name));
+            }
+            else
+            {
+                positions.Add(property.Name, declared.Count);
+                declared.Add(property);
+            }
+        }
+
+        return declared;
     }
 
     private TypeRef? _byDefinitionOrNull(string name) => _byDefinition.TryGetValue(name, out var value) ? value : null;

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Collections.Immutable;
 using System.Text.Json;
 using KubeGen.Generator.Diagnostics;
+using KubeGen.Shared;
 
 namespace KubeGen.Generator.Spec;
 
@@ -135,19 +136,13 @@ internal sealed class CatalogOperation
     public CatalogOperation(
         string action,
         string httpMethod,
-        string path,
-        bool hasNamespace,
-        bool hasName,
-        string subresource,
+        KubeApiPath template,
         SpecDocument document,
         JsonSlice pathItem)
     {
         Action = action;
         HttpMethod = httpMethod;
-        Path = path;
-        HasNamespace = hasNamespace;
-        HasName = hasName;
-        Subresource = subresource;
+        Template = template;
         _document = document;
         _pathItem = pathItem;
     }
@@ -160,14 +155,17 @@ internal sealed class CatalogOperation
 
     public string HttpMethod { get; }
 
-    public string Path { get; }
+    /// <summary>The spec's path, read by the one REST path grammar (only known placeholders, names in the Kubernetes grammar).</summary>
+    public KubeApiPath Template { get; }
 
-    public bool HasNamespace { get; }
+    /// <summary>The path inside a namespace (<c>namespaces/{namespace}/…</c>).</summary>
+    public bool HasNamespace => Template.IsNamespacedPath;
 
-    public bool HasName { get; }
+    /// <summary>The path names one object (<c>…/{name}</c>).</summary>
+    public bool HasName => Template.Name is not null;
 
     /// <summary>"" for the resource itself, otherwise "status", "scale", ...</summary>
-    public string Subresource { get; }
+    public string Subresource => Template.Subresource ?? string.Empty;
 
     /// <summary>The operation object (parsed with its path item on first use).</summary>
     public JsonElement Operation => PathItem.GetProperty(HttpMethod);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using KubeGen.Generator.Diagnostics;
+using KubeGen.Shared;
 
 namespace KubeGen.Generator.Spec;
 
@@ -27,6 +28,13 @@ internal static class SpecReader
         if (string.IsNullOrWhiteSpace(text))
         {
             return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.Create(KubeGenDiagnostics.SpecNotJson, path, path, "the file is empty"));
+        }
+
+        if (SurrogateEscapes.FindUnpaired(text) is var unpaired and >= 0)
+        {
+            var (line, column) = Position(text, unpaired);
+            return SpecCatalog.Failed(path, contentHash, DiagnosticInfo.CreateAt(
+                KubeGenDiagnostics.SpecNotJson, path, line, column, path, $"the escape '{text.Substring(unpaired, 6)}' is half of a surrogate pair, which is not Unicode text (line {line + 1}, column {column + 1})"));
         }
 
         SpecScan scan;
@@ -73,7 +81,14 @@ internal static class SpecReader
         foreach (var pathItem in scan.PathItems)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (pathItem.Operations is not { } scanned || !ResourcePath.TryParse(pathItem.Path, out var resourcePath))
+            if (pathItem.Problem is { } problem)
+            {
+                // A path that looks like a resource path but is outside the grammar: nothing of it reaches code.
+                diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.PathRefused, path, pathItem.Path, problem));
+                continue;
+            }
+
+            if (pathItem.Operations is not { } scanned || pathItem.Template is not { } resourcePath)
             {
                 continue;
             }
@@ -98,15 +113,16 @@ internal static class SpecReader
                 }
 
                 // A string key: a dictionary over a tuple key is a value-type instantiation the JIT compiles in every fresh compiler.
-                var key = resourcePath.Group + "/" + resourcePath.Version + "/" + resourcePath.Plural;
+                var plural = resourcePath.Resource!;
+                var key = resourcePath.Group + "/" + resourcePath.Version + "/" + plural;
                 if (!resources.TryGetValue(key, out var resource))
                 {
-                    resource = new CatalogResource(resourcePath.Group, resourcePath.Version, resourcePath.Plural);
+                    resource = new CatalogResource(resourcePath.Group, resourcePath.Version, plural);
                     resources.Add(key, resource);
                     ordered.Add(resource);
                 }
 
-                if (resourcePath.HasNamespace)
+                if (resourcePath.IsNamespacedPath)
                 {
                     resource.Namespaced = true;
                 }
@@ -114,14 +130,11 @@ internal static class SpecReader
                 var entry = new CatalogOperation(
                     action,
                     method,
-                    pathItem.Path,
-                    resourcePath.HasNamespace,
-                    resourcePath.HasName,
-                    resourcePath.Subresource,
+                    resourcePath,
                     scan.Document,
                     pathItem.Slice);
                 resource.Operations.Add(entry);
-                if (resourcePath.Subresource.Length == 0)
+                if (resourcePath.Subresource is null)
                 {
                     kindsFromOperations[entry] = operation.Kind;
                 }
@@ -165,6 +178,20 @@ internal static class SpecReader
         return byVersion != 0 ? byVersion : string.CompareOrdinal(x.Plural, y.Plural);
     }
 
+    /// <summary>The 0-based line and column of a character.</summary>
+    private static (int Line, int Column) Position(string text, int index)
+    {
+        var line = 0;
+        var lineStart = 0;
+        for (var i = text.IndexOf('\n'); i >= 0 && i < index; i = text.IndexOf('\n', i + 1))
+        {
+            line++;
+            lineStart = i + 1;
+        }
+
+        return (line, index - lineStart);
+    }
+
     /// <summary>How <see cref="JsonValueKind"/> names the kind of a root token, lower-cased.</summary>
     private static string KindName(JsonTokenType token) => token switch
     {
@@ -177,7 +204,7 @@ internal static class SpecReader
         _ => "undefined",
     };
 
-    private static string? InferAction(string method, ResourcePath path) => (method, path.HasName) switch
+    private static string? InferAction(string method, KubeApiPath path) => (method, path.Name is not null) switch
     {
         ("get", false) => "list",
         ("post", false) => "post",

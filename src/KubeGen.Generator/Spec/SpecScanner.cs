@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading;
+using KubeGen.Shared;
 
 namespace KubeGen.Generator.Spec;
 
@@ -164,9 +165,11 @@ internal static class SpecScanner
                 continue;
             }
 
-            // Only resource paths need their operations read; the rest are only kept for $refs.
+            // Only resource paths need their operations read; the rest are only kept for $refs. The
+            // deprecated /watch/ paths are not operations KubeGen calls (watch is list?watch=true).
             ScannedOperation?[]? operations = null;
-            if (ResourcePath.TryParse(path, out _))
+            var template = KubeApiPath.ParseTemplate(path, out var problem);
+            if (template is { WatchPrefix: false })
             {
                 operations = new ScannedOperation?[HttpMethods.Length];
                 ReadPathItem(ref reader, operations);
@@ -178,7 +181,7 @@ internal static class SpecScanner
 
             var slice = Slice(ref reader, start);
             scan.Document.Paths[path] = slice;
-            scan.PathItems.Add(new ScannedPathItem(path, slice, operations));
+            scan.PathItems.Add(new ScannedPathItem(path, slice, template, problem, operations));
         }
     }
 
@@ -281,16 +284,24 @@ internal sealed class SpecScan
 /// <summary>One path item; <see cref="Operations"/> is null for a path that is not a resource path.</summary>
 internal sealed class ScannedPathItem
 {
-    public ScannedPathItem(string path, JsonSlice slice, ScannedOperation?[]? operations)
+    public ScannedPathItem(string path, JsonSlice slice, KubeApiPath? template, string? problem, ScannedOperation?[]? operations)
     {
         Path = path;
         Slice = slice;
+        Template = template;
+        Problem = problem;
         Operations = operations;
     }
 
     public string Path { get; }
 
     public JsonSlice Slice { get; }
+
+    /// <summary>The path read as a resource path template; null when it is not one.</summary>
+    public KubeApiPath? Template { get; }
+
+    /// <summary>Why a path that looks like a resource path was refused (a placeholder or name outside the grammar).</summary>
+    public string? Problem { get; }
 
     /// <summary>One slot per <see cref="SpecScanner.HttpMethods"/> entry: null when the method is absent or not an object.</summary>
     public ScannedOperation?[]? Operations { get; }
