@@ -116,7 +116,7 @@ internal sealed partial class ApiHandler
             }
 
             EmulatorUser user = Authenticate(context, allowAnonymous: false)!;
-            if (await TryDiscoveryAsync(context, path))
+            if (await TryDiscoveryAsync(context, info))
             {
                 return;
             }
@@ -178,21 +178,15 @@ internal sealed partial class ApiHandler
     private async Task HandleResourceAsync(HttpContext context, RequestInfo info, EmulatorUser user, Fault? fault)
     {
         ApiResource resource = _catalog.Find(info.Group, info.Version, info.Plural) ?? throw StatusErrors.PathNotFound();
+
+        // kube-apiserver has no route for a cluster-scoped resource under a namespace prefix, a named
+        // object of a namespaced resource without one, or segments after a subresource but proxy's.
+        if (info.ApiPath?.IsRouteFor(resource.Namespaced) != true)
+        {
+            throw StatusErrors.PathNotFound();
+        }
+
         info.Resource = resource;
-
-        // Scope: a namespaced path for a cluster-scoped resource (or an item path without a
-        // namespace for a namespaced one) is not a route kube-apiserver has.
-        bool namespacePrefix = info.Namespace is not null && info.Plural != "namespaces";
-        if (namespacePrefix && !resource.Namespaced)
-        {
-            throw StatusErrors.PathNotFound();
-        }
-
-        if (resource.Namespaced && info.Namespace is null && info.Name is not null)
-        {
-            throw StatusErrors.PathNotFound();
-        }
-
         if (resource.Namespaced && info.Namespace is null && info.Verb is not ("list" or "watch"))
         {
             throw StatusErrors.MethodNotAllowed();
@@ -200,14 +194,11 @@ internal sealed partial class ApiHandler
 
         if (info.Subresource is not null)
         {
-            if (!resource.Subresources.TryGetValue(info.Subresource, out ApiSubresource? sub))
+            // Only status and scale are emulated; the spec's other subresources (log, eviction,
+            // binding, finalize) are not served, as docs/emulator.md says.
+            if (info.Subresource is not ("status" or "scale") || !resource.Subresources.TryGetValue(info.Subresource, out ApiSubresource? sub))
             {
                 throw StatusErrors.PathNotFound();
-            }
-
-            if (info.Subresource is not ("status" or "scale"))
-            {
-                throw StatusErrors.MethodNotAllowed();
             }
 
             if (!sub.Verbs.Contains(info.Verb))
