@@ -211,7 +211,11 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
 
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>Writes a kubeconfig for this emulator (server, CA data, token, namespace) to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes a kubeconfig for this emulator (server, CA data, token, namespace) to <paramref name="path"/>.
+    /// It holds a token, so on Unix the file is created readable and writable by its owner only (0600),
+    /// replacing any file already there.
+    /// </summary>
     public void WriteKubeconfig(string path, string? ns = null, string? token = null)
     {
         string caData = Convert.ToBase64String(Encoding.ASCII.GetBytes(CaCertificatePem));
@@ -236,13 +240,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
                 token: "{token ?? ServiceAccountToken}"
 
             """;
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        File.WriteAllText(path, text);
+        SecretFile.Write(path, text);
     }
 
     /// <summary>Adds (or replaces) a bearer token for a user, optionally expiring at a given time.</summary>
