@@ -9,23 +9,15 @@ namespace KubeGen.Testing.Http;
 /// kube-apiserver's RequestInfoFactory reads it), the API verb its method and <c>watch</c> parameter
 /// make, and the served resource it resolves to.
 /// </summary>
-internal sealed class RequestInfo
+/// <remarks>Made by <see cref="Parse"/>.</remarks>
+internal sealed class RequestInfo(string method, string path, KubeApiPath? apiPath, string verb, bool isWatch)
 {
-    private RequestInfo(string method, string path, KubeApiPath? apiPath, string verb, bool isWatch)
-    {
-        Method = method;
-        Path = path;
-        ApiPath = apiPath;
-        Verb = verb;
-        IsWatch = isWatch;
-    }
+    public string Method => method;
 
-    public string Method { get; }
-
-    public string Path { get; }
+    public string Path => path;
 
     /// <summary>The parsed path; null when it is not under <c>/api/{version}</c> or <c>/apis/{group}/{version}</c> or breaks the grammar (empty segments).</summary>
-    public KubeApiPath? ApiPath { get; }
+    public KubeApiPath? ApiPath => apiPath;
 
     /// <summary>The path names a resource (not a group-version root or a non-API path).</summary>
     [MemberNotNullWhen(true, nameof(ApiPath))]
@@ -45,10 +37,10 @@ internal sealed class RequestInfo
     public string? Subresource => ApiPath?.Subresource;
 
     /// <summary>The API verb (get, list, watch, create, update, patch, delete, deletecollection) or the lower-case method for non-resource paths.</summary>
-    public string Verb { get; }
+    public string Verb => verb;
 
     /// <summary>True for the deprecated <c>/watch/</c> path prefix or <c>watch=true</c>.</summary>
-    public bool IsWatch { get; }
+    public bool IsWatch => isWatch;
 
     public ApiResource? Resource { get; set; }
 
