@@ -5,7 +5,7 @@ using KubeGen.Testing;
 // KubeGen.ApiServer: runs the KubeGen.Testing API server emulator until Ctrl+C.
 //   dotnet run --project src/KubeGen.ApiServer -- --spec <file> [--spec <file>...] [--port N]
 //     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
-//     [--history N] [--bookmark-interval SECONDS] [--max-body BYTES]
+//     [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
 
 var options = new KubeApiServerEmulatorOptions();
 for (int i = 0; i < args.Length; i++)
@@ -45,6 +45,9 @@ for (int i = 0; i < args.Length; i++)
                 break;
             case "--history":
                 options.HistoryWindow = int.Parse(Value(), CultureInfo.InvariantCulture);
+                break;
+            case "--watch-queue":
+                options.WatchQueueLimit = int.Parse(Value(), CultureInfo.InvariantCulture);
                 break;
             case "--bookmark-interval":
                 options.BookmarkInterval = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture));
@@ -124,5 +127,5 @@ return 0;
 static void PrintUsage(TextWriter writer) => writer.WriteLine("""
     usage: KubeGen.ApiServer --spec <swagger.json> [--spec <file>...] [--port N] [--sa-dir DIR]
                              [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
-                             [--history N] [--bookmark-interval SECONDS] [--max-body BYTES]
+                             [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
     """);

@@ -107,6 +107,9 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
     /// <summary>How many watch requests are being served right now.</summary>
     public int ActiveWatchCount => _watches.Count;
 
+    /// <summary>The most changes any watch has had queued for its client at once (bounded by <see cref="KubeApiServerEmulatorOptions.WatchQueueLimit"/>).</summary>
+    internal int MostQueuedWatchEvents => _store.MostQueuedWatchEvents;
+
     /// <summary>Starts an emulator.</summary>
     public static async Task<KubeApiServerEmulator> StartAsync(KubeApiServerEmulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -142,7 +145,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         string serviceAccountToken = NewToken();
         tokens.Add(serviceAccountToken, serviceAccount);
 
-        var store = new ObjectStore(options.HistoryWindow);
+        var store = new ObjectStore(options.HistoryWindow, options.WatchQueueLimit);
         var watches = new WatchRegistry();
         var faults = new FaultInjector();
         var stopping = new CancellationTokenSource();
@@ -208,7 +211,11 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
 
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>Writes a kubeconfig for this emulator (server, CA data, token, namespace) to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes a kubeconfig for this emulator (server, CA data, token, namespace) to <paramref name="path"/>.
+    /// It holds a token, so on Unix the file is created readable and writable by its owner only (0600),
+    /// replacing any file already there.
+    /// </summary>
     public void WriteKubeconfig(string path, string? ns = null, string? token = null)
     {
         string caData = Convert.ToBase64String(Encoding.ASCII.GetBytes(CaCertificatePem));
@@ -233,13 +240,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
                 token: "{token ?? ServiceAccountToken}"
 
             """;
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        File.WriteAllText(path, text);
+        SecretFile.Write(path, text);
     }
 
     /// <summary>Adds (or replaces) a bearer token for a user, optionally expiring at a given time.</summary>
@@ -300,7 +301,10 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
     }
 
     /// <summary>An <see cref="HttpClient"/> that trusts only the emulator's CA and sends <paramref name="token"/> (the service account token by default).</summary>
-    public HttpClient CreateHttpClient(string? token = null, Version? httpVersion = null)
+    public HttpClient CreateHttpClient(string? token = null, Version? httpVersion = null) => CreateHttpClient(token, httpVersion, configureHandler: null);
+
+    /// <summary>The same, with a hook for the socket handler (tests that shape the connection, e.g. a small receive buffer).</summary>
+    internal HttpClient CreateHttpClient(string? token, Version? httpVersion, Action<SocketsHttpHandler>? configureHandler)
     {
         var handler = new SocketsHttpHandler
         {
@@ -310,6 +314,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
             },
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         };
+        configureHandler?.Invoke(handler);
         var client = new HttpClient(handler) { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(100) };
         if (httpVersion is not null)
         {

@@ -51,6 +51,14 @@ public sealed class KubeApiServerEmulatorOptions
     /// <summary>How many changes the store keeps for watch resume and consistent paging; older versions get 410 Expired.</summary>
     public int HistoryWindow { get; set; } = 10_000;
 
+    /// <summary>
+    /// How many changes a watch may have queued for a client that has not read them yet. When a
+    /// client falls further behind, its watch ends (the response completes, as on a timeout), the way
+    /// kube-apiserver closes a watcher too slow to take its events; the client resumes from the last
+    /// resourceVersion it received, or relists when that has left the history (410).
+    /// </summary>
+    public int WatchQueueLimit { get; set; } = 10_000;
+
     /// <summary>How often a watch with <c>allowWatchBookmarks=true</c> gets a BOOKMARK event.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -78,7 +78,8 @@ internal sealed class KubeApiPath
 
     /// <summary>
     /// Reads a request path (without its query string). Returns null when the path is not under
-    /// <c>/api/{version}</c> or <c>/apis/{group}/{version}</c>, or has an empty segment there.
+    /// <c>/api/{version}</c> or <c>/apis/{group}/{version}</c>, has an empty segment there (an empty
+    /// group would otherwise read as the core group), or has a <c>watch</c> segment with nothing after it.
     /// </summary>
     /// <param name="path">The path, e.g. <c>/api/v1/namespaces/default/pods/web-0</c>.</param>
     /// <param name="decodeSegments">Percent-decode each segment after splitting (for a path as sent on the wire).</param>
@@ -116,7 +117,7 @@ internal sealed class KubeApiPath
             parts[i] = Segment(segments[next + i], decodeSegments);
         }
 
-        if (version.Length == 0 || Array.IndexOf(parts, string.Empty) >= 0)
+        if ((segments[0] == "apis" && group.Length == 0) || version.Length == 0 || Array.IndexOf(parts, string.Empty) >= 0)
         {
             return null;
         }
@@ -125,6 +126,12 @@ internal sealed class KubeApiPath
         var watchPrefix = parts.Length > 0 && parts[0] == "watch";
         if (watchPrefix)
         {
+            // kube-apiserver refuses a bare watch segment ("unable to determine kind and namespace from url").
+            if (parts.Length == 1)
+            {
+                return null;
+            }
+
             index++;
         }
 

@@ -35,6 +35,37 @@ public sealed class FaultAndBadInputTests
     }
 
     [Fact]
+    public async Task Faults_are_left_for_requests_that_authenticate_and_are_authorized()
+    {
+        const string ViewerToken = "pod-viewer";
+        await using KubeApiServerEmulator server = await StartAsync(o => o.Tokens[ViewerToken] = EmulatorUser.ServiceAccount("default", "viewer", AccessRule.For("list", "pods")));
+        using HttpClient client = server.CreateHttpClient();
+        using HttpClient anonymous = server.CreateHttpClient(token: "");
+        using HttpClient unknown = server.CreateHttpClient(token: "not-a-token");
+        using HttpClient viewer = server.CreateHttpClient(ViewerToken);
+
+        // A resource-specific fault: unauthenticated, forbidden and unroutable requests get their own answers and leave it.
+        server.Faults.Add(FaultMatch.Request("list", "configmaps"), Fault.ServiceUnavailable(), times: 1);
+        AssertStatus(await anonymous.GetJsonAsync(ConfigMaps), 401, "Unauthorized");
+        AssertStatus(await unknown.GetJsonAsync(ConfigMaps), 401, "Unauthorized");
+        AssertStatus(await viewer.GetJsonAsync(ConfigMaps), 403, "Forbidden");
+        AssertStatus(await client.GetJsonAsync("/api/v1/namespaces/default/nodes"), 404, "NotFound");
+        Assert.Equal(0, server.Faults.AppliedCount);
+        AssertStatus(await client.GetJsonAsync(ConfigMaps), 503, "ServiceUnavailable");
+        Assert.Equal(HttpStatusCode.OK, (await client.GetJsonAsync(ConfigMaps)).Code);
+
+        // Anonymous requests, allowed only on /version and the health endpoints, never take a fault.
+        server.Faults.Add(FaultMatch.Any, Fault.CloseConnection(), times: 1);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetJsonAsync("/version")).Code);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetJsonAsync("/readyz")).Code);
+        AssertStatus(await unknown.GetJsonAsync("/version"), 401, "Unauthorized");
+        AssertStatus(await unknown.GetJsonAsync("/readyz"), 401, "Unauthorized");
+        Assert.Equal(1, server.Faults.AppliedCount);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetAsync("/version", Ct));
+        Assert.Equal(2, server.Faults.AppliedCount);
+    }
+
+    [Fact]
     public async Task Latency_and_broken_connections()
     {
         await using KubeApiServerEmulator server = await StartAsync();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using System.Runtime.Versioning;
 using System.Security.Cryptography.X509Certificates;
 using KubeGen.Testing.Tests.Infrastructure;
 using static KubeGen.Testing.Tests.Infrastructure.Emulator;
@@ -102,6 +103,56 @@ public sealed class SecurityTests
 
         Assert.Contains("certificate-authority-data:", File.ReadAllText(server.KubeconfigPath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task Files_holding_the_token_are_readable_by_their_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Skip("Windows files have ACLs, not mode bits");
+        }
+
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        string work = Path.Combine(Path.GetTempPath(), "kubegen-secrets-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            // An existing world-readable kubeconfig is replaced, not written into.
+            Directory.CreateDirectory(work);
+            string kubeconfig = Path.Combine(work, "kubeconfig");
+            File.WriteAllText(kubeconfig, "stale");
+            File.SetUnixFileMode(kubeconfig, OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+            await using KubeApiServerEmulator server = await StartAsync(o =>
+            {
+                o.KubeconfigPath = kubeconfig;
+                o.ServiceAccountDirectory = Path.Combine(work, "serviceaccount");
+            });
+            string token = Path.Combine(server.ServiceAccountDirectory, "token");
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(kubeconfig));
+            Assert.Contains(server.ServiceAccountToken, File.ReadAllText(kubeconfig), StringComparison.Ordinal);
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(ResolvedLink(token)));
+
+            string rotated = server.RotateServiceAccountToken();
+            Assert.Equal(rotated, File.ReadAllText(token));
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(ResolvedLink(token)));
+
+            string another = Path.Combine(work, "elsewhere", "kubeconfig");
+            server.WriteKubeconfig(another, token: "a-token-for-someone");
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(another));
+
+            // No temporary files are left behind next to them.
+            Assert.Equal(["kubeconfig", "serviceaccount"], Directory.GetFileSystemEntries(work).Where(p => !p.EndsWith("elsewhere", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Equal(["kubeconfig"], Directory.GetFileSystemEntries(Path.GetDirectoryName(another)!).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>The file a kubelet-style link chain (token → ..data/token → timestamped directory) ends at.</summary>
+    private static string ResolvedLink(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
 
     [Fact]
     public async Task Server_certificate_chains_to_the_CA_with_the_service_names()

@@ -10,14 +10,14 @@ internal sealed partial class ApiHandler
     private const string AggregatedV2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
     private const string AggregatedV2Beta1 = "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
 
-    private async Task<bool> TryDiscoveryAsync(HttpContext context, string path)
+    private async Task<bool> TryDiscoveryAsync(HttpContext context, RequestInfo info)
     {
         if (context.Request.Method != "GET")
         {
             return false;
         }
 
-        string trimmed = path.TrimEnd('/');
+        string trimmed = info.Path.TrimEnd('/');
         switch (trimmed)
         {
             case "/api":
@@ -93,13 +93,15 @@ internal sealed partial class ApiHandler
             return true;
         }
 
-        string[] segments = trimmed.Trim('/').Split('/');
-        if (segments.Length == 2 && segments[0] == "api" && _catalog.HasGroupVersion("", segments[1]))
+        // A group-version root (/api/v1, /apis/apps/v1), as the one path grammar reads it.
+        if (info.ApiPath is { Resource: null } root && _catalog.HasGroupVersion(root.Group, root.Version))
         {
-            await WriteJsonAsync(context, 200, ResourceList("", segments[1]));
+            await WriteJsonAsync(context, 200, ResourceList(root.Group, root.Version));
             return true;
         }
 
+        // A group (/apis/apps): not a resource path, so outside that grammar.
+        string[] segments = trimmed.Trim('/').Split('/');
         if (segments.Length == 2 && segments[0] == "apis")
         {
             (string Group, IReadOnlyList<string> Versions) match = _catalog.Groups().FirstOrDefault(g => g.Group == segments[1]);
@@ -109,12 +111,6 @@ internal sealed partial class ApiHandler
             }
 
             await WriteJsonAsync(context, 200, ApiGroup(match.Group, match.Versions, withTypeMeta: true));
-            return true;
-        }
-
-        if (segments.Length == 3 && segments[0] == "apis" && _catalog.HasGroupVersion(segments[1], segments[2]))
-        {
-            await WriteJsonAsync(context, 200, ResourceList(segments[1], segments[2]));
             return true;
         }
 

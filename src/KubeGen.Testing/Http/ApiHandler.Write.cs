@@ -525,7 +525,7 @@ internal sealed partial class ApiHandler
                 return dryRun ? Mutation.None : new Mutation.Put(target);
             }
 
-            return Finish(current, target, resource, info, dryRun, ref result);
+            return Finish(current, target, resource, validate: info.Subresource is null, dryRun, ref result);
         });
 
         await WriteJsonAsync(context, created ? 201 : 200, result ?? stored ?? throw StatusErrors.NotFound(resource, name));
@@ -564,7 +564,7 @@ internal sealed partial class ApiHandler
             JsonObject proposed = propose(current);
             JsonObject target = Scope(current, proposed, resource, info.Subresource);
             _fields.TrackUpdate(current, target, SchemaOf(resource), ScopeOf(resource, info.Subresource), manager, resource.GroupVersion, info.Subresource, Now());
-            Mutation mutation = Finish(current, target, resource, info, dryRun, ref result);
+            Mutation mutation = Finish(current, target, resource, validate: info.Subresource is null, dryRun, ref result);
             removed = mutation is Mutation.Remove;
             return mutation;
         });
@@ -626,8 +626,11 @@ internal sealed partial class ApiHandler
         return target;
     }
 
-    /// <summary>Generation, no-op detection and finalizer completion; decides the mutation.</summary>
-    private Mutation Finish(JsonObject current, JsonObject target, ApiResource resource, RequestInfo info, bool dryRun, ref JsonObject? result)
+    /// <summary>
+    /// Generation, no-op detection and finalizer completion; decides the mutation. <c>validate</c> is
+    /// set for writes of the object itself and of its scale, not of its status.
+    /// </summary>
+    private Mutation Finish(JsonObject current, JsonObject target, ApiResource resource, bool validate, bool dryRun, ref JsonObject? result)
     {
         JsonObject metadata = Metadata(target);
         metadata["resourceVersion"] = MetaString(current, "resourceVersion");
@@ -637,7 +640,7 @@ internal sealed partial class ApiHandler
             metadata["generation"] = generation + 1;
         }
 
-        if (info.Subresource is null)
+        if (validate)
         {
             Validate(target, resource);
         }
@@ -745,8 +748,7 @@ internal sealed partial class ApiHandler
             target["spec"] = spec;
             spec["replicas"] = count;
             _fields.TrackUpdate(current, target, SchemaOf(resource), ScopeOf(resource, null), manager, resource.GroupVersion, "scale", Now());
-            var main = new RequestInfo { Method = info.Method, Path = info.Path, Resource = resource };
-            Mutation mutation = Finish(current, target, resource, main, dryRun, ref result);
+            Mutation mutation = Finish(current, target, resource, validate: true, dryRun, ref result);
             result = mutation is Mutation.Put put ? put.Object : result;
             return mutation;
         });

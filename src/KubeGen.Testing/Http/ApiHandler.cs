@@ -73,60 +73,45 @@ internal sealed partial class ApiHandler
 
     public bool NamespacesServed => _catalog.Find("", "v1", "namespaces") is not null;
 
+    /// <summary>
+    /// One request, in kube-apiserver's order: who asks (401), whether the path is a route and the
+    /// verb is served (404, 405), whether the user may (403); only then a matching fault, so that a
+    /// request that is refused anyway never uses up a fault a test meant for a real client.
+    /// </summary>
     public async Task HandleAsync(HttpContext context)
     {
         HttpRequest request = context.Request;
-        string path = request.Path.Value ?? "/";
-        RequestInfo info = RequestInfo.Parse(request.Method, path, request.Query["watch"].ToString());
+        RequestInfo info = RequestInfo.Parse(request.Method, request.Path.Value ?? "/", request.Query["watch"].ToString());
         try
         {
-            Fault? fault = _faults.Take(request.Method, path, info.Verb, info.IsResourceRequest ? info.Group : null, info.IsResourceRequest ? info.Plural : null, info.Namespace, info.Name);
-            switch (fault)
+            EmulatorUser user = Authenticate(context, allowAnonymous: IsHealthCheck(info) || IsVersion(info));
+            if (info.IsResourceRequest)
             {
-                case LatencyFault latency:
-                    await Task.Delay(latency.Delay, context.RequestAborted);
-                    break;
-                case CloseConnectionFault:
-                    Abort(context);
-                    return;
-                case StatusFault status:
-                    throw status.Code switch
-                    {
-                        429 => StatusErrors.TooManyRequests(status.RetryAfterSeconds ?? 1),
-                        500 => StatusErrors.InternalError(status.Message ?? "injected fault"),
-                        503 => StatusErrors.ServiceUnavailable(status.Message ?? "the server is currently unable to handle the request"),
-                        _ => new StatusException(status.Code, StatusErrors.Status(status.Code, "", status.Message ?? "injected fault"), status.RetryAfterSeconds),
-                    };
-                case CloseMidBodyFault:
-                    context.Items[MidBodyItem] = true;
-                    break;
+                Admit(info, user);
             }
 
-            if (path is "/healthz" or "/livez" or "/readyz" && request.Method == "GET")
+            Fault? fault = TakeFault(info, user);
+            if (!await ApplyFaultAsync(context, fault))
+            {
+                return;
+            }
+
+            if (IsHealthCheck(info))
             {
                 await WriteTextAsync(context, 200, "ok");
-                return;
             }
-
-            if (path is "/version" or "/version/" && request.Method == "GET")
+            else if (IsVersion(info))
             {
-                Authenticate(context, allowAnonymous: true);
                 await WriteJsonAsync(context, 200, VersionInfo());
-                return;
             }
-
-            EmulatorUser user = Authenticate(context, allowAnonymous: false)!;
-            if (await TryDiscoveryAsync(context, path))
+            else if (info.IsResourceRequest)
             {
-                return;
+                await ServeResourceAsync(context, info, user, fault);
             }
-
-            if (!info.IsResourceRequest)
+            else if (!await TryDiscoveryAsync(context, info))
             {
                 throw StatusErrors.PathNotFound();
             }
-
-            await HandleResourceAsync(context, info, user, fault);
         }
         catch (StatusException e)
         {
@@ -138,22 +123,9 @@ internal sealed partial class ApiHandler
         }
     }
 
-    private EmulatorUser? Authenticate(HttpContext context, bool allowAnonymous)
-    {
-        string header = context.Request.Headers.Authorization.ToString();
-        if (header.Length == 0 && allowAnonymous)
-        {
-            return null;
-        }
+    private static bool IsHealthCheck(RequestInfo info) => info.Method == "GET" && info.Path is "/healthz" or "/livez" or "/readyz";
 
-        const string Prefix = "Bearer ";
-        if (!header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            throw StatusErrors.Unauthorized();
-        }
-
-        return _tokens.Authenticate(header[Prefix.Length..].Trim()) ?? throw StatusErrors.Unauthorized();
-    }
+    private static bool IsVersion(RequestInfo info) => info.Method == "GET" && info.Path is "/version" or "/version/";
 
     private JsonObject VersionInfo()
     {
@@ -175,59 +147,14 @@ internal sealed partial class ApiHandler
         };
     }
 
-    private async Task HandleResourceAsync(HttpContext context, RequestInfo info, EmulatorUser user, Fault? fault)
+    /// <summary>Serves an admitted resource request (<see cref="Admit"/> has resolved <see cref="RequestInfo.Resource"/>).</summary>
+    private async Task ServeResourceAsync(HttpContext context, RequestInfo info, EmulatorUser user, Fault? fault)
     {
-        ApiResource resource = _catalog.Find(info.Group, info.Version, info.Plural) ?? throw StatusErrors.PathNotFound();
-        info.Resource = resource;
-
-        // Scope: a namespaced path for a cluster-scoped resource (or an item path without a
-        // namespace for a namespaced one) is not a route kube-apiserver has.
-        bool namespacePrefix = info.Namespace is not null && info.Plural != "namespaces";
-        if (namespacePrefix && !resource.Namespaced)
+        if (IsSelfSubjectAccessReview(info))
         {
-            throw StatusErrors.PathNotFound();
-        }
-
-        if (resource.Namespaced && info.Namespace is null && info.Name is not null)
-        {
-            throw StatusErrors.PathNotFound();
-        }
-
-        if (resource.Namespaced && info.Namespace is null && info.Verb is not ("list" or "watch"))
-        {
-            throw StatusErrors.MethodNotAllowed();
-        }
-
-        if (info.Subresource is not null)
-        {
-            if (!resource.Subresources.TryGetValue(info.Subresource, out ApiSubresource? sub))
-            {
-                throw StatusErrors.PathNotFound();
-            }
-
-            if (info.Subresource is not ("status" or "scale"))
-            {
-                throw StatusErrors.MethodNotAllowed();
-            }
-
-            if (!sub.Verbs.Contains(info.Verb))
-            {
-                throw StatusErrors.MethodNotAllowed();
-            }
-        }
-        else if (!resource.Verbs.Contains(info.Verb) && !(info.Verb == "watch" && resource.Verbs.Contains("list")))
-        {
-            throw StatusErrors.MethodNotAllowed();
-        }
-
-        if (resource.Group == "authorization.k8s.io" && resource.Plural == "selfsubjectaccessreviews" && info.Verb == "create")
-        {
-            // Every authenticated user may ask what it can do (system:basic-user).
-            await SelfSubjectAccessReviewAsync(context, user, resource);
+            await SelfSubjectAccessReviewAsync(context, user, info.Resource!);
             return;
         }
-
-        Authorize(user, info);
 
         switch (info.Verb)
         {
@@ -257,19 +184,6 @@ internal sealed partial class ApiHandler
                 break;
             default:
                 throw StatusErrors.MethodNotAllowed();
-        }
-    }
-
-    private static void Authorize(EmulatorUser user, RequestInfo info)
-    {
-        ApiResource resource = info.Resource!;
-        string? ns = info.Namespace;
-        if (!user.IsAllowed(info.Verb, resource.Group, resource.Plural, info.Subresource, ns, info.Name))
-        {
-            string what = info.Subresource is null ? resource.Plural : resource.Plural + "/" + info.Subresource;
-            string scope = ns is not null ? $"in the namespace \"{ns}\"" : "at the cluster scope";
-            string message = $"User \"{user.Name}\" cannot {info.Verb} resource \"{what}\" in API group \"{resource.Group}\" {scope}";
-            throw StatusErrors.Forbidden(resource.Group, resource.Plural, info.Name, message);
         }
     }
 

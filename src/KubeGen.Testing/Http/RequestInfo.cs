@@ -1,118 +1,72 @@
+using System.Diagnostics.CodeAnalysis;
+using KubeGen.Shared;
 using KubeGen.Testing.Spec;
 
 namespace KubeGen.Testing.Http;
 
-/// <summary>What a request path and method mean, as kube-apiserver's RequestInfoFactory reads them.</summary>
-internal sealed class RequestInfo
+/// <summary>
+/// What a request means: its path read by the one REST path grammar (<see cref="KubeApiPath"/>, as
+/// kube-apiserver's RequestInfoFactory reads it), the API verb its method and <c>watch</c> parameter
+/// make, and the served resource it resolves to.
+/// </summary>
+/// <remarks>Made by <see cref="Parse"/>.</remarks>
+internal sealed class RequestInfo(string method, string path, KubeApiPath? apiPath, string verb, bool isWatch)
 {
-    private static readonly HashSet<string> NamespaceSubresources = new(StringComparer.Ordinal) { "status", "finalize" };
+    public string Method => method;
 
-    public required string Method { get; init; }
+    public string Path => path;
 
-    public required string Path { get; init; }
+    /// <summary>The parsed path; null when it is not under <c>/api/{version}</c> or <c>/apis/{group}/{version}</c> or breaks the grammar (empty segments).</summary>
+    public KubeApiPath? ApiPath => apiPath;
 
-    public bool IsResourceRequest { get; private init; }
+    /// <summary>The path names a resource (not a group-version root or a non-API path).</summary>
+    [MemberNotNullWhen(true, nameof(ApiPath))]
+    public bool IsResourceRequest => ApiPath?.Resource is not null;
 
-    public string Group { get; private init; } = "";
+    public string Group => ApiPath?.Group ?? "";
 
-    public string Version { get; private init; } = "";
+    public string Version => ApiPath?.Version ?? "";
 
-    public string? Namespace { get; private init; }
+    /// <summary>The namespace as authorization sees it (for the namespace object, its own name).</summary>
+    public string? Namespace => ApiPath?.Namespace;
 
-    public string Plural { get; private init; } = "";
+    public string Plural => ApiPath?.Resource ?? "";
 
-    public string? Name { get; private init; }
+    public string? Name => ApiPath?.Name;
 
-    public string? Subresource { get; private init; }
+    public string? Subresource => ApiPath?.Subresource;
 
     /// <summary>The API verb (get, list, watch, create, update, patch, delete, deletecollection) or the lower-case method for non-resource paths.</summary>
-    public string Verb { get; private set; } = "";
+    public string Verb => verb;
 
     /// <summary>True for the deprecated <c>/watch/</c> path prefix or <c>watch=true</c>.</summary>
-    public bool IsWatch { get; private set; }
+    public bool IsWatch => isWatch;
 
     public ApiResource? Resource { get; set; }
 
+    /// <summary>The namespace the object lives in (empty for cluster-scoped resources).</summary>
+    public string ObjectNamespace => Resource is { Namespaced: true } ? Namespace ?? "" : "";
+
     public static RequestInfo Parse(string method, string path, string? watchParameter)
     {
-        string[] segments = path.Trim('/').Split('/');
-        int start;
-        string group;
-        string version;
-        if (segments.Length >= 3 && segments[0] == "api")
+        // Kestrel has already percent-decoded the path, all but %2F, which it leaves as it is; so the
+        // segments are not decoded again (a literal %2F is never part of a valid name).
+        KubeApiPath? apiPath = KubeApiPath.Parse(path, decodeSegments: false);
+        if (apiPath?.Resource is null)
         {
-            group = "";
-            version = segments[1];
-            start = 2;
-        }
-        else if (segments.Length >= 4 && segments[0] == "apis")
-        {
-            group = segments[1];
-            version = segments[2];
-            start = 3;
-        }
-        else
-        {
-            return new RequestInfo { Method = method, Path = path, Verb = method.ToLowerInvariant() };
+            return new RequestInfo(method, path, apiPath, method.ToLowerInvariant(), isWatch: false);
         }
 
-        var rest = new ArraySegment<string>(segments, start, segments.Length - start);
-        bool watchPrefix = false;
-        if (rest.Count > 0 && rest[0] == "watch")
-        {
-            watchPrefix = true;
-            rest = rest[1..];
-        }
-
-        string? ns = null;
-        if (rest.Count > 1 && rest[0] == "namespaces")
-        {
-            if (rest.Count > 2 && !NamespaceSubresources.Contains(rest[2]))
-            {
-                ns = rest[1];
-                rest = rest[2..];
-            }
-            else
-            {
-                // /api/v1/namespaces/{name}: the namespace object itself; RBAC sees it "in" that namespace.
-                ns = rest[1];
-            }
-        }
-
-        if (rest.Count is 0 or > 3 || rest.Any(s => s.Length == 0))
-        {
-            return new RequestInfo { Method = method, Path = path, Verb = method.ToLowerInvariant(), Group = group, Version = version, Plural = "", IsResourceRequest = false };
-        }
-
-        string? name = rest.Count >= 2 ? rest[1] : null;
-        string? subresource = rest.Count == 3 ? rest[2] : null;
-        bool watch = watchPrefix || watchParameter is "true" or "1" or "True";
+        bool watch = apiPath.WatchPrefix || watchParameter is "true" or "1" or "True";
         string verb = method switch
         {
-            "GET" or "HEAD" => watch ? "watch" : name is null ? "list" : "get",
+            "GET" or "HEAD" => watch ? "watch" : apiPath.Name is null ? "list" : "get",
             "POST" => "create",
             "PUT" => "update",
             "PATCH" => "patch",
-            "DELETE" => name is null ? "deletecollection" : "delete",
+            "DELETE" => apiPath.Name is null ? "deletecollection" : "delete",
             _ => method.ToLowerInvariant(),
         };
-
-        return new RequestInfo
-        {
-            Method = method,
-            Path = path,
-            IsResourceRequest = true,
-            Group = group,
-            Version = version,
-            Namespace = ns,
-            Plural = rest[0],
-            Name = name,
-            Subresource = subresource,
-            Verb = verb,
-            IsWatch = watch,
-        };
+        return new RequestInfo(method, path, apiPath, verb, watch);
     }
-
-    /// <summary>The namespace the object lives in (empty for cluster-scoped resources).</summary>
-    public string ObjectNamespace => Resource is { Namespaced: true } ? Namespace ?? "" : "";
 }

@@ -8,7 +8,8 @@ namespace KubeGen.Testing.Security;
 /// directory, <c>..data</c> is a symlink to it, and <c>token</c>, <c>ca.crt</c>, <c>namespace</c>
 /// are symlinks through <c>..data</c>. An update writes a new directory and renames a fresh
 /// <c>..data</c> link over the old one, so readers never see a half-written token.
-/// Falls back to plain files where symlinks are not available.
+/// Falls back to plain files where symlinks are not available. The token is written owner-only
+/// (<see cref="SecretFile"/>); <c>ca.crt</c> and <c>namespace</c> are not secrets.
 /// </summary>
 internal static class ServiceAccountFiles
 {
@@ -32,7 +33,7 @@ internal static class ServiceAccountFiles
                 }
             }
 
-            File.WriteAllText(Path.Combine(directory, "token"), token);
+            SecretFile.Write(Path.Combine(directory, "token"), token);
             File.WriteAllText(Path.Combine(directory, "ca.crt"), caPem);
             File.WriteAllText(Path.Combine(directory, "namespace"), ns);
         }
@@ -46,7 +47,7 @@ internal static class ServiceAccountFiles
         string stamp = ".." + DateTime.UtcNow.ToString("yyyy_MM_dd_HH_mm_ss.fffffff", CultureInfo.InvariantCulture);
         string versioned = Path.Combine(directory, stamp);
         Directory.CreateDirectory(versioned);
-        File.WriteAllText(Path.Combine(versioned, "token"), token);
+        SecretFile.Write(Path.Combine(versioned, "token"), token);
         File.WriteAllText(Path.Combine(versioned, "ca.crt"), caPem);
         File.WriteAllText(Path.Combine(versioned, "namespace"), ns);
 

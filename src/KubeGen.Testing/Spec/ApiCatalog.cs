@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KubeGen.Shared;
 
 namespace KubeGen.Testing.Spec;
 
@@ -127,31 +128,24 @@ internal sealed class ApiCatalog
             return;
         }
 
-        // Plurals that have a /namespaces/{namespace}/ form: their cluster-shaped collection path
-        // (/api/v1/pods) is the list across all namespaces, not a cluster-scoped resource.
-        var namespacedPlurals = new HashSet<ResourceKey>();
+        // Path templates read by the shared grammar; the ones it refuses are not resource paths the
+        // emulator can serve (discovery roots, /logs/{logpath}, malformed names).
+        var templates = new List<(KubeApiPath Shape, JsonElement Operations)>();
         foreach (JsonProperty path in paths.EnumerateObject())
         {
-            if (PathShape.Parse(path.Name) is { Namespaced: true } s)
+            if (KubeApiPath.ParseTemplate(path.Name, out _) is KubeApiPath shape)
             {
-                namespacedPlurals.Add(new ResourceKey(s.Group, s.Version, s.Plural));
+                templates.Add((shape, path.Value));
             }
         }
 
-        foreach (JsonProperty path in paths.EnumerateObject())
+        // Plurals that have a /namespaces/{namespace}/ form: their cluster-shaped collection path
+        // (/api/v1/pods) is the list across all namespaces, not a cluster-scoped resource.
+        var namespacedPlurals = new HashSet<ResourceKey>(templates.Where(t => t.Shape.IsNamespacedPath).Select(t => KeyOf(t.Shape)));
+        foreach ((KubeApiPath shape, JsonElement operations) in templates)
         {
-            PathShape? shape = PathShape.Parse(path.Name);
-            if (shape is null)
-            {
-                continue;
-            }
-
-            if (!shape.Value.Namespaced && !shape.Value.HasName && namespacedPlurals.Contains(new ResourceKey(shape.Value.Group, shape.Value.Version, shape.Value.Plural)))
-            {
-                shape = shape.Value with { AllNamespaces = true };
-            }
-
-            foreach (JsonProperty operation in path.Value.EnumerateObject())
+            bool allNamespaces = !shape.IsNamespacedPath && shape.Name is null && namespacedPlurals.Contains(KeyOf(shape));
+            foreach (JsonProperty operation in operations.EnumerateObject())
             {
                 if (operation.Value.ValueKind != JsonValueKind.Object
                     || !operation.Value.TryGetProperty("x-kubernetes-action", out JsonElement actionElement))
@@ -161,10 +155,12 @@ internal sealed class ApiCatalog
 
                 string action = actionElement.GetString() ?? "";
                 (string gvkGroup, string gvkVersion, string gvkKind) = ReadGvk(operation.Value);
-                ApplyOperation(shape.Value, action, operation.Value, gvkGroup, gvkVersion, gvkKind);
+                ApplyOperation(shape, allNamespaces, action, operation.Value, gvkGroup, gvkVersion, gvkKind);
             }
         }
     }
+
+    private static ResourceKey KeyOf(KubeApiPath shape) => new(shape.Group, shape.Version, shape.Resource!);
 
     private static (string Group, string Version, string Kind) ReadGvk(JsonElement operation)
     {
@@ -179,14 +175,20 @@ internal sealed class ApiCatalog
     private static string Str(JsonElement element, string name)
         => element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
 
-    private void ApplyOperation(PathShape shape, string action, JsonElement operation, string gvkGroup, string gvkVersion, string gvkKind)
+    /// <summary>
+    /// Adds what one operation of a path template says about its resource. <c>allNamespaces</c>: the
+    /// template is the across-all-namespaces list of a namespaced resource (<c>/api/v1/pods</c>).
+    /// </summary>
+    private void ApplyOperation(KubeApiPath shape, bool allNamespaces, string action, JsonElement operation, string gvkGroup, string gvkVersion, string gvkKind)
     {
-        if (action == "connect" || shape.Watch)
+        if (action == "connect" || shape.WatchPrefix)
         {
             return;
         }
 
-        var key = new ResourceKey(shape.Group, shape.Version, shape.Plural);
+        ResourceKey key = KeyOf(shape);
+        string plural = key.Plural;
+        bool hasName = shape.Name is not null;
         if (shape.Subresource is null)
         {
             if (gvkKind.Length == 0)
@@ -196,27 +198,27 @@ internal sealed class ApiCatalog
 
             if (!_byKey.TryGetValue(key, out ApiResource? resource))
             {
-                resource = new ApiResource { Group = shape.Group, Version = shape.Version, Plural = shape.Plural, Kind = gvkKind };
-                string known = shape.Group + "/" + shape.Plural;
+                resource = new ApiResource { Group = shape.Group, Version = shape.Version, Plural = plural, Kind = gvkKind };
+                string known = shape.Group + "/" + plural;
                 resource.ShortNames = KnownShortNames.GetValueOrDefault(known) ?? [];
                 resource.Categories = AllCategory.Contains(known) ? ["all"] : [];
                 resource.DefinitionName = Schemas.FindDefinition(gvkGroup, gvkVersion, gvkKind);
                 _byKey[key] = resource;
             }
 
-            if (shape.Namespaced)
+            if (shape.IsNamespacedPath)
             {
                 resource.Namespaced = true;
             }
 
-            if (shape.AllNamespaces)
+            if (allNamespaces)
             {
                 // /api/v1/pods: list across namespaces; the resource is namespaced.
                 resource.Namespaced = true;
                 return;
             }
 
-            string? verb = (action, shape.HasName) switch
+            string? verb = (action, hasName) switch
             {
                 ("get", true) => "get",
                 ("list", false) => "list",
@@ -255,11 +257,11 @@ internal sealed class ApiCatalog
             if (!_byKey.TryGetValue(key, out ApiResource? resource))
             {
                 // Subresource paths sort after their parent in every real spec; tolerate the opposite.
-                resource = new ApiResource { Group = shape.Group, Version = shape.Version, Plural = shape.Plural, Kind = gvkKind };
+                resource = new ApiResource { Group = shape.Group, Version = shape.Version, Plural = plural, Kind = gvkKind };
                 _byKey[key] = resource;
             }
 
-            if (shape.Namespaced)
+            if (shape.IsNamespacedPath)
             {
                 resource.Namespaced = true;
             }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using KubeGen.Testing.Http;
 using KubeGen.Testing.Spec;
 
@@ -41,14 +40,29 @@ internal sealed class ObjectStore
     private readonly LinkedList<StoreEvent> _history = new();
     private readonly List<StoreWatcher> _watchers = [];
     private readonly int _historyWindow;
+    private readonly int _watchQueueLimit;
     private long _rv;
     private long _floor;
+    private int _mostQueuedWatchEvents;
 
-    public ObjectStore(int historyWindow, long initialResourceVersion = 1)
+    public ObjectStore(int historyWindow, int watchQueueLimit, long initialResourceVersion = 1)
     {
         _historyWindow = Math.Max(1, historyWindow);
+        _watchQueueLimit = Math.Max(1, watchQueueLimit);
         _rv = initialResourceVersion;
         _floor = initialResourceVersion;
+    }
+
+    /// <summary>The most events any watcher has had queued at once (what <see cref="KubeApiServerEmulatorOptions.WatchQueueLimit"/> bounds).</summary>
+    public int MostQueuedWatchEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _mostQueuedWatchEvents;
+            }
+        }
     }
 
     public long CurrentResourceVersion
@@ -209,12 +223,30 @@ internal sealed class ObjectStore
             _history.RemoveFirst();
         }
 
+        List<StoreWatcher>? behind = null;
         foreach (StoreWatcher watcher in _watchers)
         {
-            if (watcher.Resource == e.Resource && (watcher.Namespace is null || watcher.Namespace == e.Namespace))
+            if (watcher.Resource != e.Resource || (watcher.Namespace is not null && watcher.Namespace != e.Namespace))
             {
-                watcher.Writer.TryWrite(e);
+                continue;
             }
+
+            if (watcher.TryEnqueue(e))
+            {
+                _mostQueuedWatchEvents = Math.Max(_mostQueuedWatchEvents, watcher.Pending);
+            }
+            else
+            {
+                (behind ??= []).Add(watcher);
+            }
+        }
+
+        // A full queue: the client has stopped taking changes. Writers never wait for a watcher
+        // (kube-apiserver's cacher waits a little, then gives up the same way): it is closed.
+        foreach (StoreWatcher watcher in behind ?? [])
+        {
+            _watchers.Remove(watcher);
+            watcher.CloseForFallingBehind();
         }
     }
 
@@ -256,7 +288,7 @@ internal sealed class ObjectStore
                 }
             }
 
-            var watcher = new StoreWatcher(this, resource, ns);
+            var watcher = new StoreWatcher(this, resource, ns, _watchQueueLimit);
             _watchers.Add(watcher);
             return watcher;
         }
@@ -269,18 +301,19 @@ internal sealed class ObjectStore
             _watchers.Remove(watcher);
         }
 
-        watcher.Writer.TryComplete();
+        watcher.Complete();
     }
 
     /// <summary>
     /// The version a bookmark may carry for this watcher now: the current version, if every change
     /// up to it has already been taken from the watcher's queue; otherwise null (try again later).
+    /// Never for a watcher closed for falling behind: its queue is empty because changes were dropped.
     /// </summary>
     public long? BookmarkVersion(StoreWatcher watcher)
     {
         lock (_gate)
         {
-            return watcher.Pending == 0 ? _rv : null;
+            return watcher.Pending == 0 && !watcher.FellBehind ? _rv : null;
         }
     }
 
@@ -294,30 +327,4 @@ internal sealed class ObjectStore
             }
         }
     }
-}
-
-/// <summary>A subscription to the changes of one resource (optionally one namespace).</summary>
-internal sealed class StoreWatcher : IDisposable
-{
-    private readonly ObjectStore _store;
-    private readonly Channel<StoreEvent> _channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleReader = false });
-
-    public StoreWatcher(ObjectStore store, ResourceKey resource, string? ns)
-    {
-        _store = store;
-        Resource = resource;
-        Namespace = ns;
-    }
-
-    public ResourceKey Resource { get; }
-
-    public string? Namespace { get; }
-
-    public ChannelWriter<StoreEvent> Writer => _channel.Writer;
-
-    public ChannelReader<StoreEvent> Reader => _channel.Reader;
-
-    public int Pending => _channel.Reader.Count;
-
-    public void Dispose() => _store.Unsubscribe(this);
 }
