@@ -168,7 +168,7 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                string? resourceVersion;
+                string resourceVersion;
                 try
                 {
                     resourceVersion = await RelistAsync(cancellationToken).ConfigureAwait(false);
@@ -218,43 +218,27 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
     }
 
     /// <summary>Lists every page and replaces the store, reporting the difference. Returns the list's resourceVersion.</summary>
-    private async Task<string?> RelistAsync(CancellationToken cancellationToken)
+    private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
         var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
         string? listVersion = null;
-        string? continueToken = null;
-        bool restarted = false;
-        do
+        await foreach ((TList page, bool startedOver) in PagedList.ReadAsync<T, TList>(_list, _options.PageSize, cancellationToken).ConfigureAwait(false))
         {
-            TList page;
-            try
+            if (startedOver)
             {
-                page = await _list(new ListRequest(continueToken, _options.PageSize, null), cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeApiException ex) when (ex.IsGone && continueToken is not null && !restarted)
-            {
-                // The continue token expired between pages: start over once.
-                restarted = true;
                 fresh.Clear();
-                continueToken = null;
-                continue;
             }
 
-            if (page.Items is { } items)
+            foreach (T item in page.Items ?? [])
             {
-                foreach (T item in items)
+                if (KeyOf(item) is { } key)
                 {
-                    if (KeyOf(item) is { } key)
-                    {
-                        fresh[key] = item;
-                    }
+                    fresh[key] = item;
                 }
             }
 
-            listVersion = page.ResourceVersion ?? listVersion;
-            continueToken = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
+            listVersion = page.ResourceVersion;
         }
-        while (continueToken is not null);
 
         await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -295,7 +279,7 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
         }
 
         _synced.TrySetResult();
-        return listVersion;
+        return listVersion!;
     }
 
     private async Task ApplyAsync(WatchEvent<T> watchEvent, CancellationToken cancellationToken)
