@@ -115,6 +115,47 @@ public sealed class ResourceCacheTests
     }
 
     [Fact]
+    public async Task AFirstListForbiddenByRbacFailsTheSyncWithThePermissionAndReportsIt()
+    {
+        await using var f = await ControllerFixture.StartAsync(30);
+        f.Cluster.ForbiddenLists.Add("pods");
+        var errors = new ConcurrentQueue<Exception>();
+        await using var cache = f.Kube.CoreV1.Pods.CreateCache("default", options: Fast());
+        cache.OnError += errors.Enqueue;
+
+        Task running = cache.StartAsync(f.Cancel);
+        KubeApiException forbidden = await Assert.ThrowsAsync<KubeApiException>(() => cache.WaitForSyncAsync(f.Cancel));
+
+        Assert.True(forbidden.IsForbidden);
+        Assert.EndsWith(
+            "Missing RBAC permission: verb \"list\" on resource \"pods\" (apiGroup \"\") in namespace \"default\"; add it to the rules of the caller's Role.",
+            forbidden.Message,
+            StringComparison.Ordinal);
+        Assert.Same(forbidden, Assert.Single(errors));
+        Assert.Same(forbidden, await Assert.ThrowsAsync<KubeApiException>(() => running));
+        Assert.False(cache.HasSynced);
+        Assert.Equal(0, f.Cluster.WatchConnections);
+    }
+
+    [Fact]
+    public async Task TransientFirstListFailuresAreReportedAndRetriedUntilTheSync()
+    {
+        await using var f = await ControllerFixture.StartAsync(30);
+        f.Cluster.Put("pods", "default", "a");
+        f.Cluster.FailNextLists(503, count: 2);
+        var errors = new ConcurrentQueue<Exception>();
+        await using var cache = f.Kube.CoreV1.Pods.CreateCache("default", options: Fast());
+        cache.OnError += errors.Enqueue;
+
+        _ = cache.StartAsync(f.Cancel);
+        await cache.WaitForSyncAsync(f.Cancel);
+
+        Assert.Equal(["default/a"], cache.List().Select(Key));
+        Assert.Equal([503, 503], errors.Select(e => Assert.IsType<KubeApiException>(e).Status.Code));
+        Assert.Equal(1, cache.ListCount);
+    }
+
+    [Fact]
     public async Task AContinueTokenThatExpiresBetweenPagesRestartsTheListFromScratch()
     {
         await using var f = await ControllerFixture.StartAsync(30);
