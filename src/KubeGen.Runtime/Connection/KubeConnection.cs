@@ -15,8 +15,9 @@ namespace KubeGen.Runtime;
 /// </summary>
 /// <remarks>
 /// Every request goes through one send path: take a rate-limit token (when <see cref="KubeConnectionOptions.RateLimit"/>
-/// is set), add the <c>Authorization</c>, <c>Accept</c> and <c>User-Agent</c> headers, send through the
-/// handlers (<see cref="KubeConnectionOptions.Handlers"/>, then the primary handler), and then: after a 401
+/// is set), add the <c>Accept</c> and <c>User-Agent</c> headers, send through the handlers
+/// (<see cref="KubeConnectionOptions.Handlers"/>, then the primary handler, which adds the <c>Authorization</c> header
+/// once the server's certificate has been checked), and then: after a 401
 /// with a token file, re-read the token and retry once; after a 429, or a 5xx with <c>Retry-After</c>,
 /// wait and retry (up to <see cref="KubeConnectionOptions.MaxRetries"/>); after a connection failure
 /// with no response, retry GET and HEAD only; otherwise a non-2xx status raises <see cref="KubeApiException"/>.
@@ -54,9 +55,11 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// Creates a connection that sends through <paramref name="httpClient"/>, for example one from
     /// <c>IHttpClientFactory</c> whose primary handler is <see cref="CreatePrimaryHandler(KubeConnectionOptions)"/>
     /// with the same options, and whose other handlers (logging, metrics) are yours. Authentication, the
-    /// 401 token refresh, retries and rate limiting still happen here; the CA trust happens in that
-    /// primary handler, so with a CA configured and an <c>https</c> server a request that did not go
-    /// through it fails with <see cref="InvalidOperationException"/>. <see cref="KubeConnectionOptions.RequestTimeout"/>
+    /// 401 token refresh, retries and rate limiting still happen here; the CA trust, and adding the token to the
+    /// request once the server's certificate has passed it, happen in that primary handler. So with a token, or with
+    /// a CA configured and an <c>https</c> server, a request that did not go through it (for example through a handler
+    /// that accepts any certificate) carries no token and fails with <see cref="InvalidOperationException"/>.
+    /// <see cref="KubeConnectionOptions.RequestTimeout"/>
     /// applies; the client's own <see cref="HttpClient.Timeout"/> does too (until response headers), so leave it
     /// at least as long. The caller keeps ownership of <paramref name="httpClient"/>.
     /// </summary>
@@ -378,22 +381,28 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
         if (token is not null)
         {
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            // Not a header yet: the primary handler adds it once the server's certificate has been checked.
+            request.Options.Set(BearerCredential.Key, new BearerCredential(token));
         }
 
         HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (_requiredTrust is not null
-            && !(request.Options.TryGetValue(KubePrimaryHandler.SentBy, out KubePrimaryHandler.TrustIdentity? sentBy) && _requiredTrust.Equals(sentBy)))
+        if (!_ownsClient && (_requiredTrust is not null || token is not null) && !SentThroughPrimaryHandler(request))
         {
             response.Dispose();
             throw new InvalidOperationException(
                 "The HttpClient given to KubeConnection does not send through KubeConnection.CreatePrimaryHandler(options) created with the same "
-                + "certificate authorities, so the CA trust of KubeConnectionOptions was not applied. Make that handler the client's primary handler "
+                + "certificate authorities, so neither the CA trust of KubeConnectionOptions nor the bearer token was applied (the token is only "
+                + "added there, once the server's certificate has been checked). Make that handler the client's primary handler "
                 + "(with IHttpClientFactory: ConfigurePrimaryHttpMessageHandler(() => KubeConnection.CreatePrimaryHandler(options))).");
         }
 
         return response;
     }
+
+    /// <summary>Whether the attempt went through a primary handler with this connection's CA trust (any, without a custom CA).</summary>
+    private bool SentThroughPrimaryHandler(HttpRequestMessage request)
+        => request.Options.TryGetValue(KubePrimaryHandler.SentBy, out KubePrimaryHandler.TrustIdentity? sentBy)
+            && (_requiredTrust is null || _requiredTrust.Equals(sentBy));
 
     private static async Task AcquireRateLimitAsync(RateLimiter limiter, CancellationToken cancellationToken)
     {

@@ -58,10 +58,11 @@ public sealed class KubeConnectionOptions
 
     /// <summary>
     /// Factories for your own handlers (logging, metrics, tracing), outermost first. Each connection
-    /// creates its handlers once and places them between its authentication and retry layer and the
-    /// network handler, so they see every attempt (retries included) with its <c>Authorization</c> header
-    /// set: never log that header. Not used with <see cref="KubeConnection(KubeConnectionOptions, HttpClient)"/>,
-    /// whose <see cref="HttpClient"/> brings its own handlers.
+    /// creates its handlers once and places them between its retry layer and the network handler, so
+    /// they see every attempt (retries included). They never see the bearer token: the network handler
+    /// adds the <c>Authorization</c> header after them, once the server's certificate has been checked,
+    /// so a handler that sends a request some other way sends it without the token. Not used with
+    /// <see cref="KubeConnection(KubeConnectionOptions, HttpClient)"/>, whose <see cref="HttpClient"/> brings its own handlers.
     /// </summary>
     public IList<Func<DelegatingHandler>> Handlers { get; init; } = new List<Func<DelegatingHandler>>();
 

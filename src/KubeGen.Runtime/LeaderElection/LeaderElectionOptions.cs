@@ -18,13 +18,20 @@ public sealed class LeaderElectionOptions
     /// <summary>The identity written to holderIdentity; default the pod name (the HOSTNAME environment variable, else the machine name).</summary>
     public string? Identity { get; set; }
 
-    /// <summary>When the run is cancelled while leading, give the Lease up (empty holder) so another elector takes over at once (default true).</summary>
+    /// <summary>
+    /// When the run is cancelled while leading, give the Lease up (empty holder) so another elector takes over at once
+    /// (default true). The Lease is released only after the <see cref="OnStartedLeading"/> work has ended, and renewed until then.
+    /// </summary>
     public bool ReleaseOnCancel { get; set; } = true;
 
-    /// <summary>Called on a background task when this elector starts leading; the token is cancelled when it stops.</summary>
+    /// <summary>
+    /// The work to do while leading, started on a background task when this elector starts leading; the token is cancelled
+    /// when it must stop (leadership lost or the run cancelled). On cancellation the elector keeps the Lease until the
+    /// returned task has ended; after a loss another elector may take over once the Lease expires, so stop promptly.
+    /// </summary>
     public Func<CancellationToken, Task>? OnStartedLeading { get; set; }
 
-    /// <summary>Called when this elector stops leading (lost the Lease, could not renew in time, or was cancelled).</summary>
+    /// <summary>Called when this elector stops leading (lost the Lease, could not renew in time, or was cancelled), after the leading work has ended.</summary>
     public Action? OnStoppedLeading { get; set; }
 
     /// <summary>Called when a different holder is observed (including this elector).</summary>

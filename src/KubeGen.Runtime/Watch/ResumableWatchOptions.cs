@@ -32,7 +32,16 @@ public sealed class ResumableWatchOptions
     /// <summary>Pass BOOKMARK events on to the caller (default true). The resume point advances either way.</summary>
     public bool EmitBookmarks { get; set; } = true;
 
-    /// <summary>Called (for logging) when a watch call ended and a new one is about to start: the reason, or null after a clean end.</summary>
+    /// <summary>
+    /// For <see cref="ResumableWatch.FollowAsync{T, TList}"/> and <see cref="ResumableWatch.FollowWithInitialEventsAsync{T}"/>
+    /// started from an explicit resourceVersion: on 410 Gone, read the state again and report the difference instead of
+    /// ending with <see cref="WatchExpiredException"/> (default false). The difference is against what this enumeration
+    /// delivered, so objects the caller knew from before it started are reported as ADDED again, and one deleted meanwhile
+    /// that it never delivered gets no DELETED event. Following from the current state (no resourceVersion) always relists.
+    /// </summary>
+    public bool RelistOnExpired { get; set; }
+
+    /// <summary>Called (for logging) when a watch or list call ended and a new one is about to start: the reason, or null after a clean end.</summary>
     public Action<Exception?>? OnReconnect { get; set; }
 
     /// <summary>The clock for timers (tests).</summary>
