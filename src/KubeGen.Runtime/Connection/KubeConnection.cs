@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
@@ -41,6 +42,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     private readonly string _userAgent;
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxRetries;
+    private readonly long _maxResponseBytes;
     private int _disposed;
 
     /// <summary>Creates a connection from explicit options, with its own HTTP pipeline.</summary>
@@ -93,6 +95,11 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
             throw new ArgumentException($"KubeConnectionOptions.MaxRetries must be 0 or more, but it is {options.MaxRetries.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
         }
 
+        if (options.MaxResponseBytes <= 0)
+        {
+            throw new ArgumentException($"KubeConnectionOptions.MaxResponseBytes must be positive, but it is {options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
+        }
+
         if (httpClient is not null && options.Handlers is { Count: > 0 })
         {
             throw new ArgumentException(
@@ -106,6 +113,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         _userAgent = string.IsNullOrWhiteSpace(options.UserAgent) ? KubeHttpHandlerFactory.DefaultUserAgent() : options.UserAgent;
         _requestTimeout = options.RequestTimeout;
         _maxRetries = options.MaxRetries;
+        _maxResponseBytes = options.MaxResponseBytes;
         _time = timeProvider ?? TimeProvider.System;
         _tokens = new BearerTokenSource(options.Token, options.TokenFile, timeProvider);
 
@@ -173,6 +181,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="KubeApiException">The server answered with a non-2xx status.</exception>
     /// <exception cref="KubeResponseException">The 2xx response is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="KubeResponseTooLargeException">The response body is larger than <see cref="KubeConnectionOptions.MaxResponseBytes"/>.</exception>
     /// <exception cref="TimeoutException">The request took longer than <see cref="KubeConnectionOptions.RequestTimeout"/>.</exception>
     /// <exception cref="HttpRequestException">No response arrived (after the retries for GET and HEAD): the connection was refused or dropped, or the server's TLS certificate is not trusted (the message says why).</exception>
     public async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
@@ -207,6 +216,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
 
     /// <summary>Sends a request without a body and returns the response body as text (for example <c>pods/log</c>).</summary>
     /// <exception cref="KubeApiException">The server answered with a non-2xx status.</exception>
+    /// <exception cref="KubeResponseTooLargeException">The response body is larger than <see cref="KubeConnectionOptions.MaxResponseBytes"/>.</exception>
     /// <exception cref="TimeoutException">The request took longer than <see cref="KubeConnectionOptions.RequestTimeout"/>.</exception>
     /// <exception cref="HttpRequestException">No response arrived (after the retries for GET and HEAD): the connection was refused or dropped, or the server's TLS certificate is not trusted (the message says why).</exception>
     public async Task<string> SendForStringAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken)
@@ -219,7 +229,9 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         try
         {
             using HttpResponseMessage response = await SendCoreAsync(method, pathAndQuery, content: null, TextAccept, token).ConfigureAwait(false);
-            return await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+            Stream body = await OpenBodyAsync(response, method, pathAndQuery, token).ConfigureAwait(false);
+            using var reader = new StreamReader(body, EncodingOf(response.Content), detectEncodingFromByteOrderMarks: true);
+            return await reader.ReadToEndAsync(token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (IsTimeout(timeout, cancellationToken))
         {
@@ -274,7 +286,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var reader = new WatchStreamReader<T>(stream, objectType);
+            using var reader = new WatchStreamReader<T>(stream, objectType, redact: _tokens.Redact);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } watchEvent)
             {
                 yield return watchEvent;
@@ -453,9 +465,39 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The charset of a text response, as <see cref="HttpContent.ReadAsStringAsync()"/> picks it: the Content-Type's, else UTF-8.</summary>
+    private static Encoding EncodingOf(HttpContent content)
+    {
+        if (content.Headers.ContentType?.CharSet?.Trim('"') is { Length: > 0 } charset)
+        {
+            try
+            {
+                return Encoding.GetEncoding(charset);
+            }
+            catch (ArgumentException)
+            {
+                // An unknown charset: read as UTF-8.
+            }
+        }
+
+        return Encoding.UTF8;
+    }
+
+    /// <summary>The response body, limited to <see cref="KubeConnectionOptions.MaxResponseBytes"/> after decompression.</summary>
+    private async Task<Stream> OpenBodyAsync(HttpResponseMessage response, HttpMethod method, string pathAndQuery, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > _maxResponseBytes)
+        {
+            throw new KubeResponseTooLargeException(method.Method, pathAndQuery, _maxResponseBytes);
+        }
+
+        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new SizeLimitedStream(body, _maxResponseBytes, method.Method, pathAndQuery);
+    }
+
     private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
-        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream body = await OpenBodyAsync(response, method, pathAndQuery, cancellationToken).ConfigureAwait(false);
         // A few bytes more than the snippet, so that the snippet can end at a character boundary.
         var capture = new PrefixCapturingStream(body, ResponseErrors.MaxSnippetBytes + 4);
         await using (capture.ConfigureAwait(false))

@@ -8,6 +8,9 @@ public sealed class KubeConnectionOptions
     /// <summary>The default of <see cref="MaxRetries"/>: client-go's.</summary>
     public const int DefaultMaxRetries = 10;
 
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 128 MiB, room for a list of many thousands of objects.</summary>
+    public const long DefaultMaxResponseBytes = 128L * 1024 * 1024;
+
     /// <summary>The API server, for example <c>https://10.96.0.1:443</c> or <c>http://127.0.0.1:8001</c> (kubectl proxy). A path prefix is kept.</summary>
     public required Uri Server { get; init; }
 
@@ -50,6 +53,13 @@ public sealed class KubeConnectionOptions
     /// these retries, after a short backoff). 0 disables retries; the default is client-go's 10.
     /// </summary>
     public int MaxRetries { get; init; } = DefaultMaxRetries;
+
+    /// <summary>
+    /// The largest response body read, counted after gzip/deflate decompression (default <see cref="DefaultMaxResponseBytes"/>).
+    /// A larger one raises <see cref="KubeResponseTooLargeException"/> as soon as the limit is passed, instead of exhausting
+    /// memory. Watches are limited per event instead (64 MiB), not in total; error bodies are read up to 64 KiB.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 
     /// <summary>
     /// Client-side rate limiting, for example <see cref="KubeRateLimit.ClientGoDefaults"/>; off when null (the default).

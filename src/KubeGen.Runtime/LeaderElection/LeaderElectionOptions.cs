@@ -15,7 +15,11 @@ public sealed class LeaderElectionOptions
     /// <summary>How long electors wait between attempts (default 2 s).</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The identity written to holderIdentity; default the pod name (the HOSTNAME environment variable, else the machine name).</summary>
+    /// <summary>
+    /// The identity written to holderIdentity. Default: the pod name (the HOSTNAME environment variable, else the machine
+    /// name), an underscore and a random UUID, as client-go's examples do: pods on the host network share the node's host
+    /// name, and two electors with one identity would both believe they hold the Lease.
+    /// </summary>
     public string? Identity { get; set; }
 
     /// <summary>
@@ -50,7 +54,7 @@ public sealed class LeaderElectionOptions
         }
 
         string? hostName = Environment.GetEnvironmentVariable("HOSTNAME");
-        return string.IsNullOrEmpty(hostName) ? Environment.MachineName : hostName;
+        return (string.IsNullOrEmpty(hostName) ? Environment.MachineName : hostName) + "_" + Guid.NewGuid().ToString();
     }
 
     internal void Validate()

@@ -30,97 +30,42 @@ internal static class WatchFollower
         {
             if (listVersion is null)
             {
-                // Read the state: every page's objects as they come, then what is gone.
-                delivered.BeginState();
-                Exception? failure = null;
-                await using (IAsyncEnumerator<ListPage<TList>> pages = PagedList.ReadAsync<T, TList>(list, PagedList.DefaultPageSize, cancellationToken).GetAsyncEnumerator(cancellationToken))
+                var listing = new ListSession();
+                await foreach (WatchEvent<T> change in ListStateAsync(list, delivered, objectType, listing, cancellationToken).ConfigureAwait(false))
                 {
-                    while (true)
-                    {
-                        TList page;
-                        try
-                        {
-                            if (!await pages.MoveNextAsync().ConfigureAwait(false))
-                            {
-                                break;
-                            }
-
-                            page = pages.Current.Page;
-                        }
-                        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ResumableWatch.IsTransient(ex))
-                        {
-                            failure = ex;
-                            break;
-                        }
-
-                        if (pages.Current.StartedOver)
-                        {
-                            delivered.BeginState();
-                        }
-
-                        foreach (T item in page.Items ?? [])
-                        {
-                            if (InState(delivered, item) is { } change)
-                            {
-                                yield return change;
-                            }
-                        }
-
-                        listVersion = page.ResourceVersion;
-                    }
+                    yield return change;
                 }
 
-                if (failure is not null)
+                if (listing.Failure is { } failure)
                 {
                     // A broken list starts over (objects already delivered are not reported again).
-                    listVersion = null;
                     options.OnReconnect?.Invoke(failure);
                     await BackOffAsync(++listFailures, options, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 listFailures = 0;
-                foreach (WatchEvent<T> gone in Gone(delivered, objectType))
-                {
-                    yield return gone;
-                }
-
+                listVersion = listing.ResourceVersion;
                 listed = true;
             }
 
-            bool expired = false;
-            bool progressed = false;
-            await using (IAsyncEnumerator<WatchEvent<T>> events = ResumableWatch.ResumeAsync(watch, WatchResumePoint.After(listVersion!), options, cancellationToken).GetAsyncEnumerator(cancellationToken))
+            var session = new WatchSession();
+            await foreach (WatchEvent<T> current in UntilExpiredAsync(watch, WatchResumePoint.After(listVersion!), options, listed || options.RelistOnExpired, session, cancellationToken).ConfigureAwait(false))
             {
-                while (true)
+                if (Live(delivered, current, options) is { } change)
                 {
-                    try
-                    {
-                        if (!await events.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            yield break;
-                        }
-                    }
-                    catch (WatchExpiredException) when (listed || options.RelistOnExpired)
-                    {
-                        expired = true;
-                        break;
-                    }
-
-                    progressed = true;
-                    if (Live(delivered, events.Current, options) is { } change)
-                    {
-                        yield return change;
-                    }
+                    yield return change;
                 }
             }
 
-            if (expired)
+            if (!session.Expired)
             {
-                // 410: the events after the resume point are gone; the state is read again.
-                listVersion = null;
-                await BackOffAfterExpiryAsync(ref expirations, progressed, options, cancellationToken).ConfigureAwait(false);
+                yield break;
             }
+
+            // 410: the events after the resume point are gone; the state is read again.
+            listVersion = null;
+            await BackOffAfterExpiryAsync(ref expirations, session.Progressed, options, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -139,75 +84,151 @@ internal static class WatchFollower
         int expirations = 0;
         while (true)
         {
-            bool expired = false;
-            bool progressed = false;
-            await using (IAsyncEnumerator<WatchEvent<T>> events = ResumableWatch.ResumeAsync(watch, position, options, cancellationToken).GetAsyncEnumerator(cancellationToken))
+            var session = new WatchSession();
+            await foreach (WatchEvent<T> current in UntilExpiredAsync(watch, position, options, fromState || options.RelistOnExpired, session, cancellationToken).ConfigureAwait(false))
             {
-                while (true)
+                if (position.LastPhase == WatchPhase.Live)
                 {
-                    try
-                    {
-                        if (!await events.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            yield break;
-                        }
-                    }
-                    catch (WatchExpiredException) when (fromState || options.RelistOnExpired)
-                    {
-                        expired = true;
-                        break;
-                    }
-
-                    progressed = true;
-                    WatchEvent<T> current = events.Current;
-                    if (position.LastPhase == WatchPhase.Live)
-                    {
-                        if (Live(delivered, current, options) is { } change)
-                        {
-                            yield return change;
-                        }
-
-                        continue;
-                    }
-
-                    if (position.Calls != stateCall)
-                    {
-                        // A new stream of the state: an earlier one that broke off before its end counts for nothing.
-                        stateCall = position.Calls;
-                        delivered.BeginState();
-                    }
-
-                    if (position.LastPhase == WatchPhase.InitialStateEnd)
-                    {
-                        foreach (WatchEvent<T> gone in Gone(delivered, objectType))
-                        {
-                            yield return gone;
-                        }
-
-                        if (options.EmitBookmarks)
-                        {
-                            yield return current; // tells the caller the initial state is complete
-                        }
-                    }
-                    else if (current.Type == WatchEventType.Deleted)
-                    {
-                        if (Live(delivered, current, options) is { } deleted)
-                        {
-                            yield return deleted;
-                        }
-                    }
-                    else if (current.Type != WatchEventType.Bookmark && InState(delivered, current.Object) is { } change)
+                    if (Live(delivered, current, options) is { } change)
                     {
                         yield return change;
                     }
+
+                    continue;
+                }
+
+                if (position.Calls != stateCall)
+                {
+                    // A new stream of the state: an earlier one that broke off before its end counts for nothing.
+                    stateCall = position.Calls;
+                    delivered.BeginState();
+                }
+
+                if (position.LastPhase == WatchPhase.InitialStateEnd)
+                {
+                    foreach (WatchEvent<T> gone in Gone(delivered, objectType))
+                    {
+                        yield return gone;
+                    }
+
+                    if (options.EmitBookmarks)
+                    {
+                        yield return current; // tells the caller the initial state is complete
+                    }
+                }
+                else if (current.Type == WatchEventType.Deleted)
+                {
+                    if (Live(delivered, current, options) is { } deleted)
+                    {
+                        yield return deleted;
+                    }
+                }
+                else if (current.Type != WatchEventType.Bookmark && InState(delivered, current.Object) is { } change)
+                {
+                    yield return change;
                 }
             }
 
-            if (expired)
+            if (!session.Expired)
             {
-                position.RestartInitialEvents();
-                await BackOffAfterExpiryAsync(ref expirations, progressed, options, cancellationToken).ConfigureAwait(false);
+                yield break;
             }
+
+            // 410: the events after the resume point are gone; the state is streamed again.
+            position.RestartInitialEvents();
+            await BackOffAfterExpiryAsync(ref expirations, session.Progressed, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the state by listing it (page by page) and reports the difference to what was delivered: each object that is
+    /// new or changed as it comes, then the delivered ones that are gone. A transient failure ends the enumeration early
+    /// with <see cref="ListSession.Failure"/> set; otherwise <see cref="ListSession.ResourceVersion"/> is the list's.
+    /// </summary>
+    private static async IAsyncEnumerable<WatchEvent<T>> ListStateAsync<T, TList>(
+        Func<ListRequest, CancellationToken, Task<TList>> list,
+        DeliveredVersions delivered,
+        JsonTypeInfo<T> objectType,
+        ListSession session,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class, IKubeObject
+        where TList : class, IKubeList<T>
+    {
+        delivered.BeginState();
+        string? listVersion = null;
+        await using IAsyncEnumerator<ListPage<TList>> pages = PagedList.ReadAsync<T, TList>(list, PagedList.DefaultPageSize, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await pages.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ResumableWatch.IsTransient(ex))
+            {
+                session.Failure = ex;
+                yield break;
+            }
+
+            (TList page, bool startedOver) = pages.Current;
+            if (startedOver)
+            {
+                delivered.BeginState();
+            }
+
+            foreach (T item in page.Items ?? [])
+            {
+                if (InState(delivered, item) is { } change)
+                {
+                    yield return change;
+                }
+            }
+
+            listVersion = page.ResourceVersion;
+        }
+
+        foreach (WatchEvent<T> gone in Gone(delivered, objectType))
+        {
+            yield return gone;
+        }
+
+        session.ResourceVersion = listVersion;
+    }
+
+    /// <summary>
+    /// One run of the resume loop from <paramref name="position"/>: its events until the server can no longer resume (410).
+    /// Then, when the state may be read again, the enumeration just ends with <see cref="WatchSession.Expired"/> set;
+    /// otherwise the <see cref="WatchExpiredException"/> surfaces to the caller.
+    /// </summary>
+    private static async IAsyncEnumerable<WatchEvent<T>> UntilExpiredAsync<T>(
+        Func<WatchRequest, CancellationToken, IAsyncEnumerable<WatchEvent<T>>> watch,
+        WatchResumePoint position,
+        ResumableWatchOptions options,
+        bool mayReadStateAgain,
+        WatchSession session,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class, IKubeObject
+    {
+        await using IAsyncEnumerator<WatchEvent<T>> events = ResumableWatch.ResumeAsync(watch, position, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (WatchExpiredException) when (mayReadStateAgain)
+            {
+                session.Expired = true;
+                yield break;
+            }
+
+            session.Progressed = true;
+            yield return events.Current;
         }
     }
 
@@ -253,6 +274,26 @@ internal static class WatchFollower
     {
         expirations = progressed ? 1 : expirations + 1;
         return BackOffAsync(expirations - 1, options, cancellationToken);
+    }
+
+    /// <summary>How one reading of the state by a list ended.</summary>
+    private sealed class ListSession
+    {
+        /// <summary>The list's resourceVersion, once it has been read completely.</summary>
+        public string? ResourceVersion { get; set; }
+
+        /// <summary>The transient failure that broke it off.</summary>
+        public Exception? Failure { get; set; }
+    }
+
+    /// <summary>How one run of the resume loop ended.</summary>
+    private sealed class WatchSession
+    {
+        /// <summary>It ended with 410 Gone, and the state is to be read again.</summary>
+        public bool Expired { get; set; }
+
+        /// <summary>It delivered at least one event.</summary>
+        public bool Progressed { get; set; }
     }
 
     private static Task BackOffAsync(int failures, ResumableWatchOptions options, CancellationToken cancellationToken)

@@ -56,12 +56,68 @@ public sealed class FollowWatchTests
 
     private static string Version(FakeCluster cluster, string name) => cluster.Snapshot("configmaps")["default/" + name];
 
+    /// <summary>The events the initial state must come as: ADDED, in key order.</summary>
+    private static IEnumerable<string> AddedInKeyOrder(Dictionary<string, string> state)
+        => state.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"Added {p.Key["default/".Length..]} {p.Value}");
+
+    /// <summary>Creates a ConfigMap while the follower watches; returns the event it must deliver.</summary>
+    private static string CreateLive(FakeCluster cluster, string name)
+    {
+        cluster.Put("configmaps", "default", name);
+        return $"Added {name} {Version(cluster, name)}";
+    }
+
+    /// <summary>Changes made while the follower is not watching; returns the last version of each deleted ConfigMap.</summary>
+    private static Dictionary<string, string> ChangeMeanwhile(FakeCluster cluster, string[] delete, string[] change, string[] create)
+    {
+        Dictionary<string, string> deleted = delete.ToDictionary(name => name, name => Version(cluster, name));
+        foreach (string name in delete)
+        {
+            cluster.Delete("configmaps", "default", name);
+        }
+
+        foreach (string name in change)
+        {
+            cluster.Put("configmaps", "default", name, new JsonObject { ["v"] = "changed meanwhile" });
+        }
+
+        foreach (string name in create)
+        {
+            cluster.Put("configmaps", "default", name);
+        }
+
+        return deleted;
+    }
+
     /// <summary>Applies events to a copy of the state, failing on anything a consumer could not apply (a duplicate or an unknown object).</summary>
     private sealed class Mirror
     {
         public Dictionary<string, string> State { get; } = new(StringComparer.Ordinal);
 
         public List<string> Events { get; } = [];
+
+        public ConfigMap? LastDeleted { get; private set; }
+
+        /// <summary>
+        /// Applies the events of <paramref name="follow"/>; after the event numbered n (1-based) has been applied, runs
+        /// <paramref name="steps"/>[n] (the follower is suspended meanwhile); stops after <paramref name="count"/> events.
+        /// </summary>
+        public async Task FollowAsync(IAsyncEnumerable<WatchEvent<ConfigMap>> follow, int count, Dictionary<int, Action>? steps = null)
+        {
+            await foreach (WatchEvent<ConfigMap> e in follow)
+            {
+                Apply(e);
+                if (steps is not null && steps.TryGetValue(Events.Count, out Action? step))
+                {
+                    step();
+                }
+
+                if (Events.Count == count)
+                {
+                    return;
+                }
+            }
+        }
 
         public void Apply(WatchEvent<ConfigMap> e)
         {
@@ -80,6 +136,7 @@ public sealed class FollowWatchTests
                     break;
                 case WatchEventType.Deleted:
                     Assert.True(State.Remove(key), $"DELETED {key} that was never delivered");
+                    LastDeleted = e.Object;
                     break;
                 default:
                     Assert.Fail($"unexpected {e.Type}");
@@ -111,31 +168,15 @@ public sealed class FollowWatchTests
         Dictionary<string, string> initial = CreateConfigMaps(f.Cluster, 10);
         f.Cluster.InjectWatchFault(WatchFault.HoldThenDrop, afterEvents: 1); // the first watch breaks after its first event
         var mirror = new Mirror();
+        var live = new List<string>();
 
-        await foreach (WatchEvent<ConfigMap> e in FollowByList(f))
+        await mirror.FollowAsync(FollowByList(f), count: 13, new()
         {
-            mirror.Apply(e);
-            if (mirror.Events.Count == 10)
-            {
-                for (int i = 1; i <= 3; i++)
-                {
-                    f.Cluster.Put("configmaps", "default", $"cm-{i}", new JsonObject { ["v"] = "live" });
-                }
-            }
+            [10] = () => live.AddRange(new[] { "cm-a", "cm-b", "cm-c" }.Select(name => CreateLive(f.Cluster, name))),
+            [11] = f.Cluster.ReleaseHeldWatch,
+        });
 
-            if (mirror.Events.Count == 11)
-            {
-                f.Cluster.ReleaseHeldWatch();
-            }
-
-            if (mirror.Events.Count == 13)
-            {
-                break;
-            }
-        }
-
-        Assert.Equal(initial.OrderBy(p => p.Key).Select(p => $"Added {p.Key[8..]} {p.Value}"), mirror.Events.Take(10));
-        Assert.Equal(new[] { 1, 2, 3 }.Select(i => $"Modified cm-{i} {Version(f.Cluster, $"cm-{i}")}"), mirror.Events.Skip(10));
+        Assert.Equal(AddedInKeyOrder(initial).Concat(live), mirror.Events);
         Assert.Equal(f.Cluster.Snapshot("configmaps"), mirror.State);
         Assert.Equal(2, f.Cluster.WatchConnections);
     }
@@ -147,28 +188,15 @@ public sealed class FollowWatchTests
         Dictionary<string, string> initial = CreateConfigMaps(f.Cluster, 10);
         f.Cluster.InjectWatchFault(WatchFault.HoldThenDrop, afterEvents: 1); // cut before the initial-events-end bookmark
         var mirror = new Mirror();
+        string live = "";
 
-        await foreach (WatchEvent<ConfigMap> e in FollowByInitialEvents(f))
+        await mirror.FollowAsync(FollowByInitialEvents(f), count: 11, new()
         {
-            mirror.Apply(e);
-            if (mirror.Events.Count == 1)
-            {
-                f.Cluster.ReleaseHeldWatch();
-            }
+            [1] = f.Cluster.ReleaseHeldWatch,
+            [10] = () => live = CreateLive(f.Cluster, "cm-live"),
+        });
 
-            if (mirror.Events.Count == 10)
-            {
-                f.Cluster.Put("configmaps", "default", "cm-live");
-            }
-
-            if (mirror.Events.Count == 11)
-            {
-                break;
-            }
-        }
-
-        Assert.Equal(initial.OrderBy(p => p.Key).Select(p => $"Added {p.Key[8..]} {p.Value}"), mirror.Events.Take(10));
-        Assert.Equal($"Added cm-live {Version(f.Cluster, "cm-live")}", mirror.Events[10]);
+        Assert.Equal(AddedInKeyOrder(initial).Append(live), mirror.Events);
         Assert.Equal(f.Cluster.Snapshot("configmaps"), mirror.State);
         Assert.Equal(2, f.Cluster.WatchConnections);
     }
@@ -182,36 +210,21 @@ public sealed class FollowWatchTests
         var mirror = new Mirror();
         var expected = new List<string>();
 
-        await foreach (WatchEvent<ConfigMap> e in FollowByInitialEvents(f))
+        await mirror.FollowAsync(FollowByInitialEvents(f), count: 13, new()
         {
-            mirror.Apply(e);
-            if (mirror.Events.Count == 4)
+            [4] = () =>
             {
-                // cm-0 … cm-3 delivered; the stream breaks before the rest. Meanwhile:
-                string deletedVersion = Version(f.Cluster, "cm-1");
-                f.Cluster.Delete("configmaps", "default", "cm-1");                                   // delivered, then deleted
-                f.Cluster.Put("configmaps", "default", "cm-2", new JsonObject { ["v"] = "2" });      // delivered, then changed
-                f.Cluster.Delete("configmaps", "default", "cm-7");                                   // never delivered
-                f.Cluster.Put("configmaps", "default", "cm-8", new JsonObject { ["v"] = "8" });      // never delivered, changed
-                f.Cluster.Put("configmaps", "default", "cm-new");                                    // new
+                // cm-0 … cm-3 delivered; the stream breaks before the rest. Meanwhile cm-1 (delivered) and cm-7 (not yet)
+                // are deleted, cm-2 (delivered) and cm-8 (not yet) change, cm-new appears.
+                Dictionary<string, string> deleted = ChangeMeanwhile(f.Cluster, delete: ["cm-1", "cm-7"], change: ["cm-2", "cm-8"], create: ["cm-new"]);
                 expected.AddRange(mirror.Events);
                 expected.Add($"Modified cm-2 {Version(f.Cluster, "cm-2")}");
                 expected.AddRange(new[] { "cm-4", "cm-5", "cm-6", "cm-8", "cm-9", "cm-new" }.Select(n => $"Added {n} {Version(f.Cluster, n)}"));
-                expected.Add($"Deleted cm-1 {deletedVersion}");
+                expected.Add($"Deleted cm-1 {deleted["cm-1"]}");
                 f.Cluster.ReleaseHeldWatch();
-            }
-
-            if (mirror.Events.Count == 12)
-            {
-                f.Cluster.Put("configmaps", "default", "cm-live");
-                expected.Add($"Added cm-live {Version(f.Cluster, "cm-live")}");
-            }
-
-            if (mirror.Events.Count == 13)
-            {
-                break;
-            }
-        }
+            },
+            [12] = () => expected.Add(CreateLive(f.Cluster, "cm-live")),
+        });
 
         Assert.Equal(expected, mirror.Events);
         Assert.Equal(f.Cluster.Snapshot("configmaps"), mirror.State);
@@ -225,46 +238,26 @@ public sealed class FollowWatchTests
         CreateConfigMaps(f.Cluster, 10);
         var mirror = new Mirror();
         var expected = new List<string>();
-        ConfigMap? tombstone = null;
 
-        await foreach (WatchEvent<ConfigMap> e in FollowByList(f))
+        await mirror.FollowAsync(FollowByList(f), count: 14, new()
         {
-            mirror.Apply(e);
-            if (e.Type == WatchEventType.Deleted)
-            {
-                tombstone = e.Object;
-            }
-
-            if (mirror.Events.Count == 10)
+            [10] = () =>
             {
                 // Listed; before the watch starts, changes happen and the server forgets them: the watch gets 410.
-                string deletedVersion = Version(f.Cluster, "cm-3");
-                f.Cluster.Delete("configmaps", "default", "cm-3");
-                f.Cluster.Put("configmaps", "default", "cm-5", new JsonObject { ["v"] = "5" });
-                f.Cluster.Put("configmaps", "default", "cm-new");
+                Dictionary<string, string> deleted = ChangeMeanwhile(f.Cluster, delete: ["cm-3"], change: ["cm-5"], create: ["cm-new"]);
                 f.Cluster.Compact();
                 expected.AddRange(mirror.Events);
                 expected.Add($"Modified cm-5 {Version(f.Cluster, "cm-5")}");
                 expected.Add($"Added cm-new {Version(f.Cluster, "cm-new")}");
-                expected.Add($"Deleted cm-3 {deletedVersion}");
-            }
-
-            if (mirror.Events.Count == 13)
-            {
-                f.Cluster.Put("configmaps", "default", "cm-live");
-                expected.Add($"Added cm-live {Version(f.Cluster, "cm-live")}");
-            }
-
-            if (mirror.Events.Count == 14)
-            {
-                break;
-            }
-        }
+                expected.Add($"Deleted cm-3 {deleted["cm-3"]}");
+            },
+            [13] = () => expected.Add(CreateLive(f.Cluster, "cm-live")),
+        });
 
         Assert.Equal(expected, mirror.Events);
         Assert.Equal(f.Cluster.Snapshot("configmaps"), mirror.State);
         // The DELETED object of a vanished one holds its identity and the last version delivered, nothing else.
-        Assert.NotNull(tombstone);
+        ConfigMap tombstone = Assert.IsType<ConfigMap>(mirror.LastDeleted);
         Assert.Equal(("cm-3", "default"), (tombstone.Metadata!.Name, tombstone.Metadata.Namespace));
         Assert.Null(tombstone.Data);
     }
@@ -279,29 +272,20 @@ public sealed class FollowWatchTests
         var mirror = new Mirror();
         var expected = new List<string>();
 
-        await foreach (WatchEvent<ConfigMap> e in FollowByInitialEvents(f))
+        await mirror.FollowAsync(FollowByInitialEvents(f), count: 6, new()
         {
-            mirror.Apply(e);
-            if (mirror.Events.Count == 3)
+            [3] = () =>
             {
                 // Changes, which the server then forgets: resuming from the end bookmark's version gets 410.
-                string deletedVersion = Version(f.Cluster, "cm-0");
-                f.Cluster.Delete("configmaps", "default", "cm-0");
-                f.Cluster.Put("configmaps", "default", "cm-2", new JsonObject { ["v"] = "2" });
-                f.Cluster.Put("configmaps", "default", "cm-3");
+                Dictionary<string, string> deleted = ChangeMeanwhile(f.Cluster, delete: ["cm-0"], change: ["cm-2"], create: ["cm-3"]);
                 f.Cluster.Compact();
                 expected.AddRange(mirror.Events);
                 expected.Add($"Modified cm-2 {Version(f.Cluster, "cm-2")}");
                 expected.Add($"Added cm-3 {Version(f.Cluster, "cm-3")}");
-                expected.Add($"Deleted cm-0 {deletedVersion}");
+                expected.Add($"Deleted cm-0 {deleted["cm-0"]}");
                 f.Cluster.ReleaseHeldWatch();
-            }
-
-            if (mirror.Events.Count == 6)
-            {
-                break;
-            }
-        }
+            },
+        });
 
         Assert.Equal(expected, mirror.Events);
         Assert.Equal(f.Cluster.Snapshot("configmaps"), mirror.State);
@@ -316,48 +300,21 @@ public sealed class FollowWatchTests
         f.Cluster.Put("configmaps", "default", "cm-1", new JsonObject { ["v"] = "1" });
         f.Cluster.Compact();
 
-        WatchExpiredException expired = await Assert.ThrowsAsync<WatchExpiredException>(async () =>
-        {
-            await foreach (WatchEvent<ConfigMap> e in FollowByList(f, start))
-            {
-                Assert.Fail($"unexpected {Describe(e)}");
-            }
-        });
+        WatchExpiredException expired = await Assert.ThrowsAsync<WatchExpiredException>(() => new Mirror().FollowAsync(FollowByList(f, start), count: 1));
         Assert.Equal(start, expired.ResourceVersion);
-        await Assert.ThrowsAsync<WatchExpiredException>(async () =>
-        {
-            await foreach (WatchEvent<ConfigMap> e in FollowByInitialEvents(f, start))
-            {
-                Assert.Fail($"unexpected {Describe(e)}");
-            }
-        });
+        await Assert.ThrowsAsync<WatchExpiredException>(() => new Mirror().FollowAsync(FollowByInitialEvents(f, start), count: 1));
 
         // With RelistOnExpired the state is read again; what this enumeration never delivered comes as ADDED.
         ResumableWatchOptions relist = Fast();
         relist.RelistOnExpired = true;
         var listed = new Mirror();
-        await foreach (WatchEvent<ConfigMap> e in FollowByList(f, start, relist))
-        {
-            listed.Apply(e);
-            if (listed.Events.Count == 3)
-            {
-                break;
-            }
-        }
-
+        await listed.FollowAsync(FollowByList(f, start, relist), count: 3);
         var streamed = new Mirror();
-        await foreach (WatchEvent<ConfigMap> e in FollowByInitialEvents(f, start, relist))
-        {
-            streamed.Apply(e);
-            if (streamed.Events.Count == 3)
-            {
-                break;
-            }
-        }
+        await streamed.FollowAsync(FollowByInitialEvents(f, start, relist), count: 3);
 
         Assert.Equal(f.Cluster.Snapshot("configmaps"), listed.State);
+        Assert.Equal(AddedInKeyOrder(f.Cluster.Snapshot("configmaps")), listed.Events);
         Assert.Equal(listed.Events, streamed.Events);
-        Assert.All(listed.Events, e => Assert.StartsWith("Added ", e, StringComparison.Ordinal));
     }
 
     [Fact]
