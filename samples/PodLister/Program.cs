@@ -174,12 +174,7 @@ internal sealed class PodTable(KubeClient kube, string ns)
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await foreach (WatchEvent<Pod> e in kube.CoreV1.Pods.WatchAsync(
-                    ns,
-                    allowWatchBookmarks: true,
-                    resourceVersion: _resourceVersion,
-                    timeoutSeconds: 300,
-                    cancellationToken: cancellationToken))
+                await foreach (WatchEvent<Pod> e in kube.CoreV1.Pods.WatchSingleConnectionAsync(ns, new() { AllowWatchBookmarks = true, ResourceVersion = _resourceVersion, TimeoutSeconds = 300 }, cancellationToken: cancellationToken))
                 {
                     backoff = TimeSpan.FromSeconds(1);
                     _resourceVersion = e.Object.Metadata?.ResourceVersion ?? _resourceVersion;

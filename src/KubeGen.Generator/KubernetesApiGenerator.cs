@@ -5,7 +5,9 @@ using System.Linq;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Generator.Emit;
 using KubeGen.Generator.Model;
-using KubeGen.Generator.Spec;
+using KubeGen.Generator.Modeling;
+using KubeGen.Generator.OpenApi;
+using KubeGen.Generator.Pipeline;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -58,7 +60,13 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.BuildModel);
 
         context.RegisterSourceOutput(results, static (output, result) => Emit(output, result));
-        context.RegisterSourceOutput(results, static (output, result) => EmitRbacManifest(output, result));
+        // rbac.yaml: one file for every client, re-emitted only when some client's rules change.
+        var manifests = results
+            .Select(static (result, _) => result.Model is { } model ? new RbacManifestModel(model.RootNamespace, model.ClientName, model.Rbac) : null)
+            .Where(static manifest => manifest is not null)
+            .Collect()
+            .Select(static (all, _) => all.Select(m => m!).ToImmutableEquatableArray());
+        context.RegisterSourceOutput(manifests, static (output, all) => EmitRbacManifest(output, all));
         context.RegisterSourceOutput(settings.Collect(), static (output, all) => ReportSharedNamespaces(output, all));
     }
 
@@ -146,31 +154,33 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             return;
         }
 
-        var prefix = model.RootNamespace + "." + model.ClientName;
-        output.AddSource(prefix + ".g.cs", ClientEmitter.EmitRoot(model));
-        var typesByFullName = model.Types.ToDictionary(t => t.FullName, StringComparer.Ordinal);
-        var resources = new ResourceClientEmitter(typesByFullName);
+        output.AddSource(model.HintPrefix + ".g.cs", ClientEmitter.EmitRoot(model));
+        foreach (var options in model.Options)
+        {
+            output.AddSource(options.HintName, OptionsEmitter.Emit(model, options));
+        }
+
         foreach (var groupVersion in model.GroupVersions)
         {
-            output.AddSource($"{prefix}.{groupVersion.PropertyName}.{groupVersion.ClassName}.g.cs", ClientEmitter.EmitGroupVersion(groupVersion));
+            output.AddSource(groupVersion.HintName, ClientEmitter.EmitGroupVersion(groupVersion));
             foreach (var resource in groupVersion.Resources)
             {
-                output.AddSource($"{prefix}.{groupVersion.PropertyName}.{resource.ClientClassName}.g.cs", resources.Emit(groupVersion, resource));
+                output.AddSource(resource.HintName, ResourceClientEmitter.Emit(groupVersion, resource));
             }
         }
 
-        var models = new ModelEmitter(typesByFullName);
         foreach (var type in model.Types)
         {
-            output.AddSource($"{model.RootNamespace}.{type.Namespace.Substring(model.RootNamespace.Length + 1)}.{type.Name}.g.cs", models.Emit(type));
+            output.AddSource(type.HintName, ModelEmitter.Emit(type));
         }
     }
 
-    private static void EmitRbacManifest(SourceProductionContext output, ClientResult result)
+    private static void EmitRbacManifest(SourceProductionContext output, ImmutableEquatableArray<RbacManifestModel> clients)
     {
-        if (result.Model is { } model)
+        if (clients.Count > 0)
         {
-            output.AddSource(model.RootNamespace + "." + model.ClientName + RbacManifestEmitter.HintSuffix, RbacManifestEmitter.Emit(model));
+            // Without a byte order mark: the file is copied as it is to rbac.yaml, and not every YAML reader skips one.
+            output.AddSource(RbacManifestEmitter.HintName, SourceText.From(RbacManifestEmitter.Emit(clients), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
         }
     }
 

@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json;
 using KubeGen.Generator.Emit;
 using KubeGen.Generator.Model;
-using KubeGen.Generator.Spec;
+using KubeGen.Generator.Modeling;
+using KubeGen.Generator.OpenApi;
+using KubeGen.Generator.Pipeline;
 
 namespace KubeGen.Benchmarks;
 
@@ -87,27 +89,28 @@ internal static class PhaseBreakdown
         // 4. The emitters, split as KubernetesApiGenerator.Emit calls them (hint names included).
         var files = 0;
         long chars = 0;
-        var typesByFullName = model.Types.ToDictionary(t => t.FullName, StringComparer.Ordinal);
-        var prefix = model.RootNamespace + "." + model.ClientName;
         times["emit clients"] = Measure.Milliseconds(() =>
         {
-            var resources = new ResourceClientEmitter(typesByFullName);
-            chars += Count(prefix + ".g.cs", ClientEmitter.EmitRoot(model));
+            chars += Count(model.HintPrefix + ".g.cs", ClientEmitter.EmitRoot(model));
+            foreach (var options in model.Options)
+            {
+                chars += Count(options.HintName, OptionsEmitter.Emit(model, options));
+            }
+
             foreach (var groupVersion in model.GroupVersions)
             {
-                chars += Count($"{prefix}.{groupVersion.PropertyName}.{groupVersion.ClassName}.g.cs", ClientEmitter.EmitGroupVersion(groupVersion));
+                chars += Count(groupVersion.HintName, ClientEmitter.EmitGroupVersion(groupVersion));
                 foreach (var resource in groupVersion.Resources)
                 {
-                    chars += Count($"{prefix}.{groupVersion.PropertyName}.{resource.ClientClassName}.g.cs", resources.Emit(groupVersion, resource));
+                    chars += Count(resource.HintName, ResourceClientEmitter.Emit(groupVersion, resource));
                 }
             }
         });
         times["emit models"] = Measure.Milliseconds(() =>
         {
-            var models = new ModelEmitter(typesByFullName);
             foreach (var type in model.Types)
             {
-                chars += Count($"{model.RootNamespace}.{type.Namespace.Substring(model.RootNamespace.Length + 1)}.{type.Name}.g.cs", models.Emit(type));
+                chars += Count(type.HintName, ModelEmitter.Emit(type));
             }
         });
 

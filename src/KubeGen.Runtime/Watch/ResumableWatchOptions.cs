@@ -1,8 +1,20 @@
 namespace KubeGen.Runtime;
 
-/// <summary>How a <see cref="ResumableWatch"/> keeps a watch alive.</summary>
+/// <summary>What a generated <c>WatchAsync</c> follows and how a <see cref="ResumableWatch"/> keeps a watch alive.</summary>
 public sealed class ResumableWatchOptions
 {
+    /// <summary>Follow only objects with these labels (<c>app=web,tier!=db</c>); the generated <c>WatchAsync</c> sends it on every list and watch call.</summary>
+    public string? LabelSelector { get; set; }
+
+    /// <summary>Follow only objects with these fields (<c>metadata.name=web</c>); the generated <c>WatchAsync</c> sends it on every list and watch call.</summary>
+    public string? FieldSelector { get; set; }
+
+    /// <summary>
+    /// Where the generated <c>WatchAsync</c> starts: null (the default) lists first and reports the current
+    /// state as ADDED events; a resourceVersion (typically a list's) starts right after it without listing.
+    /// </summary>
+    public string? ResourceVersion { get; set; }
+
     /// <summary>Ask the server for BOOKMARK events (default true). They advance the resume point and keep a quiet watch provably alive.</summary>
     public bool AllowWatchBookmarks { get; set; } = true;
 

@@ -22,17 +22,10 @@ public sealed class FollowWatchTests
     };
 
     private static Func<ListRequest, CancellationToken, Task<ConfigMapList>> List(KubeClient kube)
-        => (request, ct) => kube.CoreV1.ConfigMaps.ListAsync("default", @continue: request.Continue, limit: request.Limit, resourceVersion: request.ResourceVersion, cancellationToken: ct);
+        => (request, ct) => kube.CoreV1.ConfigMaps.ListAsync("default", new() { Continue = request.Continue, Limit = request.Limit, ResourceVersion = request.ResourceVersion }, cancellationToken: ct);
 
     private static Func<WatchRequest, CancellationToken, IAsyncEnumerable<WatchEvent<ConfigMap>>> Watch(KubeClient kube)
-        => (request, ct) => kube.CoreV1.ConfigMaps.WatchAsync(
-            "default",
-            allowWatchBookmarks: request.AllowWatchBookmarks,
-            resourceVersion: request.ResourceVersion,
-            resourceVersionMatch: request.ResourceVersionMatch,
-            sendInitialEvents: request.SendInitialEvents,
-            timeoutSeconds: request.TimeoutSeconds,
-            cancellationToken: ct);
+        => (request, ct) => kube.CoreV1.ConfigMaps.WatchSingleConnectionAsync("default", new() { AllowWatchBookmarks = request.AllowWatchBookmarks, ResourceVersion = request.ResourceVersion, ResourceVersionMatch = request.ResourceVersionMatch, SendInitialEvents = request.SendInitialEvents, TimeoutSeconds = request.TimeoutSeconds }, cancellationToken: ct);
 
     private static IAsyncEnumerable<WatchEvent<ConfigMap>> FollowByList(ControllerFixture f, string? resourceVersion = null, ResumableWatchOptions? options = null)
         => ResumableWatch.FollowAsync(List(f.Kube), Watch(f.Kube), ConfigMap.JsonTypeInfo, resourceVersion, options ?? Fast(), f.Cancel);

@@ -50,7 +50,7 @@ public sealed class ResourceCacheTests
         var live = new ConcurrentDictionary<string, string>();
         var deleted = new ConcurrentBag<string>();
         int added = 0, updated = 0;
-        await using var cache = f.Kube.CoreV1.Pods.CreateCache(options: Fast()); // all namespaces
+        await using var cache = f.Kube.CoreV1.Pods.CreateCacheForAllNamespaces(Fast());
         cache.OnAdded += p => { Interlocked.Increment(ref added); live[Key(p)] = p.Metadata!.ResourceVersion!; };
         cache.OnUpdated += (old, p) => { Interlocked.Increment(ref updated); Assert.Equal(Key(old), Key(p)); live[Key(p)] = p.Metadata!.ResourceVersion!; };
         cache.OnDeleted += p => { deleted.Add(Key(p)); live.TryRemove(Key(p), out _); };

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Threading;
 using KubeGen.Shared;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.OpenApi;
 
 /// <summary>
 /// One forward pass of <see cref="Utf8JsonReader"/> over a whole spec: validates the JSON (a

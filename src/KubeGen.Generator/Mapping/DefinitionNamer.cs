@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using KubeGen.Generator.Model;
+using KubeGen.Generator.Naming;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.Mapping;
 
 /// <summary>
 /// Maps definition names to C# namespaces and type names the way client-go names its packages:

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.OpenApi;
 
 /// <summary>
 /// The UTF-8 text of a spec with the byte range of every top-level section, path item and

@@ -4,8 +4,11 @@ using System.Linq;
 using System.Text.Json;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Generator.Model;
+using KubeGen.Generator.Modeling;
+using KubeGen.Generator.OpenApi;
+using KubeGen.Generator.Naming;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.Mapping;
 
 /// <summary>
 /// Maps JSON schemas to <see cref="TypeRef"/>s and collects the model classes they reach: the
@@ -13,9 +16,7 @@ namespace KubeGen.Generator.Spec;
 /// </summary>
 internal sealed class SchemaMapper
 {
-    private const string MetaV1 = "io.k8s.apimachinery.pkg.apis.meta.v1.";
-    private const string ObjectMetaDefinition = MetaV1 + "ObjectMeta";
-    private const string ListMetaDefinition = MetaV1 + "ListMeta";
+    public const string MetaV1 = "io.k8s.apimachinery.pkg.apis.meta.v1.";
 
     /// <summary>
     /// How deeply arrays, maps and $ref aliases may nest before a schema is raw JSON. Real specs nest
@@ -136,7 +137,7 @@ internal sealed class SchemaMapper
             return TypeRef.RawJson;
         }
 
-        if (ReferenceOf(schema) is { } reference)
+        if (SpecSchemas.ReferenceOf(schema) is { } reference)
         {
             return MapReference(reference, context.DisplayName, context.SourcePath);
         }
@@ -284,40 +285,28 @@ internal sealed class SchemaMapper
 
             var context = new InlineContext(pending.Namespace, pending.Name + CSharpNames.Pascal(property.Name), $"{pending.DisplayName}.{property.Name}", pending.SourcePath);
             var type = Map(property.Value, context);
-            properties.Add(new PropertyModel(property.Name, name, type, required.Contains(property.Name), DescriptionOf(property.Value)));
-        }
-
-        var traits = TypeModelTraits.None;
-        string? listItemType = null;
-        if (pending.DefinitionName == ObjectMetaDefinition)
-        {
-            traits |= TypeModelTraits.ObjectMeta;
-        }
-
-        var metadata = properties.FirstOrDefault(p => p.JsonName == "metadata");
-        if (metadata is not null && properties.Any(p => p.JsonName == "apiVersion") && properties.Any(p => p.JsonName == "kind"))
-        {
-            if (metadata.Type == _byDefinitionOrNull(ObjectMetaDefinition))
-            {
-                traits |= TypeModelTraits.KubeObject;
-            }
-            else if (metadata.Type == _byDefinitionOrNull(ListMetaDefinition)
-                && properties.FirstOrDefault(p => p.JsonName == "items") is { Type: { Kind: ValueKind.List, Element: { Kind: ValueKind.Object } element } })
-            {
-                traits |= TypeModelTraits.KubeList;
-                listItemType = element.ObjectName;
-            }
+            var isRequired = required.Contains(property.Name);
+            properties.Add(new PropertyModel(property.Name, name, type, isRequired, IsNullable(isRequired, type), SpecSchemas.DescriptionOf(property.Value)));
         }
 
         return new TypeModel(
             _rootNamespace + "." + pending.Namespace,
+            pending.Namespace,
             pending.Name,
-            DescriptionOf(pending.Schema),
+            SpecSchemas.DescriptionOf(pending.Schema),
             properties.ToImmutableEquatableArray(),
             pending.Kind,
-            traits,
-            listItemType);
+            KubeObject: null,
+            ObjectMeta: null,
+            KubeList: null,
+            HintName: $"{_rootNamespace}.{pending.Namespace}.{pending.Name}.g.cs");
     }
+
+    /// <summary>
+    /// Whether a property can say "absent": optional ones, and value types even when required, so that
+    /// a required number or time the server left out (or sent as null) is not written back as a made-up default.
+    /// </summary>
+    private static bool IsNullable(bool required, TypeRef type) => !required || type.IsValueType;
 
     /// <summary>The properties of a schema, each name once: a name declared again replaces the earlier declaration in place (JSON readers keep the last value).</summary>
     private List<JsonProperty> DeclaredProperties(PendingType pending)
@@ -341,7 +330,8 @@ internal sealed class SchemaMapper
         return declared;
     }
 
-    private TypeRef? _byDefinitionOrNull(string name) => _byDefinition.TryGetValue(name, out var value) ? value : null;
+    /// <summary>The type a definition maps to, when the selection reached it.</summary>
+    public TypeRef? TypeOfDefinition(string name) => _byDefinition.TryGetValue(name, out var value) ? value : null;
 
     private TypeRef RegisterInline(JsonElement schema, InlineContext context)
     {
@@ -414,31 +404,6 @@ internal sealed class SchemaMapper
     private static bool IsTrue(JsonElement schema, string name)
         => schema.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 
-    /// <summary>A direct $ref, or OpenAPI 3's <c>allOf: [{$ref}]</c> wrapper used to attach a description or default.</summary>
-    public static string? ReferenceOf(JsonElement schema)
-    {
-        if (schema.TryGetProperty("$ref", out var reference) && reference.ValueKind == JsonValueKind.String)
-        {
-            return reference.GetString();
-        }
-
-        if (schema.TryGetProperty("allOf", out var allOf) && allOf.ValueKind == JsonValueKind.Array && allOf.GetArrayLength() == 1)
-        {
-            var only = allOf[0];
-            if (only.ValueKind == JsonValueKind.Object && only.TryGetProperty("$ref", out reference) && reference.ValueKind == JsonValueKind.String)
-            {
-                return reference.GetString();
-            }
-        }
-
-        return null;
-    }
-
-    public static string? DescriptionOf(JsonElement schema)
-        => schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String
-            ? description.GetString()
-            : null;
-
     private static GroupVersionKind? ReadSingleKind(JsonElement schema)
     {
         if (!schema.TryGetProperty("x-kubernetes-group-version-kind", out var gvks) || gvks.ValueKind != JsonValueKind.Array || gvks.GetArrayLength() != 1)
@@ -451,33 +416,5 @@ internal sealed class SchemaMapper
         return Read("kind") is { } kind && Read("version") is { } version ? new GroupVersionKind(Read("group") ?? string.Empty, version, kind) : null;
     }
 
-    private sealed record PendingType(string Namespace, string Name, JsonElement Schema, string DisplayName, GroupVersionKind? Kind, string? SourcePath)
-    {
-        public string DefinitionName => DisplayName;
-    }
-}
-
-/// <summary>Where a schema sits, so an inline object can be named after its owner and property.</summary>
-internal readonly struct InlineContext
-{
-    public InlineContext(string ns, string typeName, string displayName, string? sourcePath)
-    {
-        Namespace = ns;
-        TypeName = typeName;
-        DisplayName = displayName;
-        SourcePath = sourcePath;
-    }
-
-    public string Namespace { get; }
-
-    public string TypeName { get; }
-
-    public string DisplayName { get; }
-
-    /// <summary>The spec file the schema is in (where diagnostics about it point).</summary>
-    public string? SourcePath { get; }
-
-    public InlineContext ForItems() => new(Namespace, TypeName + "Item", DisplayName + "[]", SourcePath);
-
-    public InlineContext ForValues() => new(Namespace, TypeName + "Value", DisplayName + "{}", SourcePath);
+    private sealed record PendingType(string Namespace, string Name, JsonElement Schema, string DisplayName, GroupVersionKind? Kind, string? SourcePath);
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.OpenApi;
 
 /// <summary>
 /// Finds a JSON <c>\uXXXX</c> escape that decodes to half a surrogate pair. JSON's grammar allows

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.OpenApi;
 
 /// <summary>
 /// The equality key of a spec's content. The driver's cache lives in one process, so a

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.Pipeline;
 
 /// <summary>
 /// Compares items by the client they belong to (same Namespace and ClientName, ordinal). A comparer

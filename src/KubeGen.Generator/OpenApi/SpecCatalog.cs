@@ -3,10 +3,11 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Threading;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Shared;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.OpenApi;
 
 internal enum SpecFormat
 {
@@ -173,8 +174,18 @@ internal sealed class CatalogOperation
     /// <summary>The path item the operation is in (its path-level parameters apply too).</summary>
     public JsonElement PathItem => _document.Element(_pathItem);
 
-    /// <summary>Set by <see cref="SpecOperations.Parameters"/>: asked for several times per operation.</summary>
-    internal JsonElement[]? ResolvedParameters { get; set; }
+    /// <summary>
+    /// The resolved parameters, computed by <see cref="SpecOperations.Parameters"/> on first use. The driver
+    /// may share one catalog between generator runs on different threads: the array is built in full, then
+    /// published once (the first one wins; another thread's identical result is dropped).
+    /// </summary>
+    internal JsonElement[]? ResolvedParameters => Volatile.Read(ref _resolvedParameters);
+
+    private JsonElement[]? _resolvedParameters;
+
+    /// <summary>Publishes the resolved parameters and returns the ones every caller sees.</summary>
+    internal JsonElement[] PublishParameters(JsonElement[] values)
+        => Interlocked.CompareExchange(ref _resolvedParameters, values, null) ?? values;
 }
 
 /// <summary>Operation-level lookups that differ between Swagger 2.0 and OpenAPI 3.</summary>
@@ -227,8 +238,7 @@ internal static class SpecOperations
         }
 
         Array.Resize(ref values, count);
-        operation.ResolvedParameters = values;
-        return values;
+        return operation.PublishParameters(values);
     }
 
     /// <summary>The request body schema: a Swagger 2.0 body parameter or an OpenAPI 3 requestBody.</summary>

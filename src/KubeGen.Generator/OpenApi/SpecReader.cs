@@ -7,7 +7,7 @@ using System.Threading;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Shared;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.OpenApi;
 
 /// <summary>
 /// Reads a spec file into a <see cref="SpecCatalog"/>: one validating scan of the UTF-8 text that
@@ -220,7 +220,7 @@ internal static class SpecReader
     private static string? InferKind(SpecCatalog probe, CatalogOperation operation)
     {
         if (SpecOperations.ResponseSchema(probe, operation) is not { } schema
-            || SchemaMapper.ReferenceOf(schema) is not { } reference
+            || SpecSchemas.ReferenceOf(schema) is not { } reference
             || !probe.TryGetDefinition(reference.Substring(reference.LastIndexOf('/') + 1), out var definition)
             || !definition.TryGetProperty("x-kubernetes-group-version-kind", out var gvks)
             || gvks.ValueKind != JsonValueKind.Array

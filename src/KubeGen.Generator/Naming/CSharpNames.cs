@@ -3,11 +3,14 @@ using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace KubeGen.Generator.Model;
+namespace KubeGen.Generator.Naming;
 
 /// <summary>Turns Kubernetes/JSON names into valid, readable C# identifiers.</summary>
 internal static class CSharpNames
 {
+    /// <summary>The members every class inherits from object: no generated member may take their names (CS0108).</summary>
+    public static readonly string[] ObjectMembers = { "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "Finalize", "ReferenceEquals" };
+
     /// <summary>
     /// The longest identifier KubeGen derives from a spec name. C# allows 512 characters; hint names
     /// (and the files they become) are built from several identifiers and must stay well under 255.

@@ -1,6 +1,6 @@
 using KubeGen.Generator.Model;
 
-namespace KubeGen.Generator.Spec;
+namespace KubeGen.Generator.Pipeline;
 
 /// <summary>The metadata of one KubernetesApi item, as pipeline data.</summary>
 internal sealed record ClientSettings(string SpecPath, string RootNamespace, string ClientName, string? Resources);
