@@ -28,6 +28,8 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         public const string ParseSpec = nameof(ParseSpec);
         public const string ReadSettings = nameof(ReadSettings);
         public const string BuildModel = nameof(BuildModel);
+        public const string PlanFiles = nameof(PlanFiles);
+        public const string GeneratedFile = nameof(GeneratedFile);
     }
 
     private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
@@ -59,7 +61,16 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
                 cancellationToken))
             .WithTrackingName(Steps.BuildModel);
 
-        context.RegisterSourceOutput(results, static (output, result) => Emit(output, result));
+        // Diagnostics and sources are separate outputs (as System.Text.Json's generator does): a
+        // diagnostic that moves writes no code, and each file is written only when its own part changed.
+        context.RegisterSourceOutput(results.Select(static (result, _) => result.Diagnostics), static (output, diagnostics) => Report(output, diagnostics));
+        var files = results
+            .Select(static (result, _) => result.Model is { } model ? GeneratedFiles.Of(model) : ImmutableEquatableArray<GeneratedFileModel>.Empty)
+            .WithTrackingName(Steps.PlanFiles)
+            .SelectMany(static (all, _) => all)
+            .WithTrackingName(Steps.GeneratedFile);
+        context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, FileEmitter.Emit(file)));
+
         // rbac.yaml: one file for every client, re-emitted only when some client's rules change.
         var manifests = results
             .Select(static (result, _) => result.Model is { } model ? new RbacManifestModel(model.RootNamespace, model.ClientName, model.Rbac) : null)
@@ -142,36 +153,11 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .GroupBy(s => s.RootNamespace, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Distinct(ClientKeyComparer.Instance).Count() > 1);
 
-    private static void Emit(SourceProductionContext output, ClientResult result)
+    private static void Report(SourceProductionContext output, ImmutableEquatableArray<DiagnosticInfo> diagnostics)
     {
-        foreach (var diagnostic in result.Diagnostics)
+        foreach (var diagnostic in diagnostics)
         {
             output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
-
-        if (result.Model is not { } model)
-        {
-            return;
-        }
-
-        output.AddSource(model.HintPrefix + ".g.cs", ClientEmitter.EmitRoot(model));
-        foreach (var options in model.Options)
-        {
-            output.AddSource(options.HintName, OptionsEmitter.Emit(model, options));
-        }
-
-        foreach (var groupVersion in model.GroupVersions)
-        {
-            output.AddSource(groupVersion.HintName, ClientEmitter.EmitGroupVersion(groupVersion));
-            foreach (var resource in groupVersion.Resources)
-            {
-                output.AddSource(resource.HintName, ResourceClientEmitter.Emit(groupVersion, resource));
-            }
-        }
-
-        foreach (var type in model.Types)
-        {
-            output.AddSource(type.HintName, ModelEmitter.Emit(type));
         }
     }
 

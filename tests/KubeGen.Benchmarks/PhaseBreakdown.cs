@@ -89,28 +89,19 @@ internal static class PhaseBreakdown
         // 4. The emitters, split as KubernetesApiGenerator.Emit calls them (hint names included).
         var files = 0;
         long chars = 0;
+        var planned = GeneratedFiles.Of(model);
         times["emit clients"] = Measure.Milliseconds(() =>
         {
-            chars += Count(model.HintPrefix + ".g.cs", ClientEmitter.EmitRoot(model));
-            foreach (var options in model.Options)
+            foreach (var file in planned.Where(f => f.Kind != GeneratedFileKind.Model))
             {
-                chars += Count(options.HintName, OptionsEmitter.Emit(model, options));
-            }
-
-            foreach (var groupVersion in model.GroupVersions)
-            {
-                chars += Count(groupVersion.HintName, ClientEmitter.EmitGroupVersion(groupVersion));
-                foreach (var resource in groupVersion.Resources)
-                {
-                    chars += Count(resource.HintName, ResourceClientEmitter.Emit(groupVersion, resource));
-                }
+                chars += Count(file.HintName, FileEmitter.Emit(file));
             }
         });
         times["emit models"] = Measure.Milliseconds(() =>
         {
-            foreach (var type in model.Types)
+            foreach (var file in planned.Where(f => f.Kind == GeneratedFileKind.Model))
             {
-                chars += Count(type.HintName, ModelEmitter.Emit(type));
+                chars += Count(file.HintName, FileEmitter.Emit(file));
             }
         });
 

@@ -5,13 +5,14 @@ namespace KubeGen.Generator.Emit;
 /// <summary>Writes a per-verb options class: one nullable property per query parameter; null sends nothing.</summary>
 internal static class OptionsEmitter
 {
-    public static string Emit(ClientModel client, OptionsTypeModel options)
+    public static string Emit(OptionsFileModel file)
     {
+        var options = file.Options;
         var w = new SourceWriter();
         EmitterHeader.Write(w);
-        using (w.Block($"namespace {client.RootNamespace}"))
+        using (w.Block($"namespace {file.RootNamespace}"))
         {
-            w.Doc("summary", $"The query parameters of {Verb(options.Verb)} calls of {client.ClientName}, as the cluster's spec declares them. A parameter a newer cluster adds becomes another property; none moves. Null sends nothing.");
+            w.Doc("summary", $"The query parameters of {Verb(options.Verb)} calls of {file.ClientName}, as the cluster's spec declares them. A parameter a newer cluster adds becomes another property; none moves. Null sends nothing.");
             using (w.Block($"public sealed partial class {options.Name}"))
             {
                 var first = true;

@@ -13,11 +13,12 @@ internal static class ResourceClientEmitter
     private const string CancellationToken = CSharpTypes.CancellationToken;
     private const string Task = "global::System.Threading.Tasks.Task";
 
-    public static string Emit(GroupVersionModel groupVersion, ResourceModel resource)
+    public static string Emit(ResourceFileModel file)
     {
+        var resource = file.Resource;
         var w = new SourceWriter();
         EmitterHeader.Write(w);
-        using (w.Block($"namespace {groupVersion.Namespace}"))
+        using (w.Block($"namespace {file.Namespace}"))
         {
             w.Doc("summary", $"Operations on {resource.DisplayName}.");
             using (w.Block($"public sealed partial class {resource.ClientClassName}"))
