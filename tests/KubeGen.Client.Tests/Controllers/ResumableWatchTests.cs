@@ -80,7 +80,7 @@ public sealed class ResumableWatchTests
         Assert.Equal(Enumerable.Range(0, changes), seen);
         Assert.True(f.Cluster.WatchConnections >= 3, $"{f.Cluster.WatchConnections} watch connections");
         // One stall costs the idle bound; the drop and the reconnects cost little.
-        Assert.True(clock.Elapsed < idle + TimeSpan.FromSeconds(3), $"recovery took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < idle + TimeSpan.FromSeconds(15), $"recovery took {clock.Elapsed}");
     }
 
     [Fact]

@@ -232,7 +232,7 @@ public sealed class EmulatorWatchTests
                 }
             });
             Assert.False(broken is OperationCanceledException, broken.ToString());
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"the drop took {started.Elapsed}");
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"the drop took {started.Elapsed}");
             Assert.Equal(afterEvents == 1 ? ["a"] : [], seen);
         }
     }
@@ -249,6 +249,6 @@ public sealed class EmulatorWatchTests
         }
 
         Assert.Equal(0, count);
-        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(10));
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(30));
     }
 }
