@@ -126,7 +126,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
 
     /// <summary>
     /// Items with the same Namespace and ClientName form one client (several OpenAPI v3 documents merge).
-    /// Clients that share a namespace (KG0016) are not generated: their sources would collide.
+    /// Clients that share a namespace (KGEN0016) are not generated: their sources would collide.
     /// </summary>
     private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all)
     {

@@ -31,19 +31,19 @@ public sealed class DiagnosticsTests
     // ---- The spec itself: fatal, nothing is generated -------------------------------------
 
     [Fact]
-    public void MissingSpecFileIsKG0001()
+    public void MissingSpecFileIsKGEN0001()
     {
         const string path = "/nonexistent/openapi/cluster.json";
         var result = Generate(new KubernetesApiItem(path, Text: null, "pods"));
 
-        var diagnostic = Only(result, "KG0001", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0001", DiagnosticSeverity.Error);
         Assert.Equal($"The OpenAPI spec '{path}' of a KubernetesApi item cannot be read: the file does not exist or cannot be opened", diagnostic.GetMessage());
         AssertInFile(diagnostic, path);
         Assert.Empty(result.Sources);
     }
 
     [Fact]
-    public void SpecThatThrowsWhenReadIsKG0001WithTheReason()
+    public void SpecThatThrowsWhenReadIsKGEN0001WithTheReason()
     {
         const string path = "/mnt/unreadable/cluster.json";
         var item = new KubernetesApiItem(path, Text: null, "pods");
@@ -55,43 +55,43 @@ public sealed class DiagnosticsTests
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         var result = Run(driver);
 
-        var diagnostic = Only(result, "KG0001", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0001", DiagnosticSeverity.Error);
         Assert.Equal($"The OpenAPI spec '{path}' of a KubernetesApi item cannot be read: Permission denied", diagnostic.GetMessage());
         AssertInFile(diagnostic, path);
         Assert.Empty(result.Sources);
     }
 
     [Fact]
-    public void EmptySpecIsKG0002()
+    public void EmptySpecIsKGEN0002()
     {
         var path = Broken("empty.json");
         var result = Generate(KubernetesApiItem.FromFile(path, "pods"));
 
-        var diagnostic = Only(result, "KG0002", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0002", DiagnosticSeverity.Error);
         Assert.Equal($"The OpenAPI spec '{path}' is not valid JSON: the file is empty", diagnostic.GetMessage());
         AssertInFile(diagnostic, path);
         Assert.Empty(result.Sources);
     }
 
     [Fact]
-    public void WhitespaceOnlySpecIsKG0002()
+    public void WhitespaceOnlySpecIsKGEN0002()
     {
         const string path = "/specs/blank.json";
         var result = Generate(new KubernetesApiItem(path, "  \r\n\t\n", "pods"));
 
-        var diagnostic = Only(result, "KG0002", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0002", DiagnosticSeverity.Error);
         Assert.EndsWith("is not valid JSON: the file is empty", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Empty(result.Sources);
     }
 
     [Fact]
-    public void InvalidJsonIsKG0002AtTheLineAndColumnOfTheError()
+    public void InvalidJsonIsKGEN0002AtTheLineAndColumnOfTheError()
     {
         // Fixtures/broken/not-json.json line 3: {"title": "Kubernetes" "version": ...} (a missing ',').
         var path = Broken("not-json.json");
         var result = Generate(KubernetesApiItem.FromFile(path, "pods"));
 
-        var diagnostic = Only(result, "KG0002", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0002", DiagnosticSeverity.Error);
         Assert.Equal(
             $"The OpenAPI spec '{path}' is not valid JSON: '\"' is invalid after a value. Expected either ',', '}}', or ']' (line 3, column 34)",
             diagnostic.GetMessage());
@@ -103,13 +103,13 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void JsonThatIsNotOpenApiIsKG0003()
+    public void JsonThatIsNotOpenApiIsKGEN0003()
     {
         // The output of `kubectl get --raw /api`.
         var path = Broken("not-openapi.json");
         var result = Generate(KubernetesApiItem.FromFile(path, "pods"));
 
-        var diagnostic = Only(result, "KG0003", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0003", DiagnosticSeverity.Error);
         Assert.Equal(
             $"'{path}' is not an OpenAPI document: it has neither \"swagger\": \"2.0\" nor \"openapi\": \"3.x\". Fetch it with 'kubectl get --raw /openapi/v2' or a '/openapi/v3/apis/<group>/<version>' document.",
             diagnostic.GetMessage());
@@ -124,24 +124,24 @@ public sealed class DiagnosticsTests
     [InlineData("{\"swagger\": 2.0, \"paths\": {}}", "it has neither \"swagger\": \"2.0\" nor \"openapi\": \"3.x\"")]
     [InlineData("{\"swagger\": \"2.0\", \"info\": {}}", "it has no \"paths\" object")]
     [InlineData("{\"openapi\": \"3.0.0\", \"paths\": []}", "it has no \"paths\" object")]
-    public void OtherDocumentsThatAreNotOpenApiAreKG0003(string text, string reason)
+    public void OtherDocumentsThatAreNotOpenApiAreKGEN0003(string text, string reason)
     {
         const string path = "/specs/other.json";
         var result = Generate(new KubernetesApiItem(path, text, "pods"));
 
-        var diagnostic = Only(result, "KG0003", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0003", DiagnosticSeverity.Error);
         Assert.StartsWith($"'{path}' is not an OpenAPI document: {reason}. Fetch it with", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Empty(result.Sources);
     }
 
     [Fact]
-    public void SpecWithoutResourceOperationsIsKG0013AndStillCompiles()
+    public void SpecWithoutResourceOperationsIsKGEN0013AndStillCompiles()
     {
         // Only /version/: valid Swagger 2.0, but nothing a client could talk to.
         var path = Broken("no-resources.swagger.json");
         var result = Generate(KubernetesApiItem.FromFile(path, resources: null));
 
-        var diagnostic = Only(result, "KG0013", DiagnosticSeverity.Warning);
+        var diagnostic = Only(result, "KGEN0013", DiagnosticSeverity.Warning);
         Assert.Equal($"The spec '{path}' has no Kubernetes resource operations (no paths with x-kubernetes-action); no client members are generated", diagnostic.GetMessage());
         AssertInFile(diagnostic, path);
         AssertCompiles(result);
@@ -158,7 +158,7 @@ public sealed class DiagnosticsTests
         {
             var result = Generate(KubernetesApiItem.FromFile(path, resources));
 
-            var diagnostic = Only(result, "KG0014", DiagnosticSeverity.Error);
+            var diagnostic = Only(result, "KGEN0014", DiagnosticSeverity.Error);
             Assert.StartsWith($"KubeGen failed unexpectedly while reading the spec '{path}': InvalidOperationException: ", diagnostic.GetMessage(), StringComparison.Ordinal);
             Assert.EndsWith("Please report this with the spec that caused it.", diagnostic.GetMessage(), StringComparison.Ordinal);
             AssertInFile(diagnostic, path);
@@ -167,7 +167,7 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void UnexpectedFailureWhileBuildingTheModelIsKG0014()
+    public void UnexpectedFailureWhileBuildingTheModelIsKGEN0014()
     {
         // A catalog whose index points at a string where the path item should be: the reader never
         // builds one, so the model builder fails internally when it asks for the operation.
@@ -181,7 +181,7 @@ public sealed class DiagnosticsTests
 
         Assert.Null(result.Model);
         var diagnostic = Assert.Single(result.Diagnostics).ToDiagnostic();
-        Assert.Equal("KG0014", diagnostic.Id);
+        Assert.Equal("KGEN0014", diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.StartsWith("KubeGen failed unexpectedly while generating client 'KubeClient': InvalidOperationException: ", diagnostic.GetMessage(), StringComparison.Ordinal);
         AssertInFile(diagnostic, "/specs/cluster.json");
@@ -197,11 +197,11 @@ public sealed class DiagnosticsTests
     [InlineData("ipadresses", "; did you mean 'ipaddresses.networking.k8s.io'?")]
     [InlineData("pods/v2", "; did you mean 'pods'?")]
     [InlineData("frobnicators", "")]
-    public void UnknownResourceIsKG0004WithTheClosestNames(string entry, string suggestion)
+    public void UnknownResourceIsKGEN0004WithTheClosestNames(string entry, string suggestion)
     {
         var result = Generate(KubernetesApiItem.FromFile(Cluster, entry + ";configmaps"));
 
-        var diagnostic = Only(result, "KG0004", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0004", DiagnosticSeverity.Error);
         Assert.Equal($"The resource '{entry}' selected for client 'KubeClient' is not served by the spec{suggestion}", diagnostic.GetMessage());
         AssertInFile(diagnostic, Cluster);
 
@@ -215,18 +215,18 @@ public sealed class DiagnosticsTests
     {
         var result = Generate(KubernetesApiItem.FromFile(Cluster, "podz", clientName: "ClusterClient"));
 
-        var diagnostic = Only(result, "KG0004", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0004", DiagnosticSeverity.Error);
         Assert.Equal("The resource 'podz' selected for client 'ClusterClient' is not served by the spec; did you mean 'pods'?", diagnostic.GetMessage());
         Assert.DoesNotContain(result.Sources, s => s.HintName.Contains("PodsClient", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void VerbTheSpecDoesNotServeIsKG0005()
+    public void VerbTheSpecDoesNotServeIsKGEN0005()
     {
         // The fixture's Namespace has no deletecollection (as upstream).
         var result = Generate(KubernetesApiItem.FromFile(Cluster, "namespaces:get,deletecollection"));
 
-        var diagnostic = Only(result, "KG0005", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0005", DiagnosticSeverity.Error);
         Assert.Equal(
             "The verb 'deletecollection' selected for 'namespaces:get,deletecollection' is not served by the spec; available verbs: get, list, watch, create, update, patch, delete",
             diagnostic.GetMessage());
@@ -249,11 +249,11 @@ public sealed class DiagnosticsTests
     [InlineData("deployments.apps/v1.0", "'v1.0' is not a valid version")]
     [InlineData("deployments./v1", "'' is not a valid API group")]
     [InlineData("deployments.ap ps", "'ap ps' is not a valid API group")]
-    public void InvalidSelectorEntryIsKG0010WithTheProblem(string entry, string problem)
+    public void InvalidSelectorEntryIsKGEN0010WithTheProblem(string entry, string problem)
     {
         var result = Generate(KubernetesApiItem.FromFile(Cluster, entry + ";configmaps"));
 
-        var diagnostic = Only(result, "KG0010", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0010", DiagnosticSeverity.Error);
         Assert.Equal($"The Resources selector entry '{entry.Trim()}' is invalid: {problem}{SelectorHint}", diagnostic.GetMessage());
         AssertInFile(diagnostic, Cluster);
 
@@ -267,11 +267,11 @@ public sealed class DiagnosticsTests
     [InlineData("horizontalpodautoscalers.autoscaling", "v2, v1", "autoscaling/v2", "horizontalpodautoscalers.autoscaling/v1", "AutoscalingV2", "AutoscalingV1", "HorizontalPodAutoscaler")]
     [InlineData("horizontalpodautoscalers", "v2, v1", "autoscaling/v2", "horizontalpodautoscalers.autoscaling/v1", "AutoscalingV2", "AutoscalingV1", "HorizontalPodAutoscaler")]
     [InlineData("ipaddresses", "v1, v1beta1", "networking.k8s.io/v1", "ipaddresses.networking.k8s.io/v1beta1", "NetworkingV1", "NetworkingV1beta1", "IPAddress")]
-    public void ResourceInSeveralVersionsIsKG0006NamingTheChosenVersion(string entry, string versions, string chosen, string other, string chosenNamespace, string otherNamespace, string kind)
+    public void ResourceInSeveralVersionsIsKGEN0006NamingTheChosenVersion(string entry, string versions, string chosen, string other, string chosenNamespace, string otherNamespace, string kind)
     {
         var result = Generate(KubernetesApiItem.FromFile(Cluster, entry));
 
-        var diagnostic = Only(result, "KG0006", DiagnosticSeverity.Info);
+        var diagnostic = Only(result, "KGEN0006", DiagnosticSeverity.Info);
         Assert.Equal($"'{entry}' is served in several versions ({versions}); using {chosen}. Write '{other}' to pick another version explicitly.", diagnostic.GetMessage());
         AssertInFile(diagnostic, Cluster);
 
@@ -298,13 +298,13 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void NameInSeveralGroupsWithoutCoreIsKG0007()
+    public void NameInSeveralGroupsWithoutCoreIsKGEN0007()
     {
         // widgets in a.example.com/v1 and b.example.com/v1.
         var path = Broken("ambiguous-groups.swagger.json");
         var result = Generate(KubernetesApiItem.FromFile(path, "widgets"));
 
-        var diagnostic = Only(result, "KG0007", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0007", DiagnosticSeverity.Error);
         Assert.Equal("'widgets' matches resources in several API groups (a.example.com, b.example.com); add the group, e.g. 'widgets.a.example.com'", diagnostic.GetMessage());
         AssertInFile(diagnostic, path);
         Assert.DoesNotContain(result.Sources, s => s.HintName.Contains("WidgetsClient", StringComparison.Ordinal));
@@ -369,11 +369,11 @@ public sealed class DiagnosticsTests
     [InlineData("My..Kube")]
     [InlineData("My.Kube.")]
     [InlineData("My-Kube")]
-    public void InvalidNamespaceIsKG0012(string ns)
+    public void InvalidNamespaceIsKGEN0012(string ns)
     {
         var result = Generate(KubernetesApiItem.FromFile(Cluster, "pods", ns));
 
-        var diagnostic = Only(result, "KG0012", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0012", DiagnosticSeverity.Error);
         Assert.Equal($"The Namespace '{ns}' of a KubernetesApi item is not a valid C# namespace", diagnostic.GetMessage());
         AssertInFile(diagnostic, Cluster);
         Assert.Empty(result.Sources);
@@ -385,25 +385,25 @@ public sealed class DiagnosticsTests
     [InlineData("Kube.Client")]
     [InlineData("1Client")]
     [InlineData("Kube Client")]
-    public void InvalidClientNameIsKG0012(string clientName)
+    public void InvalidClientNameIsKGEN0012(string clientName)
     {
         var result = Generate(KubernetesApiItem.FromFile(Cluster, "pods", clientName: clientName));
 
-        var diagnostic = Only(result, "KG0012", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0012", DiagnosticSeverity.Error);
         Assert.Equal($"The ClientName '{clientName}' of a KubernetesApi item is not a valid C# type name", diagnostic.GetMessage());
         AssertInFile(diagnostic, Cluster);
         Assert.Empty(result.Sources);
     }
 
     [Fact]
-    public void TwoClientNamesInOneNamespaceAreKG0016AndNeitherIsGenerated()
+    public void TwoClientNamesInOneNamespaceAreKGEN0016AndNeitherIsGenerated()
     {
         var coordination = TestPaths.Fixture("mini-coordination-v1.openapi3.json");
         var result = Generate(
             KubernetesApiItem.FromFile(Cluster, "pods", "Same.Kube", "ClientA"),
             KubernetesApiItem.FromFile(coordination, "leases.coordination.k8s.io", "Same.Kube", "ClientB"));
 
-        var diagnostic = Only(result, "KG0016", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0016", DiagnosticSeverity.Error);
         Assert.Equal(
             "The clients ClientA, ClientB are generated into the same namespace 'Same.Kube', so their model types would collide; give each KubernetesApi client its own Namespace (or the same ClientName to merge them)",
             diagnostic.GetMessage());
@@ -412,14 +412,14 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void NamespacesThatDifferOnlyInCaseAreKG0016()
+    public void NamespacesThatDifferOnlyInCaseAreKGEN0016()
     {
         // Generated file (hint) names are case-insensitive, so these would collide too.
         var result = Generate(
             KubernetesApiItem.FromFile(Cluster, "pods", "Same.Kube"),
             new KubernetesApiItem("/specs/copy.json", File.ReadAllText(Cluster), "configmaps", "same.kube"));
 
-        var diagnostic = Only(result, "KG0016", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0016", DiagnosticSeverity.Error);
         Assert.Equal(
             "The clients Same.Kube.KubeClient, same.kube.KubeClient are generated into the same namespace 'Same.Kube', so their model types would collide; give each KubernetesApi client its own Namespace (or the same ClientName to merge them)",
             diagnostic.GetMessage());
@@ -436,7 +436,7 @@ public sealed class DiagnosticsTests
             new KubernetesApiItem("/specs/third.json", File.ReadAllText(Cluster), "broken-entry:", "Third.Kube", "ClientC"));
 
         // The third client's problem is its own; the others are generated and compile.
-        var diagnostic = Only(result, "KG0010", DiagnosticSeverity.Error);
+        var diagnostic = Only(result, "KGEN0010", DiagnosticSeverity.Error);
         Assert.StartsWith("The Resources selector entry 'broken-entry:' is invalid", diagnostic.GetMessage(), StringComparison.Ordinal);
         AssertCompiles(result);
         Assert.NotNull(result.Compilation.GetTypeByMetadataName("First.Kube.CoreV1.PodsClient"));
@@ -444,7 +444,7 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void ItemsOfOneClientWithDifferentSelectorsAreKG0015AndTheUnionIsUsed()
+    public void ItemsOfOneClientWithDifferentSelectorsAreKGEN0015AndTheUnionIsUsed()
     {
         var apps = TestPaths.Fixture("mini-apps-v1.openapi3.json");
         var coordination = TestPaths.Fixture("mini-coordination-v1.openapi3.json");
@@ -452,7 +452,7 @@ public sealed class DiagnosticsTests
             KubernetesApiItem.FromFile(apps, "deployments.apps:get"),
             KubernetesApiItem.FromFile(coordination, "leases.coordination.k8s.io:get"));
 
-        var diagnostic = Only(result, "KG0015", DiagnosticSeverity.Warning);
+        var diagnostic = Only(result, "KGEN0015", DiagnosticSeverity.Warning);
         Assert.Equal("The KubernetesApi items of client 'KubeClient' have different Resources selectors; their union is used", diagnostic.GetMessage());
         AssertInFile(diagnostic, apps);
 
@@ -475,13 +475,13 @@ public sealed class DiagnosticsTests
     // ---- Schemas: warnings, the code still compiles -----------------------------------------
 
     [Fact]
-    public void MissingDefinitionIsKG0011AndTheValueIsRawJson()
+    public void MissingDefinitionIsKGEN0011AndTheValueIsRawJson()
     {
         // io.k8s.api.core.v1.Pod.spec is $ref io.k8s.api.core.v1.PodSpec, which is not defined.
         var path = Broken("missing-ref.swagger.json");
         var result = Generate(KubernetesApiItem.FromFile(path, "pods"));
 
-        var diagnostic = Only(result, "KG0011", DiagnosticSeverity.Warning);
+        var diagnostic = Only(result, "KGEN0011", DiagnosticSeverity.Warning);
         Assert.Equal(
             "'io.k8s.api.core.v1.Pod.spec' references 'io.k8s.api.core.v1.PodSpec', which the spec does not define; the value is exposed as raw JSON (System.Text.Json.JsonElement)",
             diagnostic.GetMessage());
@@ -493,13 +493,13 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void UnmappableSchemaIsKG0009AndThePropertyIsRawJson()
+    public void UnmappableSchemaIsKGEN0009AndThePropertyIsRawJson()
     {
         // com.example.upload.v1.Bundle.payload has `type: file`.
         var path = Broken("unmappable.swagger.json");
         var result = Generate(KubernetesApiItem.FromFile(path, "bundles.upload.example.com"));
 
-        var diagnostic = Only(result, "KG0009", DiagnosticSeverity.Warning);
+        var diagnostic = Only(result, "KGEN0009", DiagnosticSeverity.Warning);
         Assert.Equal(
             "The schema of 'com.example.upload.v1.Bundle.payload' cannot be mapped to a C# type (type 'file'); it is exposed as raw JSON (System.Text.Json.JsonElement)",
             diagnostic.GetMessage());
@@ -511,7 +511,7 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void NameCollisionsAreKG0008AndEveryNameStaysDistinct()
+    public void NameCollisionsAreKGEN0008AndEveryNameStaysDistinct()
     {
         // Gadget: "foo-bar" and "fooBar" are both FooBar; the inline "part" would be GadgetPart like
         // the definition GadgetPart; the inline "aB" and "ab" are GadgetAB and GadgetAb, which differ
@@ -521,7 +521,7 @@ public sealed class DiagnosticsTests
 
         Assert.All(result.GeneratorDiagnostics, d =>
         {
-            Assert.Equal("KG0008", d.Id);
+            Assert.Equal("KGEN0008", d.Id);
             Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
             AssertInFile(d, path);
         });
@@ -551,8 +551,8 @@ public sealed class DiagnosticsTests
     {
         var docs = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "docs", "diagnostics.md"));
         var releases = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "src", "KubeGen.Generator", "AnalyzerReleases.Unshipped.md"));
-        // Each section heading is the bare id, so its anchor is the lowercase id (diagnostics.md#kg0004).
-        var documented = Regex.Matches(docs, @"^## (KG\d{4})\r?$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        // Each section heading is the bare id, so its anchor is the lowercase id (diagnostics.md#kgen0004).
+        var documented = Regex.Matches(docs, @"^## (KGEN\d{4})\r?$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
 
         Assert.Equal(KubeGenDiagnostics.All.Select(d => d.Id), documented);
         foreach (var descriptor in KubeGenDiagnostics.All)
@@ -561,6 +561,8 @@ public sealed class DiagnosticsTests
             Assert.Contains($"*{descriptor.Title}*", section, StringComparison.Ordinal);
             Assert.Contains($"**Severity:** {descriptor.DefaultSeverity}", section, StringComparison.Ordinal);
             Assert.Contains($"{descriptor.Id} | KubeGen | {descriptor.DefaultSeverity} | {descriptor.Title}", releases, StringComparison.Ordinal);
+            Assert.Equal(KubeGenDiagnostics.HelpLinkBase + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            Assert.Contains($"[{descriptor.Id}](#{descriptor.Id.ToLowerInvariant()})", docs, StringComparison.Ordinal);
         }
     }
 
@@ -583,7 +585,7 @@ public sealed class DiagnosticsTests
         var generator = Assert.Single(driver.GetRunResult().Results);
         Assert.Null(generator.Exception);
         Assert.DoesNotContain(driverDiagnostics, d => d.Id == "CS8785");
-        Assert.All(generator.Diagnostics, d => Assert.Matches("^KG[0-9]{4}$", d.Id));
+        Assert.All(generator.Diagnostics, d => Assert.Matches("^KGEN[0-9]{4}$", d.Id));
         return new GenerationResult(
             generator.GeneratedSources,
             driverDiagnostics,

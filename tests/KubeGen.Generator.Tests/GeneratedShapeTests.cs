@@ -95,7 +95,7 @@ public sealed class GeneratedShapeTests
 
         Assert.Contains(result.Sources, s => s.HintName == "Shape.Kube.KubeClient.AutoscalingV2.HorizontalPodAutoscalersClient.g.cs");
         Assert.DoesNotContain(result.Sources, s => s.HintName.Contains("AutoscalingV1", StringComparison.Ordinal));
-        var info = Assert.Single(result.GeneratorDiagnostics, d => d.Id == "KG0006");
+        var info = Assert.Single(result.GeneratorDiagnostics, d => d.Id == "KGEN0006");
         Assert.Contains("using autoscaling/v2", info.GetMessage(), StringComparison.Ordinal);
     }
 

@@ -234,7 +234,7 @@ public sealed class IncrementalityTests
         driver = driver.ReplaceAdditionalText(original, truncated).RunGenerators(compilation, Token);
         var broken = Result(driver);
         Assert.Null(broken.Exception);
-        Assert.Equal("KG0002", Assert.Single(broken.Diagnostics).Id);
+        Assert.Equal("KGEN0002", Assert.Single(broken.Diagnostics).Id);
         Assert.Empty(broken.GeneratedSources);
 
         driver = driver.ReplaceAdditionalText(truncated, new TestAdditionalText(ClusterPath, ClusterText)).RunGenerators(compilation, Token);

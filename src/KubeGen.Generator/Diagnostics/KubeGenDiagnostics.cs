@@ -4,104 +4,110 @@ using Microsoft.CodeAnalysis;
 
 namespace KubeGen.Generator.Diagnostics;
 
-/// <summary>Every diagnostic KubeGen reports. Each one is documented in docs/diagnostics.md.</summary>
+/// <summary>Every diagnostic KubeGen reports. Each one is documented in docs/diagnostics.md, which its help link opens.</summary>
 internal static class KubeGenDiagnostics
 {
     private const string Category = "KubeGen";
 
+    /// <summary>
+    /// Each diagnostic's help page: its section of docs/diagnostics.md (the heading is the ID, so the
+    /// anchor is the lower-case ID). IDs use the prefix KGEN, which no other generator or analyzer uses.
+    /// </summary>
+    public const string HelpLinkBase = "https://github.com/kubegen/kubegen/blob/main/docs/diagnostics.md#";
+
 
     public static readonly DiagnosticDescriptor SpecUnreadable = Error(
-        "KG0001",
+        "KGEN0001",
         "OpenAPI spec cannot be read",
         "The OpenAPI spec '{0}' of a KubernetesApi item cannot be read: {1}");
 
     public static readonly DiagnosticDescriptor SpecNotJson = Error(
-        "KG0002",
+        "KGEN0002",
         "OpenAPI spec is not valid JSON",
         "The OpenAPI spec '{0}' is not valid JSON: {1}");
 
     public static readonly DiagnosticDescriptor SpecNotOpenApi = Error(
-        "KG0003",
+        "KGEN0003",
         "File is not an OpenAPI document",
         "'{0}' is not an OpenAPI document: {1}. Fetch it with 'kubectl get --raw /openapi/v2' or a '/openapi/v3/apis/<group>/<version>' document.");
 
     public static readonly DiagnosticDescriptor UnknownResource = Error(
-        "KG0004",
+        "KGEN0004",
         "Selected resource is not in the spec",
         "The resource '{0}' selected for client '{1}' is not served by the spec{2}");
 
     public static readonly DiagnosticDescriptor UnknownVerb = Error(
-        "KG0005",
+        "KGEN0005",
         "Selected verb is not available",
         "The verb '{0}' selected for '{1}' is not served by the spec; available verbs: {2}");
 
     public static readonly DiagnosticDescriptor VersionChosen = Info(
-        "KG0006",
+        "KGEN0006",
         "Resource version chosen",
         "'{0}' is served in several versions ({1}); using {2}. Write '{3}' to pick another version explicitly.");
 
     public static readonly DiagnosticDescriptor AmbiguousResource = Error(
-        "KG0007",
+        "KGEN0007",
         "Selected resource is ambiguous",
         "'{0}' matches resources in several API groups ({1}); add the group, e.g. '{2}'");
 
     public static readonly DiagnosticDescriptor NameCollision = Warning(
-        "KG0008",
+        "KGEN0008",
         "Generated name collision",
         "{0} '{1}' collides with another generated name; it is emitted as '{2}'");
 
     public static readonly DiagnosticDescriptor UnmappableSchema = Warning(
-        "KG0009",
+        "KGEN0009",
         "Schema cannot be mapped to a C# type",
         "The schema of '{0}' cannot be mapped to a C# type ({1}); it is exposed as raw JSON (System.Text.Json.JsonElement)");
 
     public static readonly DiagnosticDescriptor InvalidSelector = Error(
-        "KG0010",
+        "KGEN0010",
         "Resource selector is invalid",
         "The Resources selector entry '{0}' is invalid: {1}. Expected 'plural[.group][/version][:verb,verb]' entries separated by ';'");
 
     public static readonly DiagnosticDescriptor MissingDefinition = Warning(
-        "KG0011",
+        "KGEN0011",
         "Referenced definition is missing",
         "'{0}' references '{1}', which the spec does not define; the value is exposed as raw JSON (System.Text.Json.JsonElement)");
 
     public static readonly DiagnosticDescriptor InvalidIdentifier = Error(
-        "KG0012",
+        "KGEN0012",
         "Invalid namespace or client name",
         "The {0} '{1}' of a KubernetesApi item is not a valid C# {2}");
 
     public static readonly DiagnosticDescriptor NoResources = Warning(
-        "KG0013",
+        "KGEN0013",
         "Spec serves no resources",
         "The spec '{0}' has no Kubernetes resource operations (no paths with x-kubernetes-action); no client members are generated");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
-        "KG0014",
+        "KGEN0014",
         "KubeGen failed unexpectedly",
         "KubeGen failed unexpectedly while {0}: {1}. Please report this with the spec that caused it.");
 
     public static readonly DiagnosticDescriptor ConflictingSelectors = Warning(
-        "KG0015",
+        "KGEN0015",
         "KubernetesApi items of one client disagree",
         "The KubernetesApi items of client '{0}' have different Resources selectors; their union is used");
 
     public static readonly DiagnosticDescriptor SharedNamespace = Error(
-        "KG0016",
+        "KGEN0016",
         "Two clients share a namespace",
         "The clients {1} are generated into the same namespace '{0}', so their model types would collide; give each KubernetesApi client its own Namespace (or the same ClientName to merge them)");
 
     public static readonly DiagnosticDescriptor PathRefused = Warning(
-        "KG0017",
+        "KGEN0017",
         "Spec path is outside the Kubernetes path grammar",
         "The spec path '{0}' is not used: {1}. Only {{namespace}}, {{name}} and a proxy's {{path}} may be placeholders, and groups, versions, resources and subresources must be Kubernetes names.");
 
     public static readonly DiagnosticDescriptor SchemaTooDeep = Warning(
-        "KG0018",
+        "KGEN0018",
         "Schema nests too deeply",
         "The schema of '{0}' nests arrays, maps or $ref aliases more than {1} levels deep; it is exposed as raw JSON (System.Text.Json.JsonElement)");
 
     public static readonly DiagnosticDescriptor DuplicateProperty = Warning(
-        "KG0019",
+        "KGEN0019",
         "Schema declares a property twice",
         "The schema of '{0}' declares the property '{1}' more than once; the last declaration is used, as JSON readers do");
 
@@ -125,5 +131,5 @@ internal static class KubeGenDiagnostics
         => Create(id, title, message, DiagnosticSeverity.Info);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity)
-        => new(id, title, message, Category, severity, isEnabledByDefault: true);
+        => new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

@@ -93,7 +93,7 @@ public sealed class HostileSpecTests
         var result = Generate(spec, resources: null);
 
         AssertCompilesAsData(result, marker: "Exit");
-        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KG0017" && d.GetMessage().Contains("{System.Environment.Exit(42)}", StringComparison.Ordinal));
+        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KGEN0017" && d.GetMessage().Contains("{System.Environment.Exit(42)}", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -226,7 +226,7 @@ public sealed class HostileSpecTests
         var result = OnSmallStack(() => Generate(spec, "widgets"));
 
         AssertCompilesAsData(result);
-        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KG0018" && d.GetMessage().Contains("WidgetSpec.deep", StringComparison.Ordinal));
+        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KGEN0018" && d.GetMessage().Contains("WidgetSpec.deep", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -259,7 +259,7 @@ public sealed class HostileSpecTests
         var result = OnSmallStack(() => Generate(spec, "widgets"));
 
         AssertCompilesAsData(result);
-        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KG0018" && d.GetMessage().Contains("WidgetSpec.nested", StringComparison.Ordinal));
+        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KGEN0018" && d.GetMessage().Contains("WidgetSpec.nested", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public sealed class HostileSpecTests
         Assert.Single(JsonPropertyNames(result, "WidgetSpec"), n => n == "size");
         var size = result.Compilation.GetTypeByMetadataName("Test.Kube.ExampleV1.WidgetSpec")!.GetMembers("Size").OfType<IPropertySymbol>().Single();
         Assert.Equal(SpecialType.System_String, size.Type.SpecialType);
-        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KG0019" && d.GetMessage().Contains("size", StringComparison.Ordinal));
+        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KGEN0019" && d.GetMessage().Contains("size", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -341,7 +341,7 @@ public sealed class HostileSpecTests
 
         AssertCompilesAsData(result);
         var diagnostic = Assert.Single(result.GeneratorDiagnostics);
-        Assert.Equal("KG0002", diagnostic.Id);
+        Assert.Equal("KGEN0002", diagnostic.Id);
         Assert.Contains($"the escape '{escape}' is half of a surrogate pair", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
@@ -364,7 +364,7 @@ public sealed class HostileSpecTests
         var result = Generate(spec, resources: null);
 
         AssertCompilesAsData(result);
-        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KG0017");
+        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == "KGEN0017");
         Assert.DoesNotContain(result.Sources, s => s.HintName == "KubeGen.rbac.g.cs" && s.SourceText.ToString().Contains('*', StringComparison.Ordinal));
     }
 
@@ -378,7 +378,7 @@ public sealed class HostileSpecTests
     /// </summary>
     private static void AssertCompilesAsData(GenerationResult result, string marker = "Pwned")
     {
-        Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id is "KG0014" or "CS8784" or "CS8785");
+        Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Id is "KGEN0014" or "CS8784" or "CS8785");
 
         // Diagnostics quote spec text in build logs: a hostile name must not forge a line there either.
         Assert.All(result.GeneratorDiagnostics, d => Assert.False(d.GetMessage().Any(c => c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029'), d.GetMessage()));
