@@ -130,6 +130,9 @@ public sealed class AotPublishTests(AotPublishFixture fixture, ITestOutputHelper
         Assert.All(server.Requests, r => Assert.Equal("Bearer " + FakeApiServer.Token, r.Header("Authorization")));
         Assert.All(server.Requests, r => Assert.Equal("HTTP/2", r.Protocol));
         Assert.StartsWith("application/merge-patch+json", server.Requests[2].Header("Content-Type"), StringComparison.Ordinal);
+
+        // HTTP compression is off by default (KubeGenHttpCompression): the build left the decompressors out.
+        Assert.All(server.Requests, r => Assert.Null(r.Header("Accept-Encoding")));
     }
 
     [Fact]

@@ -17,7 +17,6 @@ internal static class KubeHttpHandlerFactory
             PooledConnectionLifetime = DefaultPooledConnectionLifetime,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
             ConnectTimeout = TimeSpan.FromSeconds(10),
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             EnableMultipleHttp2Connections = true,
             // Detect dead HTTP/2 connections (long watches) like client-go's ReadIdleTimeout/PingTimeout.
             KeepAlivePingDelay = TimeSpan.FromSeconds(30),
@@ -27,6 +26,12 @@ internal static class KubeHttpHandlerFactory
             AllowAutoRedirect = false,
             UseCookies = false,
         };
+
+        // Behind a trimming switch: when it is off, Native AOT leaves the decompressors out of the binary.
+        if (KubeFeatures.HttpCompression)
+        {
+            handler.AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate;
+        }
 
         if (trust is not null)
         {
