@@ -78,6 +78,8 @@ internal sealed partial class ApiHandler
                 throw ApplyConflict(resource, name, conflicts);
             }
 
+            _conversions.Apply(target, resource, current);
+
             if (current is null)
             {
                 JsonNode? managed = target["metadata"]?["managedFields"]?.DeepClone();

@@ -27,6 +27,7 @@ internal sealed partial class ApiHandler
 
             JsonObject proposed = propose(current);
             JsonObject target = Scope(current, proposed, resource, info.Subresource);
+            _conversions.Apply(target, resource, current);
             _fields.TrackUpdate(current, target, SchemaOf(resource), ScopeOf(resource, info.Subresource), manager, resource.GroupVersion, info.Subresource, Now());
             Mutation mutation = Finish(current, target, resource, validate: info.Subresource is null, dryRun, ref result);
             removed = mutation is Mutation.Remove;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KubeGen.Testing.Conversion;
 using KubeGen.Testing.Spec;
 using KubeGen.Testing.Store;
 using Microsoft.AspNetCore.Http;
@@ -34,6 +35,7 @@ internal sealed partial class ApiHandler
             throw StatusErrors.InternalError("resourceVersion should not be set on objects to be created");
         }
 
+        _conversions.Apply(obj, resource, current: null);
         PrepareForCreate(obj, resource);
         Validate(obj, resource);
         string ns = info.ObjectNamespace;
@@ -75,7 +77,10 @@ internal sealed partial class ApiHandler
             switch (resource.Group, resource.Kind)
             {
                 case ("", "Pod"):
-                    obj["status"] = new JsonObject { ["phase"] = "Pending" };
+                    obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = PodDefaults.QosClass(obj) };
+                    break;
+                case ("", "Service"):
+                    obj["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() };
                     break;
                 case ("", "Namespace"):
                     obj["status"] = new JsonObject { ["phase"] = "Active" };

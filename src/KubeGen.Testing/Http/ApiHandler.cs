@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KubeGen.Testing.Conversion;
 using KubeGen.Testing.Patching;
 using KubeGen.Testing.Security;
 using KubeGen.Testing.Spec;
@@ -27,6 +28,7 @@ internal sealed partial class ApiHandler
     private readonly FaultInjector _faults;
     private readonly StrategicMergePatch _strategic;
     private readonly FieldManager _fields;
+    private readonly WriteConversions _conversions;
     private readonly byte[]? _openApiV2;
     private readonly Dictionary<string, byte[]> _openApiV3Given;
     private Dictionary<string, byte[]>? _openApiV3;
@@ -46,6 +48,7 @@ internal sealed partial class ApiHandler
         _stopping = stopping;
         _strategic = new StrategicMergePatch(catalog.Schemas);
         _fields = new FieldManager(catalog.Schemas);
+        _conversions = new WriteConversions(catalog.Schemas);
     }
 
     /// <summary>The OpenAPI 3 documents: the given ones, plus documents derived from the Swagger 2.0 spec for the other group-versions.</summary>
