@@ -9,7 +9,8 @@ namespace KubeGen.Testing.Conversion;
 /// kube-apiserver's decode and re-encode of a built-in object does: <c>metav1.Time</c> and
 /// <c>metav1.MicroTime</c> (<see cref="KubeTime"/>), <c>resource.Quantity</c>
 /// (<see cref="Quantity"/>), and <c>[]byte</c> (schema <c>format: byte</c>: standard base64, checked
-/// and re-encoded). The spec's schema says where these types are; what a schema does not type
+/// and re-encoded); a declared field set to null is dropped (Go reads it as the zero value and
+/// writes nothing back). The spec's schema says where these types are; what a schema does not type
 /// (custom resources' <c>format: date-time</c> strings) is left alone, as a real server leaves it.
 /// </summary>
 internal sealed class CanonicalForms(SchemaIndex schemas)
@@ -39,10 +40,17 @@ internal sealed class CanonicalForms(SchemaIndex schemas)
         switch (node)
         {
             case JsonObject o:
+                JsonElement? properties = schemas.Resolve(s) is { } resolved && resolved.TryGetProperty("properties", out JsonElement p) ? p : null;
                 foreach (KeyValuePair<string, JsonNode?> entry in o.ToList())
                 {
                     JsonElement? property = schemas.Property(s, entry.Key);
-                    if (entry.Value is JsonValue value && Convert(value, property) is string converted)
+                    if (entry.Value is null && properties is { } declared && declared.TryGetProperty(entry.Key, out JsonElement field) && !Nullable(field))
+                    {
+                        // Go decodes null as the zero value, which its encoder leaves out (omitempty,
+                        // omitzero); apiextensions prunes nulls of non-nullable fields the same way.
+                        o.Remove(entry.Key);
+                    }
+                    else if (entry.Value is JsonValue value && Convert(value, property) is string converted)
                     {
                         o[entry.Key] = converted;
                     }
@@ -70,6 +78,9 @@ internal sealed class CanonicalForms(SchemaIndex schemas)
                 break;
         }
     }
+
+    private bool Nullable(JsonElement property)
+        => schemas.Resolve(property) is { } s && ((s.TryGetProperty("nullable", out JsonElement n) && n.ValueKind == JsonValueKind.True) || (s.TryGetProperty("x-nullable", out JsonElement x) && x.ValueKind == JsonValueKind.True));
 
     /// <summary>The canonical form of a string the schema types, or null to leave the value as it is.</summary>
     private string? Convert(JsonValue value, JsonElement? schema)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KubeGen.Testing.Protobuf;
 using KubeGen.Testing.Security;
 using KubeGen.Testing.Spec;
 using Microsoft.AspNetCore.Http;
@@ -10,24 +11,8 @@ internal sealed partial class ApiHandler
 {
     private async Task SelfSubjectAccessReviewAsync(HttpContext context, EmulatorUser user, ApiResource resource)
     {
-        bool protobuf = MediaType(context) == ProtobufAccessReview.MediaType;
-        JsonObject review;
-        if (protobuf)
-        {
-            try
-            {
-                review = ProtobufAccessReview.Decode(await ReadBodyAsync(context));
-            }
-            catch (FormatException e)
-            {
-                throw StatusErrors.BadRequest(e.Message);
-            }
-        }
-        else
-        {
-            review = await ReadObjectAsync(context);
-        }
-
+        bool protobuf = MediaType(context) == ProtobufBody.MediaType;
+        JsonObject review = await ReadObjectAsync(context, resource);
         CheckTypeMeta(review, resource);
         JsonObject spec = review["spec"] as JsonObject ?? throw StatusErrors.Invalid(resource, "", new FieldCause("FieldValueRequired", "spec", "exactly one of nonResourceAttributes or resourceAttributes must be specified"));
         bool allowed;
@@ -52,9 +37,9 @@ internal sealed partial class ApiHandler
 
         review["metadata"] = new JsonObject { ["creationTimestamp"] = null };
         review["status"] = new JsonObject { ["allowed"] = allowed };
-        if (protobuf && context.Request.Headers.Accept.ToString().Contains(ProtobufAccessReview.MediaType, StringComparison.Ordinal))
+        if (protobuf && context.Request.Headers.Accept.ToString().Contains(ProtobufBody.MediaType, StringComparison.Ordinal))
         {
-            await WriteBytesAsync(context, 201, ProtobufAccessReview.MediaType, ProtobufAccessReview.Encode(review));
+            await WriteBytesAsync(context, 201, ProtobufBody.MediaType, AccessReviewEncoder.Encode(review));
             return;
         }
 

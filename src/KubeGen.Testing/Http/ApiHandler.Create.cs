@@ -19,7 +19,7 @@ internal sealed partial class ApiHandler
             throw StatusErrors.MethodNotAllowed();
         }
 
-        JsonObject obj = await ReadObjectAsync(context);
+        JsonObject obj = await ReadObjectAsync(context, resource);
         Normalize(obj, resource, info);
         JsonObject metadata = Metadata(obj);
         string name = MetaString(obj, "name") ?? "";

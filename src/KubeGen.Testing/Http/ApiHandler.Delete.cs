@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using KubeGen.Testing.Protobuf;
 using KubeGen.Testing.Spec;
 using KubeGen.Testing.Store;
 using Microsoft.AspNetCore.Http;
@@ -24,7 +25,7 @@ internal sealed partial class ApiHandler
             byte[] body = await ReadBodyAsync(context);
             if (body.Length > 0)
             {
-                JsonObject options = (mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body)) as JsonObject
+                JsonObject options = (mediaType == ProtobufBody.MediaType ? ProtobufBody.Decode(body, "meta.k8s.io/v1", "DeleteOptions") : mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body)) as JsonObject
                     ?? throw StatusErrors.BadRequest("the body of the request is not a DeleteOptions object");
                 uid = options["preconditions"]?["uid"]?.GetValue<string>();
                 rv = options["preconditions"]?["resourceVersion"]?.GetValue<string>();

@@ -54,16 +54,10 @@ internal sealed partial class ApiHandler
         return string.Join(",", matchLabels.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value?.GetValue<string>()}"));
     }
 
-    private async Task<JsonObject> ReadScaleAsync(HttpContext context)
+    private Task<JsonObject> ReadScaleAsync(HttpContext context, ApiResource resource)
     {
-        string mediaType = MediaType(context);
-        if (mediaType is not ("" or "application/json" or "application/yaml"))
-        {
-            throw StatusErrors.UnsupportedMediaType(mediaType, ObjectMediaTypes);
-        }
-
-        byte[] body = await ReadBodyAsync(context);
-        return (mediaType == "application/yaml" ? ParseYaml(body) : ParseJson(body)) as JsonObject ?? throw StatusErrors.BadRequest("the object provided is unrecognized: expected a Scale");
+        ApiSubresource sub = resource.Subresources["scale"];
+        return ReadObjectAsync(context, sub.Group.Length == 0 ? sub.Version : sub.Group + "/" + sub.Version, sub.Kind);
     }
 
     private async Task CommitScaleAsync(HttpContext context, RequestInfo info, Func<JsonObject, JsonObject> proposeScale)
@@ -87,8 +81,10 @@ internal sealed partial class ApiHandler
                 throw StatusErrors.Modified(resource, info.Name!);
             }
 
+            // ScaleSpec.replicas is a plain int32 with omitempty: left out (or null) means 0.
             JsonNode? replicas = scale["spec"]?["replicas"];
-            if (!Serialization.JsonNodes.TryGetInt64(replicas, out long count) || count < 0)
+            long count = 0;
+            if ((replicas is not null && !Serialization.JsonNodes.TryGetInt64(replicas, out count)) || count < 0)
             {
                 throw StatusErrors.Invalid(sub.Group, sub.Kind, info.Name, new FieldCause("FieldValueInvalid", "spec.replicas", $"Invalid value: {replicas?.ToJsonString() ?? "null"}: must be greater than or equal to 0"));
             }

@@ -12,12 +12,12 @@ internal sealed partial class ApiHandler
         ApiResource resource = info.Resource!;
         if (info.Subresource == "scale")
         {
-            JsonObject scale = await ReadScaleAsync(context);
+            JsonObject scale = await ReadScaleAsync(context, resource);
             await CommitScaleAsync(context, info, _ => scale);
             return;
         }
 
-        JsonObject body = await ReadObjectAsync(context);
+        JsonObject body = await ReadObjectAsync(context, resource);
         Normalize(body, resource, info);
         string manager = FieldManagerOf(context, "unknown");
         await CommitAsync(context, info, current =>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeGen.Testing.Conversion;
 using KubeGen.Testing.Patching;
+using KubeGen.Testing.Protobuf;
 using KubeGen.Testing.Security;
 using KubeGen.Testing.Spec;
 using KubeGen.Testing.Store;
@@ -227,18 +228,29 @@ internal sealed partial class ApiHandler
         return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
     }
 
-    private static readonly string[] ObjectMediaTypes = ["application/json", "application/yaml"];
+    /// <summary>The body media types kube-apiserver lists in a 415 for a kind: protobuf only for built-in kinds.</summary>
+    private static string[] ObjectMediaTypes(string groupVersion, string kind)
+        => MessageTable.BuiltIn.ForKind(groupVersion, kind) is null ? ["application/json", "application/yaml"] : ["application/json", "application/yaml", ProtobufBody.MediaType];
 
-    /// <summary>Reads a create/update body as a JSON object (JSON or YAML).</summary>
-    private async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    /// <summary>Reads a create/update body of the given kind as a JSON object (JSON, YAML, or protobuf for built-in kinds).</summary>
+    private Task<JsonObject> ReadObjectAsync(HttpContext context, ApiResource resource)
+        => ReadObjectAsync(context, resource.GroupVersion, resource.Kind);
+
+    private async Task<JsonObject> ReadObjectAsync(HttpContext context, string groupVersion, string kind)
     {
         string mediaType = MediaType(context);
-        if (mediaType is not ("" or "application/json" or "application/yaml" or "*/*" or "application/x-yaml" or "text/yaml"))
+        string[] accepted = ObjectMediaTypes(groupVersion, kind);
+        if (mediaType is not ("" or "application/json" or "application/yaml" or "*/*" or "application/x-yaml" or "text/yaml") && !(mediaType == ProtobufBody.MediaType && accepted.Contains(mediaType)))
         {
-            throw StatusErrors.UnsupportedMediaType(mediaType, ObjectMediaTypes);
+            throw StatusErrors.UnsupportedMediaType(mediaType, accepted);
         }
 
         byte[] body = await ReadBodyAsync(context);
+        if (mediaType == ProtobufBody.MediaType)
+        {
+            return ProtobufBody.Decode(body, groupVersion, kind);
+        }
+
         JsonNode? node = mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body);
         return node as JsonObject ?? throw StatusErrors.BadRequest("the object provided is unrecognized: expected a JSON object");
     }

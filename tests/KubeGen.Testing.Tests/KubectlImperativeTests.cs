@@ -1,0 +1,174 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using KubeGen.Testing.Tests.Infrastructure;
+using static KubeGen.Testing.Tests.Infrastructure.Emulator;
+
+namespace KubeGen.Testing.Tests;
+
+/// <summary>
+/// kubectl's imperative commands against the real v1.36 spec: <c>create</c>'s generators write
+/// through the typed clientset in protobuf; <c>run</c>, <c>expose</c>, <c>scale</c>, <c>label</c>,
+/// <c>annotate</c> read the defaults a real server sets. Needs kubectl and the shared specs (both
+/// skip, or fail under <c>CI</c>, when absent).
+/// </summary>
+public sealed class KubectlImperativeTests : IAsyncLifetime
+{
+    private KubeApiServerEmulator? _server;
+    private string _work = "";
+
+    private KubeApiServerEmulator Server => _server!;
+
+    private Kubectl Cli => new(Server.KubeconfigPath, _work);
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Kubectl.Executable is null || RealSpec is null)
+        {
+            return;
+        }
+
+        _work = Path.Combine(Path.GetTempPath(), "kubegen-imperative-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_work);
+        var options = new KubeApiServerEmulatorOptions { KubeconfigPath = Path.Combine(_work, "kubeconfig") };
+        options.SpecFiles.Add(RealSpec);
+        _server = await KubeApiServerEmulator.StartAsync(options, Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_work.Length > 0 && Directory.Exists(_work))
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    private static void Require()
+    {
+        Kubectl.Require();
+        if (RealSpec is null)
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail("the shared v1.36 spec is required on CI but is not there");
+            }
+
+            Assert.Skip("the shared v1.36 spec is not on this machine");
+        }
+    }
+
+    public static TheoryData<string, string, string, string[]> Generators() => new()
+    {
+        { "v1", "ConfigMap", "cm", ["configmap", "cm", "--from-literal=a=b", "--from-literal=c=d"] },
+        { "v1", "Secret", "generic", ["secret", "generic", "generic", "--from-literal=password=s3cret", "--type=Opaque"] },
+        { "v1", "Secret", "registry", ["secret", "docker-registry", "registry", "--docker-server=registry.local", "--docker-username=u", "--docker-password=p"] },
+        { "v1", "Secret", "tls", ["secret", "tls", "tls", "--cert=CERT", "--key=KEY"] },
+        { "v1", "Namespace", "team", ["namespace", "team"] },
+        { "apps/v1", "Deployment", "web", ["deployment", "web", "--image=nginx:1.27", "--replicas=2", "--port=80"] },
+        { "v1", "Service", "cip", ["service", "clusterip", "cip", "--tcp=80:8080"] },
+        { "v1", "Service", "np", ["service", "nodeport", "np", "--tcp=443:8443"] },
+        { "batch/v1", "Job", "once", ["job", "once", "--image=busybox", "--", "echo", "hi"] },
+        { "batch/v1", "CronJob", "tick", ["cronjob", "tick", "--image=busybox", "--schedule=*/5 * * * *"] },
+        { "rbac.authorization.k8s.io/v1", "Role", "reader", ["role", "reader", "--verb=get,list", "--resource=pods,configmaps"] },
+        { "rbac.authorization.k8s.io/v1", "RoleBinding", "readers", ["rolebinding", "readers", "--role=reader", "--user=alice", "--serviceaccount=default:robot"] },
+        { "rbac.authorization.k8s.io/v1", "ClusterRole", "viewer", ["clusterrole", "viewer", "--verb=get", "--resource=nodes", "--non-resource-url=/healthz"] },
+        { "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "viewers", ["clusterrolebinding", "viewers", "--clusterrole=viewer", "--group=ops"] },
+        { "v1", "ServiceAccount", "robot", ["serviceaccount", "robot"] },
+        { "v1", "ResourceQuota", "small", ["quota", "small", "--hard=pods=2,cpu=1000m,memory=1Gi", "--scopes=NotBestEffort"] },
+        { "scheduling.k8s.io/v1", "PriorityClass", "high", ["priorityclass", "high", "--value=1000", "--description=important", "--preemption-policy=Never"] },
+        { "policy/v1", "PodDisruptionBudget", "pdb", ["poddisruptionbudget", "pdb", "--selector=app=web", "--min-available=50%"] },
+        { "networking.k8s.io/v1", "Ingress", "ing", ["ingress", "ing", "--rule=example.com/api*=cip:80", "--class=nginx"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Generators))]
+    public async Task Create_generators_send_protobuf_and_store_what_the_same_object_in_JSON_stores(string apiVersion, string kind, string name, string[] args)
+    {
+        Require();
+        args = [.. args.Select(a => a.Replace("CERT", WriteCertificate().Cert, StringComparison.Ordinal).Replace("KEY", WriteCertificate().Key, StringComparison.Ordinal))];
+
+        // The generator: kubectl's typed client POSTs protobuf.
+        (int exit, string output, string log) = await Cli.RunAsync(["create", "-v=8", .. args]);
+        Assert.True(exit == 0, $"kubectl create {string.Join(' ', args)} exited {exit}: {log}");
+        Assert.Contains("created", output, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/vnd.kubernetes.protobuf", log, StringComparison.Ordinal);
+        JsonObject fromProtobuf = Comparable(Server.GetObject(apiVersion, kind, "default", name));
+
+        // The same object as JSON: kubectl's own rendering of it, created from a file.
+        string json = Path.Combine(_work, name + ".json");
+        await File.WriteAllTextAsync(json, await Cli.OkAsync(["create", "--dry-run=client", "-o", "json", .. args]), Ct);
+        int slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        await Cli.OkAsync("delete", kind.ToLowerInvariant() + (slash < 0 ? "" : "." + apiVersion[..slash]), name);
+        await Cli.OkAsync("create", "-f", json);
+        JsonObject fromJson = Comparable(Server.GetObject(apiVersion, kind, "default", name));
+        Assert.True(JsonNode.DeepEquals(fromJson, fromProtobuf), $"from JSON:     {fromJson.ToJsonString()}\nfrom protobuf: {fromProtobuf.ToJsonString()}");
+    }
+
+    private (string Cert, string Key) WriteCertificate()
+    {
+        string cert = Path.Combine(_work, "tls.crt");
+        string key = Path.Combine(_work, "tls.key");
+        if (!File.Exists(cert))
+        {
+            using var rsa = RSA.Create(2048);
+            var request = new CertificateRequest("CN=example.com", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(cert, certificate.ExportCertificatePem());
+            File.WriteAllText(key, rsa.ExportPkcs8PrivateKeyPem());
+        }
+
+        return (cert, key);
+    }
+
+    /// <summary>The stored object without what two creates of it may differ in: identity, times, allocated addresses.</summary>
+    private static JsonObject Comparable(JsonObject? stored)
+    {
+        Assert.NotNull(stored);
+        JsonObject metadata = stored["metadata"]!.AsObject();
+        foreach (string field in new[] { "uid", "resourceVersion", "creationTimestamp" })
+        {
+            metadata.Remove(field);
+        }
+
+        foreach (JsonNode? entry in metadata["managedFields"] as JsonArray ?? [])
+        {
+            entry!.AsObject().Remove("time");
+        }
+
+        if (stored["spec"] is JsonObject spec && stored["kind"]?.GetValue<string>() == "Service")
+        {
+            spec.Remove("clusterIP");
+            spec.Remove("clusterIPs");
+            foreach (JsonNode? port in spec["ports"] as JsonArray ?? [])
+            {
+                port!.AsObject().Remove("nodePort");
+            }
+        }
+
+        return stored;
+    }
+
+    [Fact]
+    public async Task Run_expose_scale_label_and_annotate_work_on_defaulted_objects()
+    {
+        Require();
+        await Cli.OkAsync("create", "deployment", "web", "--image=nginx:1.27", "--port=8080");
+        Assert.Contains("pod/one created", await Cli.OkAsync("run", "one", "--image=nginx", "--labels=app=one"), StringComparison.Ordinal);
+        Assert.Equal("Always default File Pending", await Cli.OkAsync("get", "pod", "one", "-o", "jsonpath={.spec.containers[0].imagePullPolicy} {.spec.serviceAccountName} {.spec.containers[0].terminationMessagePolicy} {.status.phase}"));
+
+        // expose reads the selector and, without --port, the container port of the deployment.
+        Assert.Contains("service/web exposed", await Cli.OkAsync("expose", "deployment", "web"), StringComparison.Ordinal);
+        Assert.Equal("app=web 8080 8080 TCP ClusterIP 10.96.0.10", (await Cli.OkAsync("get", "service", "web", "-o", "jsonpath=app={.spec.selector.app} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.ports[0].protocol} {.spec.type} {.spec.clusterIP}")).Trim());
+
+        Assert.Contains("deployment.apps/web scaled", await Cli.OkAsync("scale", "deployment", "web", "--replicas=3"), StringComparison.Ordinal);
+        Assert.Equal("3", await Cli.OkAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"));
+        await Cli.OkAsync("label", "pod", "one", "tier=front");
+        await Cli.OkAsync("annotate", "pod", "one", "note=hi");
+        Assert.Equal("front hi", await Cli.OkAsync("get", "pod", "one", "-o", "jsonpath={.metadata.labels.tier} {.metadata.annotations.note}"));
+    }
+}
