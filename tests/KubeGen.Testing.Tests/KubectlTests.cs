@@ -222,4 +222,27 @@ public sealed class KubectlTests : IAsyncLifetime
         await Cli.OkAsync("scale", "crontab", "ct", "--replicas=4");
         Assert.Equal("4", await Cli.OkAsync("get", "crontab", "ct", "-o", "jsonpath={.spec.replicas}"));
     }
+
+    [Fact]
+    public async Task Unknown_fields_fail_strict_and_warn_otherwise()
+    {
+        Kubectl.Require();
+        string file = WriteFile("cm.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: typo}
+            data: {a: b}
+            dta: {c: d}
+            """);
+
+        // kubectl asks for fieldValidation=Strict by default and leaves the check to the server.
+        (int exit, _, string error) = await Cli.RunAsync("create", "-f", file);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"dta\"", error, StringComparison.Ordinal);
+
+        (exit, string output, error) = await Cli.RunAsync("create", "--validate=warn", "-f", file);
+        Assert.Equal(0, exit);
+        Assert.Contains("configmap/typo created", output, StringComparison.Ordinal);
+        Assert.Contains("Warning: unknown field \"dta\"", error, StringComparison.Ordinal);
+    }
 }

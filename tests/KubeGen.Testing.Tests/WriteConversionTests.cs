@@ -17,6 +17,17 @@ public sealed class WriteConversionTests
 
     private static string B64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
 
+    /// <summary>An emulator over the real v1.36 spec, whose types have every field the defaults set (the fixture's are trimmed).</summary>
+    private static Task<KubeApiServerEmulator> StartRealAsync()
+    {
+        if (RealSpec is null)
+        {
+            Assert.Skip("the shared v1.36 spec is not on this machine");
+        }
+
+        return KubeApiServerEmulator.StartAsync(new KubeApiServerEmulatorOptions { SpecFiles = { RealSpec } }, Ct);
+    }
+
     [Fact]
     public async Task Secret_stringData_is_merged_into_data_base64_and_never_stored_or_returned()
     {
@@ -140,7 +151,7 @@ public sealed class WriteConversionTests
     [Fact]
     public async Task Pods_get_the_defaults_and_canonical_quantities_a_real_server_gives()
     {
-        await using KubeApiServerEmulator server = await StartAsync();
+        await using KubeApiServerEmulator server = await StartRealAsync();
         using HttpClient client = server.CreateHttpClient();
         var created = await client.PostJsonAsync(Pods, """
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[
@@ -206,7 +217,7 @@ public sealed class WriteConversionTests
     [Fact]
     public async Task Services_get_defaults_and_allocated_addresses_that_updates_keep()
     {
-        await using KubeApiServerEmulator server = await StartAsync();
+        await using KubeApiServerEmulator server = await StartRealAsync();
         using HttpClient client = server.CreateHttpClient();
         var first = await client.PostJsonAsync(Services, """{"metadata":{"name":"a"},"spec":{"selector":{"app":"a"},"ports":[{"port":80}]}}""");
         Assert.Equal(HttpStatusCode.Created, first.Code);
@@ -236,6 +247,20 @@ public sealed class WriteConversionTests
 
         var external = await client.PostJsonAsync(Services, """{"metadata":{"name":"c"},"spec":{"type":"ExternalName","externalName":"example.com"}}""");
         Assert.Null(external.Body!["spec"]!["clusterIP"]);
+    }
+
+    [Fact]
+    public async Task A_default_for_a_field_the_spec_does_not_have_is_not_set()
+    {
+        // The fixture's trimmed ServiceSpec and PodSpec have no ipFamilyPolicy and no serviceAccount.
+        await using KubeApiServerEmulator server = await StartAsync();
+        using HttpClient client = server.CreateHttpClient();
+        var service = await client.PostJsonAsync(Services, """{"metadata":{"name":"a"},"spec":{"ports":[{"port":80}]}}""");
+        Assert.Equal("ClusterIP", service.Body.Str("spec.type"));
+        Assert.Null(service.Body!["spec"]!["ipFamilyPolicy"]);
+        var pod = await client.PostJsonAsync(Pods, Pod("p"));
+        Assert.Equal("default", pod.Body.Str("spec.serviceAccountName"));
+        Assert.Null(pod.Body!["spec"]!["serviceAccount"]);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeGen.Testing.Http;
 using KubeGen.Testing.Spec;
@@ -17,21 +18,28 @@ namespace KubeGen.Testing.Conversion;
 /// </summary>
 internal sealed class WriteConversions(SchemaIndex schemas)
 {
+    private readonly UnknownFields _unknown = new(schemas);
     private readonly CanonicalForms _forms = new(schemas);
     private readonly ServiceDefaults _services = new();
 
     /// <summary>Converts <paramref name="obj"/> in place; <paramref name="current"/> is the stored object an update replaces (null on create).</summary>
+    /// <returns>The paths of the fields the kind does not have, which were dropped (for field validation).</returns>
     /// <exception cref="StatusException">400 for a value its Go type cannot hold.</exception>
-    public void Apply(JsonObject obj, ApiResource resource, JsonObject? current)
+    public IReadOnlyList<string> Apply(JsonObject obj, ApiResource resource, JsonObject? current)
     {
+        JsonElement? schema = schemas.Definition(resource.DefinitionName);
+
+        // Built-in kinds decode into Go types, which have no place for other fields. (Custom
+        // resources are pruned by their structural schema; the emulator keeps their fields.)
+        bool typed = resource.DefinitionName?.StartsWith("io.k8s.", StringComparison.Ordinal) == true;
+        List<string> unknown = typed ? _unknown.Prune(obj, schema) : [];
         try
         {
-            _forms.Apply(obj, schemas.Definition(resource.DefinitionName));
+            _forms.Apply(obj, schema);
         }
         catch (FormatException e)
         {
-            // handlers.transformDecodeError's wording for a body that does not decode.
-            throw StatusErrors.BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {e.Message}");
+            throw StatusErrors.CannotBeHandled(resource, e.Message);
         }
 
         switch (resource.Group, resource.Kind)
@@ -75,6 +83,15 @@ internal sealed class WriteConversions(SchemaIndex schemas)
                 WorkloadDefaults.CronJob(obj);
                 break;
         }
+
+        // The spec is the server's Go type: a default for a field the spec's version does not have
+        // (an older cluster's, or a trimmed spec's) is not set.
+        if (typed)
+        {
+            _unknown.Prune(obj, schema);
+        }
+
+        return unknown;
     }
 
     /// <summary>

@@ -78,7 +78,9 @@ internal sealed partial class ApiHandler
                 throw ApplyConflict(resource, name, conflicts);
             }
 
-            _conversions.Apply(target, resource, current);
+            FieldValidation validation = FieldValidation.Of(context);
+            validation.Unknown(_conversions.Apply(target, resource, current));
+            validation.Settle(context, error => StatusErrors.CannotBeHandled(resource, error));
 
             if (current is null)
             {

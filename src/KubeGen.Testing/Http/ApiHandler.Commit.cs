@@ -10,9 +10,11 @@ internal sealed partial class ApiHandler
 {
     /// <summary>
     /// The common tail of replace and patch: builds the proposed object from the current one,
-    /// keeps what the endpoint may not change, tracks field ownership and generation, and commits.
+    /// keeps what the endpoint may not change, converts it as the server decodes it (fields the
+    /// kind lacks go to field validation, which fails a Strict request with <paramref name="strictError"/>),
+    /// tracks field ownership and generation, and commits.
     /// </summary>
-    private async Task CommitAsync(HttpContext context, RequestInfo info, Func<JsonObject, JsonObject> propose, string manager)
+    private async Task CommitAsync(HttpContext context, RequestInfo info, Func<JsonObject, JsonObject> propose, string manager, Func<string, StatusException> strictError)
     {
         ApiResource resource = info.Resource!;
         bool dryRun = IsDryRun(context);
@@ -25,9 +27,12 @@ internal sealed partial class ApiHandler
                 throw StatusErrors.NotFound(resource, info.Name!);
             }
 
+            // The whole proposed object is decoded (and checked) before the endpoint keeps its part of it.
             JsonObject proposed = propose(current);
+            FieldValidation validation = FieldValidation.Of(context);
+            validation.Unknown(_conversions.Apply(proposed, resource, current));
+            validation.Settle(context, strictError);
             JsonObject target = Scope(current, proposed, resource, info.Subresource);
-            _conversions.Apply(target, resource, current);
             _fields.TrackUpdate(current, target, SchemaOf(resource), ScopeOf(resource, info.Subresource), manager, resource.GroupVersion, info.Subresource, Now());
             Mutation mutation = Finish(current, target, resource, validate: info.Subresource is null, dryRun, ref result);
             removed = mutation is Mutation.Remove;

@@ -35,7 +35,9 @@ internal sealed partial class ApiHandler
             throw StatusErrors.InternalError("resourceVersion should not be set on objects to be created");
         }
 
-        _conversions.Apply(obj, resource, current: null);
+        FieldValidation validation = FieldValidation.Of(context);
+        validation.Unknown(_conversions.Apply(obj, resource, current: null));
+        validation.Settle(context, error => StatusErrors.CannotBeHandled(resource, error));
         PrepareForCreate(obj, resource);
         Validate(obj, resource);
         string ns = info.ObjectNamespace;

@@ -40,7 +40,7 @@ internal sealed partial class ApiHandler
         JsonNode? patch;
         try
         {
-            patch = JsonNode.Parse(body.Length == 0 ? "null"u8 : body);
+            patch = body.Length == 0 ? null : Serialization.JsonBody.Parse(body, []);
         }
         catch (JsonException e)
         {
@@ -98,6 +98,6 @@ internal sealed partial class ApiHandler
             }
 
             return patched;
-        }, manager);
+        }, manager, error => StatusErrors.Invalid("", "", "", new FieldCause("FieldValueInvalid", "patch", $"Invalid value: \"{patch?.ToJsonString()}\": {error}")));
     }
 }

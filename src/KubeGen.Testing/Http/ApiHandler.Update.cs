@@ -35,6 +35,6 @@ internal sealed partial class ApiHandler
             }
 
             return body.DeepClone().AsObject();
-        }, manager);
+        }, manager, error => StatusErrors.CannotBeHandled(resource, error));
     }
 }

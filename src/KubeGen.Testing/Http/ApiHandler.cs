@@ -251,11 +251,14 @@ internal sealed partial class ApiHandler
             return ProtobufBody.Decode(body, groupVersion, kind);
         }
 
-        JsonNode? node = mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body);
+        var duplicates = new List<string>();
+        JsonNode? node = mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body, duplicates);
+        FieldValidation.Of(context).Duplicates(duplicates);
         return node as JsonObject ?? throw StatusErrors.BadRequest("the object provided is unrecognized: expected a JSON object");
     }
 
-    internal static JsonNode? ParseJson(byte[] body)
+    /// <summary>Parses a JSON body; keys given twice keep their last value and are added to <paramref name="duplicates"/>.</summary>
+    internal static JsonNode? ParseJson(byte[] body, List<string>? duplicates = null)
     {
         if (body.Length == 0)
         {
@@ -264,7 +267,7 @@ internal sealed partial class ApiHandler
 
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 1000 });
+            return Serialization.JsonBody.Parse(body, duplicates ?? []);
         }
         catch (JsonException e)
         {

@@ -108,6 +108,10 @@ internal static class StatusErrors
     public static StatusException BadRequest(string message)
         => new(400, Status(400, "BadRequest", message));
 
+    /// <summary>handlers.transformDecodeError's wording for a body of a known kind that does not decode.</summary>
+    public static StatusException CannotBeHandled(ApiResource resource, string error)
+        => BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {error}");
+
     public static StatusException Invalid(ApiResource resource, string? name, params FieldCause[] causes)
         => Invalid(resource.Group, resource.Kind, name, causes);
 
