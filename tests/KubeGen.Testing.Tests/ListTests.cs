@@ -101,8 +101,31 @@ public sealed class ListTests
         }
 
         var expired = await client.GetJsonAsync(ConfigMaps + "?limit=1&continue=" + Uri.EscapeDataString(token));
-        AssertStatus(expired, 410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+        AssertStatus(expired, 410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
         AssertStatus(await client.GetJsonAsync(ConfigMaps + "?limit=1&continue=garbage!"), 400, "BadRequest");
+
+        // The 410 carries a token that goes on from the same key in the current state (etcd3's inconsistent continue).
+        string inconsistent = expired.Body.Str("metadata.continue")!;
+        var rest = await client.GetJsonAsync(ConfigMaps + "?continue=" + Uri.EscapeDataString(inconsistent));
+        Assert.Equal(HttpStatusCode.OK, rest.Code);
+        Assert.Equal(["b", "c", "d", "x0", "x1", "x2", "x3", "x4"], rest.Body!["items"]!.AsArray().Select(i => i.Str("metadata.name")!).ToArray());
+        Assert.Equal(server.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), rest.Body.Str("metadata.resourceVersion"));
+    }
+
+    [Fact]
+    public async Task A_resourceVersion_the_server_has_not_reached_is_504_and_Exact_0_is_invalid()
+    {
+        await using KubeApiServerEmulator server = await SeededAsync();
+        using HttpClient client = server.CreateHttpClient();
+        long future = server.ResourceVersion + 100;
+        foreach (string match in new[] { "", "&resourceVersionMatch=NotOlderThan", "&resourceVersionMatch=Exact" })
+        {
+            using HttpResponseMessage response = await client.GetAsync($"{ConfigMaps}?resourceVersion={future}{match}", Ct);
+            AssertStatus((response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))), 504, "Timeout", $"Too large resource version: {future}, current: {server.ResourceVersion}");
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+        }
+
+        AssertStatus(await client.GetJsonAsync(ConfigMaps + "?resourceVersion=0&resourceVersionMatch=Exact"), 422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
     }
 
     [Fact]
@@ -130,5 +153,30 @@ public sealed class ListTests
         Assert.Equal(["Name", "Data", "Age"], table["columnDefinitions"]!.AsArray().Select(c => c.Str("name")));
         Assert.Equal("a", table["rows"]![0]!["cells"]![0]!.GetValue<string>());
         Assert.Equal("PartialObjectMetadata", table["rows"]![0].Str("object.kind"));
+    }
+
+    [Fact]
+    public async Task Field_selectors_read_the_fields_the_registry_computes()
+    {
+        await using KubeApiServerEmulator server = await StartAsync();
+        using HttpClient client = server.CreateHttpClient();
+        const string Pods = "/api/v1/namespaces/default/pods";
+        await client.PostJsonAsync(Pods, Pod("plain"));
+        await client.PostJsonAsync(Pods, Pod("host").Replace("\"spec\":{", "\"spec\":{\"hostNetwork\":true,", StringComparison.Ordinal));
+        server.Seed("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"ran","namespace":"default"},"spec":{"containers":[{"name":"c","image":"x"}]},"status":{"phase":"Running","podIPs":[{"ip":"10.0.0.7"}]}}""");
+
+        async Task<string[]> Names(string path) => (await client.GetJsonAsync(path)).Body!["items"]!.AsArray().Select(i => i.Str("metadata.name")!).ToArray();
+
+        // spec.hostNetwork is "false" for a pod that does not set it; status.podIP is podIPs[0].
+        Assert.Equal(["plain", "ran"], await Names(Pods + "?fieldSelector=spec.hostNetwork%3Dfalse"));
+        Assert.Equal(["host"], await Names(Pods + "?fieldSelector=spec.hostNetwork%3Dtrue"));
+        Assert.Equal(["ran"], await Names(Pods + "?fieldSelector=status.podIP%3D10.0.0.7,status.phase%3DRunning"));
+        Assert.Equal(["host", "plain"], await Names(Pods + "?fieldSelector=status.phase!%3DRunning"));
+
+        const string Services = "/api/v1/namespaces/default/services";
+        await client.PostJsonAsync(Services, """{"metadata":{"name":"np"},"spec":{"type":"NodePort","ports":[{"port":80}]}}""");
+        await client.PostJsonAsync(Services, """{"metadata":{"name":"cip"},"spec":{"ports":[{"port":80}]}}""");
+        Assert.Equal(["np"], await Names(Services + "?fieldSelector=spec.type%3DNodePort"));
+        AssertStatus(await client.GetJsonAsync(Services + "?fieldSelector=spec.ports%3D80"), 400, "BadRequest", "field label not supported: spec.ports");
     }
 }

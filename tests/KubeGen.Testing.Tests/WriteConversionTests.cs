@@ -285,4 +285,13 @@ public sealed class WriteConversionTests
         Assert.Null(dry.Body!["stringData"]);
         Assert.Null(server.GetObject("v1", "Secret", "default", "s"));
     }
+
+    [Fact]
+    public async Task Dry_run_takes_only_All()
+    {
+        await using KubeApiServerEmulator server = await StartAsync();
+        using HttpClient client = server.CreateHttpClient();
+        AssertStatus(await client.PostJsonAsync(Secrets + "?dryRun=Yes", """{"metadata":{"name":"s"}}"""), 422, "Invalid", "CreateOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{\"Yes\"}: supported values: \"All\"");
+        Assert.Null(server.GetObject("v1", "Secret", "default", "s"));
+    }
 }

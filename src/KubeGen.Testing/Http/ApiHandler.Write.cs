@@ -21,7 +21,33 @@ internal sealed partial class ApiHandler
         return prefix.Length > 0 ? prefix : fallback;
     }
 
-    private static bool IsDryRun(HttpContext context) => Query(context, "dryRun") == "All";
+    /// <summary>Whether <c>dryRun=All</c> was asked for: nothing is stored, the answer is what would have been.</summary>
+    /// <exception cref="StatusException">422 for another value, as the options' validation says.</exception>
+    private static bool IsDryRun(HttpContext context)
+    {
+        string[] values = [.. context.Request.Query["dryRun"].Select(v => v ?? "")];
+        if (values.Length == 0)
+        {
+            return false;
+        }
+
+        if (values.Any(v => v != "All"))
+        {
+            string given = "[]string{" + string.Join(", ", values.Select(v => $"\"{v}\"")) + "}";
+            throw StatusErrors.Invalid("meta.k8s.io", OptionsKind(context.Request.Method), "", new FieldCause("FieldValueNotSupported", "dryRun", $"Unsupported value: {given}: supported values: \"All\""));
+        }
+
+        return true;
+    }
+
+    /// <summary>The options kind a write's query parameters are validated as.</summary>
+    internal static string OptionsKind(string method) => method switch
+    {
+        "POST" => "CreateOptions",
+        "PUT" => "UpdateOptions",
+        "DELETE" => "DeleteOptions",
+        _ => "PatchOptions",
+    };
 
     private JsonElement? SchemaOf(ApiResource resource) => _catalog.Schemas.Definition(resource.DefinitionName);
 

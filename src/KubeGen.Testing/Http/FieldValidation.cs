@@ -34,8 +34,7 @@ internal sealed class FieldValidation
         }
         else if (directive is not ("Strict" or "Warn" or "Ignore"))
         {
-            string options = context.Request.Method switch { "POST" => "CreateOptions", "PUT" => "UpdateOptions", _ => "PatchOptions" };
-            throw StatusErrors.Invalid("meta.k8s.io", options, "", new FieldCause("FieldValueNotSupported", "fieldValidation", $"Unsupported value: \"{directive}\": supported values: \"Ignore\", \"Strict\", \"Warn\""));
+            throw StatusErrors.Invalid("meta.k8s.io", ApiHandler.OptionsKind(context.Request.Method), "", new FieldCause("FieldValueNotSupported", "fieldValidation", $"Unsupported value: \"{directive}\": supported values: \"Ignore\", \"Strict\", \"Warn\""));
         }
 
         var validation = new FieldValidation(directive);

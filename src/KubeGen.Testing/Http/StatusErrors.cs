@@ -167,4 +167,15 @@ internal static class StatusErrors
 
     public static StatusException Timeout(string message, int retryAfterSeconds = 0)
         => new(504, Status(504, "Timeout", message));
+
+    /// <summary>storage.NewTooLargeResourceVersionError: a version newer than the server has seen.</summary>
+    public static StatusException TooLargeResourceVersion(long wanted, long current)
+    {
+        var details = new JsonObject
+        {
+            ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }),
+            ["retryAfterSeconds"] = 1,
+        };
+        return new(504, Status(504, "Timeout", $"Too large resource version: {wanted}, current: {current}", details), 1);
+    }
 }
