@@ -171,4 +171,23 @@ public sealed class KubectlImperativeTests : IAsyncLifetime
         await Cli.OkAsync("annotate", "pod", "one", "note=hi");
         Assert.Equal("front hi", await Cli.OkAsync("get", "pod", "one", "-o", "jsonpath={.metadata.labels.tier} {.metadata.annotations.note}"));
     }
+
+    [Fact]
+    public async Task Get_prints_the_columns_kube_apiserver_prints()
+    {
+        Require();
+        await Cli.OkAsync("create", "service", "nodeport", "np", "--tcp=443:8443");
+        await Cli.OkAsync("create", "secret", "generic", "s", "--from-literal=a=b", "--from-literal=c=d");
+        await Cli.OkAsync("create", "job", "once", "--image=busybox");
+        await Cli.OkAsync("create", "cronjob", "tick", "--image=busybox", "--schedule=*/5 * * * *");
+        await Cli.OkAsync("create", "rolebinding", "readers", "--clusterrole=view", "--user=alice");
+        await Cli.OkAsync("create", "priorityclass", "high", "--value=1000");
+
+        Assert.Matches(@"^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nnp\s+NodePort\s+10\.96\.0\.10\s+<none>\s+443:30000/TCP\s+\d+s\n$", await Cli.OkAsync("get", "services"));
+        Assert.Matches(@"^NAME\s+TYPE\s+DATA\s+AGE\ns\s+Opaque\s+2\s+\d+s\n$", await Cli.OkAsync("get", "secrets"));
+        Assert.Matches(@"^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\nonce\s+Running\s+0/1\s+\d+s\n$", await Cli.OkAsync("get", "jobs"));
+        Assert.Matches(@"^NAME\s+SCHEDULE\s+TIMEZONE\s+SUSPEND\s+ACTIVE\s+LAST SCHEDULE\s+AGE\ntick\s+\*/5 \* \* \* \*\s+<none>\s+False\s+0\s+<none>\s+\d+s\n$", await Cli.OkAsync("get", "cronjobs"));
+        Assert.Matches(@"^NAME\s+ROLE\s+AGE\nreaders\s+ClusterRole/view\s+\d+s\n$", await Cli.OkAsync("get", "rolebindings"));
+        Assert.Matches(@"\nhigh\s+1000\s+false\s+\d+s\s+PreemptLowerPriority\n", await Cli.OkAsync("get", "priorityclasses"));
+    }
 }
