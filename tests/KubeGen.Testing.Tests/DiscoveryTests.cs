@@ -101,12 +101,7 @@ public sealed class DiscoveryTests
     [Fact]
     public async Task The_real_spec_loads_and_serves_its_resources()
     {
-        if (RealSpec is null)
-        {
-            Assert.Skip("the shared v1.36 spec is not on this machine");
-        }
-
-        await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(new KubeApiServerEmulatorOptions { SpecFiles = { RealSpec } }, Ct);
+        await using KubeApiServerEmulator server = await StartRealAsync();
         using HttpClient client = server.CreateHttpClient();
         var batch = await client.GetJsonAsync("/apis/batch/v1");
         Assert.Contains(batch.Body!["resources"]!.AsArray(), r => r.Str("name") == "cronjobs" && r.Str("shortNames") == "[\"cj\"]");
@@ -117,12 +112,7 @@ public sealed class DiscoveryTests
     [Fact]
     public async Task Derived_OpenApi_v3_types_as_kubectl_validation_expects()
     {
-        if (RealSpec is null)
-        {
-            Assert.Skip("the shared v1.36 spec is not on this machine");
-        }
-
-        await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(new KubeApiServerEmulatorOptions { SpecFiles = { RealSpec } }, Ct);
+        await using KubeApiServerEmulator server = await StartRealAsync();
         using HttpClient client = server.CreateHttpClient();
         JsonNode document = (await client.GetJsonAsync("/openapi/v3/api/v1")).Body!;
 

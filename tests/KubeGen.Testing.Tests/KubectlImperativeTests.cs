@@ -14,52 +14,26 @@ namespace KubeGen.Testing.Tests;
 /// </summary>
 public sealed class KubectlImperativeTests : IAsyncLifetime
 {
-    private KubeApiServerEmulator? _server;
-    private string _work = "";
+    private KubectlWorkspace? _workspace;
 
-    private KubeApiServerEmulator Server => _server!;
+    private KubeApiServerEmulator Server => _workspace!.Server;
 
-    private Kubectl Cli => new(Server.KubeconfigPath, _work);
+    private Kubectl Cli => _workspace!.Cli;
 
     public async ValueTask InitializeAsync()
     {
-        if (Kubectl.Executable is null || RealSpec is null)
+        if (Kubectl.Executable is not null && RealSpec is not null)
         {
-            return;
-        }
-
-        _work = Path.Combine(Path.GetTempPath(), "kubegen-imperative-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_work);
-        var options = new KubeApiServerEmulatorOptions { KubeconfigPath = Path.Combine(_work, "kubeconfig") };
-        options.SpecFiles.Add(RealSpec);
-        _server = await KubeApiServerEmulator.StartAsync(options, Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (_work.Length > 0 && Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
+            _workspace = await KubectlWorkspace.StartAsync(RealSpec);
         }
     }
+
+    public ValueTask DisposeAsync() => _workspace?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private static void Require()
     {
         Kubectl.Require();
-        if (RealSpec is null)
-        {
-            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-            {
-                Assert.Fail("the shared v1.36 spec is required on CI but is not there");
-            }
-
-            Assert.Skip("the shared v1.36 spec is not on this machine");
-        }
+        RequireRealSpec();
     }
 
     public static TheoryData<string, string, string, string[]> Generators() => new()
@@ -100,7 +74,7 @@ public sealed class KubectlImperativeTests : IAsyncLifetime
         JsonObject fromProtobuf = Comparable(Server.GetObject(apiVersion, kind, "default", name));
 
         // The same object as JSON: kubectl's own rendering of it, created from a file.
-        string json = Path.Combine(_work, name + ".json");
+        string json = Path.Combine(_workspace!.Directory, name + ".json");
         await File.WriteAllTextAsync(json, await Cli.OkAsync(["create", "--dry-run=client", "-o", "json", .. args]), Ct);
         int slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         await Cli.OkAsync("delete", kind.ToLowerInvariant() + (slash < 0 ? "" : "." + apiVersion[..slash]), name);
@@ -111,8 +85,8 @@ public sealed class KubectlImperativeTests : IAsyncLifetime
 
     private (string Cert, string Key) WriteCertificate()
     {
-        string cert = Path.Combine(_work, "tls.crt");
-        string key = Path.Combine(_work, "tls.key");
+        string cert = Path.Combine(_workspace!.Directory, "tls.crt");
+        string key = Path.Combine(_workspace.Directory, "tls.key");
         if (!File.Exists(cert))
         {
             using var rsa = RSA.Create(2048);
@@ -128,19 +102,8 @@ public sealed class KubectlImperativeTests : IAsyncLifetime
     /// <summary>The stored object without what two creates of it may differ in: identity, times, allocated addresses.</summary>
     private static JsonObject Comparable(JsonObject? stored)
     {
-        Assert.NotNull(stored);
-        JsonObject metadata = stored["metadata"]!.AsObject();
-        foreach (string field in new[] { "uid", "resourceVersion", "creationTimestamp" })
-        {
-            metadata.Remove(field);
-        }
-
-        foreach (JsonNode? entry in metadata["managedFields"] as JsonArray ?? [])
-        {
-            entry!.AsObject().Remove("time");
-        }
-
-        if (stored["spec"] is JsonObject spec && stored["kind"]?.GetValue<string>() == "Service")
+        JsonObject comparable = Emulator.Comparable(stored);
+        if (comparable["spec"] is JsonObject spec && comparable["kind"]?.GetValue<string>() == "Service")
         {
             spec.Remove("clusterIP");
             spec.Remove("clusterIPs");
@@ -150,7 +113,7 @@ public sealed class KubectlImperativeTests : IAsyncLifetime
             }
         }
 
-        return stored;
+        return comparable;
     }
 
     [Fact]

@@ -11,48 +11,25 @@ namespace KubeGen.Testing.Tests;
 /// </summary>
 public sealed class KubectlTests : IAsyncLifetime
 {
-    private KubeApiServerEmulator? _server;
-    private string _work = "";
+    private KubectlWorkspace? Workspace;
 
-    private KubeApiServerEmulator Server => _server!;
+    private KubeApiServerEmulator Server => Workspace!.Server;
 
-    private Kubectl Cli => new(Server.KubeconfigPath, _work);
+    private Kubectl Cli => Workspace!.Cli;
+
+    private string Work => Workspace!.Directory;
 
     public async ValueTask InitializeAsync()
     {
-        if (Kubectl.Executable is null)
+        if (Kubectl.Executable is not null)
         {
-            return;
-        }
-
-        _work = Path.Combine(Path.GetTempPath(), "kubegen-kubectl-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_work);
-        _server = await StartAsync(o =>
-        {
-            o.KubeconfigPath = Path.Combine(_work, "kubeconfig");
-            o.ServiceAccountRules = [AccessRule.For("*", "pods,configmaps,deployments.apps,crontabs.stable.example.com,crontabs/scale.stable.example.com", "default"), AccessRule.For("get,list", "namespaces")];
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (_work.Length > 0 && Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
+            Workspace = await KubectlWorkspace.StartAsync(FixtureSpec, o => o.ServiceAccountRules = [AccessRule.For("*", "pods,configmaps,deployments.apps,crontabs.stable.example.com,crontabs/scale.stable.example.com", "default"), AccessRule.For("get,list", "namespaces")]);
         }
     }
 
-    private string WriteFile(string name, string text)
-    {
-        string path = Path.Combine(_work, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    public ValueTask DisposeAsync() => Workspace?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private string WriteFile(string name, string text) => Workspace!.WriteFile(name, text);
 
     private const string PodYaml = """
         apiVersion: v1

@@ -17,17 +17,6 @@ public sealed class WriteConversionTests
 
     private static string B64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
 
-    /// <summary>An emulator over the real v1.36 spec, whose types have every field the defaults set (the fixture's are trimmed).</summary>
-    private static Task<KubeApiServerEmulator> StartRealAsync()
-    {
-        if (RealSpec is null)
-        {
-            Assert.Skip("the shared v1.36 spec is not on this machine");
-        }
-
-        return KubeApiServerEmulator.StartAsync(new KubeApiServerEmulatorOptions { SpecFiles = { RealSpec } }, Ct);
-    }
-
     [Fact]
     public async Task Secret_stringData_is_merged_into_data_base64_and_never_stored_or_returned()
     {

@@ -14,14 +14,7 @@ internal static class WorkloadDefaults
     {
         JsonObject spec = Child(obj, "spec");
         Pointer(spec, "replicas", 1);
-        JsonObject strategy = Child(spec, "strategy");
-        String(strategy, "type", "RollingUpdate");
-        if (Text(strategy["type"]) == "RollingUpdate")
-        {
-            JsonObject rolling = Child(strategy, "rollingUpdate");
-            Pointer(rolling, "maxUnavailable", "25%");
-            Pointer(rolling, "maxSurge", "25%");
-        }
+        RollingUpdate(Child(spec, "strategy"), "25%", "25%");
 
         Pointer(spec, "revisionHistoryLimit", 10);
         Pointer(spec, "progressDeadlineSeconds", 600);
@@ -62,14 +55,7 @@ internal static class WorkloadDefaults
     public static void DaemonSet(JsonObject obj)
     {
         JsonObject spec = Child(obj, "spec");
-        JsonObject strategy = Child(spec, "updateStrategy");
-        String(strategy, "type", "RollingUpdate");
-        if (Text(strategy["type"]) == "RollingUpdate")
-        {
-            JsonObject rolling = Child(strategy, "rollingUpdate");
-            Pointer(rolling, "maxUnavailable", 1);
-            Pointer(rolling, "maxSurge", 0);
-        }
+        RollingUpdate(Child(spec, "updateStrategy"), 1, 0);
 
         Pointer(spec, "revisionHistoryLimit", 10);
         PodDefaults.Template(spec["template"] as JsonObject);
@@ -108,5 +94,17 @@ internal static class WorkloadDefaults
         Pointer(spec, "successfulJobsHistoryLimit", 3);
         Pointer(spec, "failedJobsHistoryLimit", 1);
         PodDefaults.Template(spec["jobTemplate"]?["spec"]?["template"] as JsonObject);
+    }
+
+    /// <summary>A Deployment's or DaemonSet's strategy: RollingUpdate unless given, with its two limits.</summary>
+    private static void RollingUpdate(JsonObject strategy, JsonNode maxUnavailable, JsonNode maxSurge)
+    {
+        String(strategy, "type", "RollingUpdate");
+        if (Text(strategy["type"]) == "RollingUpdate")
+        {
+            JsonObject rolling = Child(strategy, "rollingUpdate");
+            Pointer(rolling, "maxUnavailable", maxUnavailable);
+            Pointer(rolling, "maxSurge", maxSurge);
+        }
     }
 }
