@@ -261,6 +261,14 @@ public sealed class WriteConversionTests
         Assert.Equal("""{"x":"y","kubernetes.io/metadata.name":"team"}""", created.Body!["metadata"]!["labels"]!.ToJsonString());
         Assert.Equal("""["kubernetes"]""", created.Body["spec"]!["finalizers"]!.ToJsonString());
         Assert.Equal("Active", created.Body.Str("status.phase"));
+
+        // Namespaces and Services have a spec but no generation; Deployments count their spec changes.
+        Assert.Null(created.Body["metadata"]!["generation"]);
+        var service = await client.PostJsonAsync(Services, """{"metadata":{"name":"s"},"spec":{"ports":[{"port":80}]}}""");
+        Assert.Null(service.Body!["metadata"]!["generation"]);
+        var changed = await client.PatchAsync(Services + "/s", """{"spec":{"ports":[{"port":81}]}}""", "application/merge-patch+json");
+        Assert.Null(changed.Body!["metadata"]!["generation"]);
+        Assert.Equal("1", (await client.PostJsonAsync("/apis/apps/v1/namespaces/default/deployments", Deployment("d"))).Body.Str("metadata.generation"));
     }
 
     [Fact]

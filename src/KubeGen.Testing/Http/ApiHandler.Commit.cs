@@ -104,7 +104,7 @@ internal sealed partial class ApiHandler
     {
         JsonObject metadata = Metadata(target);
         metadata["resourceVersion"] = MetaString(current, "resourceVersion");
-        if (SpecChanged(current, target))
+        if (TracksGeneration(resource, target) && SpecChanged(current, target))
         {
             long generation = Serialization.JsonNodes.TryGetInt64(current["metadata"]?["generation"], out long n) ? n : 0;
             metadata["generation"] = generation + 1;

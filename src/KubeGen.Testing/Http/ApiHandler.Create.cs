@@ -68,7 +68,7 @@ internal sealed partial class ApiHandler
         metadata.Remove("deletionGracePeriodSeconds");
         metadata.Remove("managedFields");
         metadata.Remove("generation");
-        if (obj.ContainsKey("spec"))
+        if (TracksGeneration(resource, obj))
         {
             metadata["generation"] = 1;
         }
@@ -90,6 +90,13 @@ internal sealed partial class ApiHandler
             }
         }
     }
+
+    /// <summary>
+    /// Whether <c>metadata.generation</c> counts the object's spec changes: for kinds with a spec,
+    /// except the built-ins whose registry strategies never set it (Services, Namespaces, Nodes).
+    /// </summary>
+    private static bool TracksGeneration(ApiResource resource, JsonObject obj)
+        => obj.ContainsKey("spec") && !(resource.Group.Length == 0 && resource.Kind is "Service" or "Namespace" or "Node");
 
     private void CheckNamespace(ApiResource resource, string ns)
     {
