@@ -48,19 +48,7 @@ internal sealed partial class ApiHandler
         throw StatusErrors.BadRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
     }
 
-    private const string ContinueExpiredMessage = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
-
-    /// <summary>
-    /// The 410 for a page whose version has left the history. Like etcd3's store, it carries a
-    /// token (version -1) that continues from the same key in the current state, for a client that
-    /// accepts an inconsistent list.
-    /// </summary>
-    private static StatusException ContinueExpired(string start)
-    {
-        StatusException expired = StatusErrors.Expired(ContinueExpiredMessage);
-        expired.Status["metadata"] = new JsonObject { ["continue"] = EncodeContinue(-1, start.TrimEnd('\u0000')) };
-        return expired;
-    }
+    private const string ContinueExpiredMessage = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.";
 
     private async Task ListAsync(HttpContext context, RequestInfo info)
     {
@@ -110,17 +98,9 @@ internal sealed partial class ApiHandler
             }
 
             ContinueToken token = DecodeContinue(continueText);
+            listVersion = token.ResourceVersion;
             startAfter = token.Start.TrimEnd('\u0000');
-            if (token.ResourceVersion == -1)
-            {
-                // The token of an expired continue: the rest of the list as it is now (inconsistent).
-                (items, listVersion) = _store.List(resource.Key, ns);
-            }
-            else
-            {
-                listVersion = token.ResourceVersion;
-                items = _store.ListAt(resource.Key, ns, listVersion, () => ContinueExpired(token.Start));
-            }
+            items = _store.ListAt(resource.Key, ns, listVersion, () => StatusErrors.Expired(ContinueExpiredMessage));
         }
         else if (rvMatch == "Exact")
         {
