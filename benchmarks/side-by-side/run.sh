@@ -21,7 +21,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-spec="$root/tests/KubeGen.Generator.Tests/Fixtures/mini-cluster.swagger.json"
+spec="$root/fixtures/openapi/mini-cluster.swagger.json"
 publish_runs="${PUBLISH_RUNS:-3}"
 start_runs="${START_RUNS:-20}"
 pods="${PODS:-50}"

@@ -27,9 +27,9 @@ internal sealed class SummaryController(KubeClient kube, string ns, string selec
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // A new term starts from fresh caches: nothing from an earlier term is trusted.
-        await using ResourceCache<ConfigMap, ConfigMapList> sources = kube.CoreV1.ConfigMaps.CreateCache(ns, labelSelector: selector);
+        await using ResourceCache<ConfigMap, ConfigMapList> sources = kube.CoreV1.ConfigMaps.CreateCache(ns, new() { LabelSelector = selector });
         await using ResourceCache<ConfigMap, ConfigMapList> summaries = kube.CoreV1.ConfigMaps.CreateCache(
-            ns, labelSelector: Summary.ManagedByLabel + "=" + Summary.ManagedByValue);
+            ns, new() { LabelSelector = Summary.ManagedByLabel + "=" + Summary.ManagedByValue });
         _written.Clear();
 
         // Handlers run on the caches' loops: they only queue keys.
@@ -165,13 +165,7 @@ internal sealed class SummaryController(KubeClient kube, string ns, string selec
         // field someone else took over (kubectl edit) is taken back.
         try
         {
-            await kube.CoreV1.ConfigMaps.PatchAsync(
-                ns,
-                summaryName,
-                KubePatch.Apply(desired, ConfigMap.JsonTypeInfo),
-                fieldManager: Summary.FieldManager,
-                force: true,
-                cancellationToken: cancellationToken);
+            await kube.CoreV1.ConfigMaps.PatchAsync(ns, summaryName, KubePatch.Apply(desired, ConfigMap.JsonTypeInfo), new() { FieldManager = Summary.FieldManager, Force = true }, cancellationToken: cancellationToken);
         }
         catch (KubeApiException ex)
         {

@@ -123,9 +123,6 @@ internal sealed class PodTable(KubeClient kube, string ns)
 {
     private static readonly string[] Header = ["NAME", "PHASE", "RESTARTS", "AGE", "NODE"];
 
-    /// <summary>The last seen resourceVersion of each pod (to tell what changed after a relist).</summary>
-    private readonly Dictionary<string, string?> _known = new(StringComparer.Ordinal);
-
     private int[] _widths = Header.Select(h => h.Length).ToArray();
 
     private string? _resourceVersion;
@@ -139,11 +136,6 @@ internal sealed class PodTable(KubeClient kube, string ns)
             .OrderBy(p => p.Metadata?.Name, StringComparer.Ordinal)
             .Select(p => Row(p, now))
             .ToList();
-        foreach (Pod pod in list.Items)
-        {
-            _known[pod.Metadata?.Name ?? string.Empty] = pod.Metadata?.ResourceVersion;
-        }
-
         if (rows.Count == 0)
         {
             Console.WriteLine($"No resources found in {ns} namespace.");
@@ -163,82 +155,15 @@ internal sealed class PodTable(KubeClient kube, string ns)
     }
 
     /// <summary>
-    /// Watches from the list's resourceVersion; reconnects where the stream ended, and relists when
-    /// that version has expired (410), reporting what changed meanwhile.
+    /// Follows the pods from the list's resourceVersion: the generated WatchAsync resumes after dropped or
+    /// silent connections and, when that version has expired (410), lists again and reports what changed.
     /// </summary>
     public async Task WatchAsync(CancellationToken cancellationToken)
     {
-        TimeSpan backoff = TimeSpan.FromSeconds(1);
-        while (true)
+        var options = new ResumableWatchOptions { ResourceVersion = _resourceVersion, RelistOnExpired = true, EmitBookmarks = false };
+        await foreach (WatchEvent<Pod> e in kube.CoreV1.Pods.WatchAsync(ns, options, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                await foreach (WatchEvent<Pod> e in kube.CoreV1.Pods.WatchAsync(
-                    ns,
-                    allowWatchBookmarks: true,
-                    resourceVersion: _resourceVersion,
-                    timeoutSeconds: 300,
-                    cancellationToken: cancellationToken))
-                {
-                    backoff = TimeSpan.FromSeconds(1);
-                    _resourceVersion = e.Object.Metadata?.ResourceVersion ?? _resourceVersion;
-                    if (e.Type == WatchEventType.Bookmark)
-                    {
-                        continue;
-                    }
-
-                    string name = e.Object.Metadata?.Name ?? string.Empty;
-                    if (e.Type == WatchEventType.Deleted)
-                    {
-                        _known.Remove(name);
-                    }
-                    else
-                    {
-                        _known[name] = e.Object.Metadata?.ResourceVersion;
-                    }
-
-                    PrintEvent(EventName(e.Type), e.Object);
-                }
-            }
-            catch (KubeApiException ex) when (ex.IsGone)
-            {
-                await RelistAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-            {
-                Console.Error.WriteLine($"watch interrupted ({ex.Message}); reconnecting in {backoff.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
-                await Task.Delay(backoff, cancellationToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
-    }
-
-    private async Task RelistAsync(CancellationToken cancellationToken)
-    {
-        PodList list = await kube.CoreV1.Pods.ListAsync(ns, cancellationToken: cancellationToken);
-        _resourceVersion = list.Metadata?.ResourceVersion;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Pod pod in list.Items.OrderBy(p => p.Metadata?.Name, StringComparer.Ordinal))
-        {
-            string name = pod.Metadata?.Name ?? string.Empty;
-            seen.Add(name);
-            if (!_known.TryGetValue(name, out string? version))
-            {
-                PrintEvent("ADDED", pod);
-            }
-            else if (!string.Equals(version, pod.Metadata?.ResourceVersion, StringComparison.Ordinal))
-            {
-                PrintEvent("MODIFIED", pod);
-            }
-
-            _known[name] = pod.Metadata?.ResourceVersion;
-        }
-
-        foreach (string gone in _known.Keys.Where(k => !seen.Contains(k)).ToList())
-        {
-            _known.Remove(gone);
-            Console.WriteLine($"{"DELETED",-9}{gone}");
+            PrintEvent(EventName(e.Type), e.Object);
         }
     }
 
@@ -259,7 +184,7 @@ internal sealed class PodTable(KubeClient kube, string ns)
 
     private static string[] Row(Pod pod, DateTimeOffset now)
     {
-        int restarts = pod.Status?.ContainerStatuses?.Sum(s => s.RestartCount) ?? 0;
+        int restarts = pod.Status?.ContainerStatuses?.Sum(s => s.RestartCount ?? 0) ?? 0;
         string phase = pod.Metadata?.DeletionTimestamp is not null ? "Terminating" : pod.Status?.Phase ?? "Unknown";
         string age = pod.Metadata?.CreationTimestamp is { } created ? Age.Format(now - created) : "<unknown>";
         string node = string.IsNullOrEmpty(pod.Spec?.NodeName) ? "<none>" : pod.Spec.NodeName;

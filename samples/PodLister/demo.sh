@@ -16,7 +16,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-spec="${KUBE_SPEC:-$root/tests/KubeGen.Generator.Tests/Fixtures/mini-cluster.swagger.json}"
+spec="${KUBE_SPEC:-$root/fixtures/openapi/mini-cluster.swagger.json}"
 spec="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
 
 say() { printf '==> %s\n' "$*"; }

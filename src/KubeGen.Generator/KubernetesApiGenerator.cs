@@ -5,7 +5,9 @@ using System.Linq;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Generator.Emit;
 using KubeGen.Generator.Model;
-using KubeGen.Generator.Spec;
+using KubeGen.Generator.Modeling;
+using KubeGen.Generator.OpenApi;
+using KubeGen.Generator.Pipeline;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -26,6 +28,8 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         public const string ParseSpec = nameof(ParseSpec);
         public const string ReadSettings = nameof(ReadSettings);
         public const string BuildModel = nameof(BuildModel);
+        public const string PlanFiles = nameof(PlanFiles);
+        public const string GeneratedFile = nameof(GeneratedFile);
     }
 
     private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
@@ -57,8 +61,23 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
                 cancellationToken))
             .WithTrackingName(Steps.BuildModel);
 
-        context.RegisterSourceOutput(results, static (output, result) => Emit(output, result));
-        context.RegisterSourceOutput(results, static (output, result) => EmitRbacManifest(output, result));
+        // Diagnostics and sources are separate outputs (as System.Text.Json's generator does): a
+        // diagnostic that moves writes no code, and each file is written only when its own part changed.
+        context.RegisterSourceOutput(results.Select(static (result, _) => result.Diagnostics), static (output, diagnostics) => Report(output, diagnostics));
+        var files = results
+            .Select(static (result, _) => result.Model is { } model ? GeneratedFiles.Of(model) : ImmutableEquatableArray<GeneratedFileModel>.Empty)
+            .WithTrackingName(Steps.PlanFiles)
+            .SelectMany(static (all, _) => all)
+            .WithTrackingName(Steps.GeneratedFile);
+        context.RegisterSourceOutput(files, static (output, file) => output.AddSource(file.HintName, FileEmitter.Emit(file)));
+
+        // rbac.yaml: one file for every client, re-emitted only when some client's rules change.
+        var manifests = results
+            .Select(static (result, _) => result.Model is { } model ? new RbacManifestModel(model.RootNamespace, model.ClientName, model.Rbac) : null)
+            .Where(static manifest => manifest is not null)
+            .Collect()
+            .Select(static (all, _) => all.Select(m => m!).ToImmutableEquatableArray());
+        context.RegisterSourceOutput(manifests, static (output, all) => EmitRbacManifest(output, all));
         context.RegisterSourceOutput(settings.Collect(), static (output, all) => ReportSharedNamespaces(output, all));
     }
 
@@ -134,43 +153,20 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .GroupBy(s => s.RootNamespace, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Distinct(ClientKeyComparer.Instance).Count() > 1);
 
-    private static void Emit(SourceProductionContext output, ClientResult result)
+    private static void Report(SourceProductionContext output, ImmutableEquatableArray<DiagnosticInfo> diagnostics)
     {
-        foreach (var diagnostic in result.Diagnostics)
+        foreach (var diagnostic in diagnostics)
         {
             output.ReportDiagnostic(diagnostic.ToDiagnostic());
         }
-
-        if (result.Model is not { } model)
-        {
-            return;
-        }
-
-        var prefix = model.RootNamespace + "." + model.ClientName;
-        output.AddSource(prefix + ".g.cs", ClientEmitter.EmitRoot(model));
-        var typesByFullName = model.Types.ToDictionary(t => t.FullName, StringComparer.Ordinal);
-        var resources = new ResourceClientEmitter(typesByFullName);
-        foreach (var groupVersion in model.GroupVersions)
-        {
-            output.AddSource($"{prefix}.{groupVersion.PropertyName}.{groupVersion.ClassName}.g.cs", ClientEmitter.EmitGroupVersion(groupVersion));
-            foreach (var resource in groupVersion.Resources)
-            {
-                output.AddSource($"{prefix}.{groupVersion.PropertyName}.{resource.ClientClassName}.g.cs", resources.Emit(groupVersion, resource));
-            }
-        }
-
-        var models = new ModelEmitter(typesByFullName);
-        foreach (var type in model.Types)
-        {
-            output.AddSource($"{model.RootNamespace}.{type.Namespace.Substring(model.RootNamespace.Length + 1)}.{type.Name}.g.cs", models.Emit(type));
-        }
     }
 
-    private static void EmitRbacManifest(SourceProductionContext output, ClientResult result)
+    private static void EmitRbacManifest(SourceProductionContext output, ImmutableEquatableArray<RbacManifestModel> clients)
     {
-        if (result.Model is { } model)
+        if (clients.Count > 0)
         {
-            output.AddSource(model.RootNamespace + "." + model.ClientName + RbacManifestEmitter.HintSuffix, RbacManifestEmitter.Emit(model));
+            // Without a byte order mark: the file is copied as it is to rbac.yaml, and not every YAML reader skips one.
+            output.AddSource(RbacManifestEmitter.HintName, SourceText.From(RbacManifestEmitter.Emit(clients), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
         }
     }
 

@@ -121,7 +121,7 @@ internal static class Program
         Console.WriteLine($"CONFIGMAP {readBack.Metadata?.Name} {string.Join(' ', data)}");
 
         // 3. watch until the server ends the stream
-        await foreach (WatchEvent<Pod> e in kube.CoreV1.Pods.WatchAsync(ns, timeoutSeconds: WatchTimeoutSeconds))
+        await foreach (WatchEvent<Pod> e in kube.CoreV1.Pods.WatchSingleConnectionAsync(ns, new() { TimeoutSeconds = WatchTimeoutSeconds }))
         {
             Console.WriteLine($"EVENT {WireName(e.Type)} {e.Object.Metadata?.Name}");
         }

@@ -101,7 +101,7 @@ internal static class Program
     private static async Task LeadAsync(KubeClient kube, string ns, string identity, CancellationToken ct)
     {
         WriteLine($"LEADING {identity}");
-        await using ResourceCache<ConfigMap, ConfigMapList> cache = kube.CoreV1.ConfigMaps.CreateCache(ns, labelSelector: LabelSelector);
+        await using ResourceCache<ConfigMap, ConfigMapList> cache = kube.CoreV1.ConfigMaps.CreateCache(ns, new() { LabelSelector = LabelSelector });
 
         // Handlers run one at a time on the cache's loop: queue the work, patch on this task.
         var pending = System.Threading.Channels.Channel.CreateUnbounded<ConfigMap>(new() { SingleReader = true });

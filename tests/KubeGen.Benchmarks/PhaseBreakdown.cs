@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json;
 using KubeGen.Generator.Emit;
 using KubeGen.Generator.Model;
-using KubeGen.Generator.Spec;
+using KubeGen.Generator.Modeling;
+using KubeGen.Generator.OpenApi;
+using KubeGen.Generator.Pipeline;
 
 namespace KubeGen.Benchmarks;
 
@@ -87,27 +89,19 @@ internal static class PhaseBreakdown
         // 4. The emitters, split as KubernetesApiGenerator.Emit calls them (hint names included).
         var files = 0;
         long chars = 0;
-        var typesByFullName = model.Types.ToDictionary(t => t.FullName, StringComparer.Ordinal);
-        var prefix = model.RootNamespace + "." + model.ClientName;
+        var planned = GeneratedFiles.Of(model);
         times["emit clients"] = Measure.Milliseconds(() =>
         {
-            var resources = new ResourceClientEmitter(typesByFullName);
-            chars += Count(prefix + ".g.cs", ClientEmitter.EmitRoot(model));
-            foreach (var groupVersion in model.GroupVersions)
+            foreach (var file in planned.Where(f => f.Kind != GeneratedFileKind.Model))
             {
-                chars += Count($"{prefix}.{groupVersion.PropertyName}.{groupVersion.ClassName}.g.cs", ClientEmitter.EmitGroupVersion(groupVersion));
-                foreach (var resource in groupVersion.Resources)
-                {
-                    chars += Count($"{prefix}.{groupVersion.PropertyName}.{resource.ClientClassName}.g.cs", resources.Emit(groupVersion, resource));
-                }
+                chars += Count(file.HintName, FileEmitter.Emit(file));
             }
         });
         times["emit models"] = Measure.Milliseconds(() =>
         {
-            var models = new ModelEmitter(typesByFullName);
-            foreach (var type in model.Types)
+            foreach (var file in planned.Where(f => f.Kind == GeneratedFileKind.Model))
             {
-                chars += Count($"{model.RootNamespace}.{type.Namespace.Substring(model.RootNamespace.Length + 1)}.{type.Name}.g.cs", models.Emit(type));
+                chars += Count(file.HintName, FileEmitter.Emit(file));
             }
         });
 

@@ -94,8 +94,8 @@ public sealed partial class ClientShapeTests
         await second.DisposeAsync();
 
         // Both clients are disposed; the connection they were given still works, also through them.
-        Pod pod = await first.CoreV1.Pods.GetAsync(first.Namespace, "web-1", api.Cancel);
-        await second.CoreV1.Pods.GetAsync(second.Namespace, "web-1", api.Cancel);
+        Pod pod = await first.CoreV1.Pods.GetAsync(first.Namespace, "web-1", cancellationToken: api.Cancel);
+        await second.CoreV1.Pods.GetAsync(second.Namespace, "web-1", cancellationToken: api.Cancel);
 
         Assert.Equal("web-1", pod.Metadata!.Name);
         Assert.Equal(2, api.Requests.Count);
@@ -123,13 +123,13 @@ public sealed partial class ClientShapeTests
             KubeClient kube = KubeClient.InCluster(new InClusterOptions { ServiceAccountDirectory = directory });
             Assert.Equal("kube-tests", kube.Namespace);
             Assert.Equal(new Uri($"https://127.0.0.1:{server.BaseUri.Port}/"), kube.Connection.Server);
-            Namespace ns = await kube.CoreV1.Namespaces.GetAsync(kube.Namespace, timeout.Token);
+            Namespace ns = await kube.CoreV1.Namespaces.GetAsync(kube.Namespace, cancellationToken: timeout.Token);
             Assert.Equal("Active", ns.Status!.Phase);
             Assert.Equal("Bearer in-cluster-token", Assert.Single(server.Requests).Header("Authorization"));
 
             await kube.DisposeAsync();
 
-            await Assert.ThrowsAsync<ObjectDisposedException>(() => kube.CoreV1.Namespaces.GetAsync(kube.Namespace, timeout.Token));
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => kube.CoreV1.Namespaces.GetAsync(kube.Namespace, cancellationToken: timeout.Token));
             await Assert.ThrowsAsync<ObjectDisposedException>(() => kube.Connection.SendAsync(HttpMethod.Get, "/api/v1/namespaces/kube-tests", null, Namespace.JsonTypeInfo, timeout.Token));
             Assert.Single(server.Requests);
         }
@@ -146,19 +146,20 @@ public sealed partial class ClientShapeTests
     {
         // Namespaces: cluster-scoped, no deletecollection, a status subresource.
         Assert.Equal(
-            ["CreateAsync", "DeleteAsync", "GetAsync", "GetStatusAsync", "ListAsync", "PatchAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceStatusAsync", "WatchAsync", "WatchResumingAsync"],
+            ["CreateAsync", "DeleteAsync", "GetAsync", "GetStatusAsync", "ListAsync", "PatchAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceStatusAsync", "WatchAsync", "WatchSingleConnectionAsync"],
             AsyncMethods(typeof(NamespacesClient)));
 
         // Secrets: namespaced, every verb, no status subresource, no deprecated watch paths (the list path with watch=true is used).
         Assert.Equal(
-            ["CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "ReplaceAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchResumingAsync"],
+            ["CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "ReplaceAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync"],
             AsyncMethods(typeof(SecretsClient)));
 
         // Deployments and the CRD: status and scale subresources; scale is autoscaling/v1 Scale.
         string[] withScale =
         [
             "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync", "ListAsync", "ListForAllNamespacesAsync",
-            "PatchAsync", "PatchScaleAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchResumingAsync",
+            "PatchAsync", "PatchScaleAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync",
+            "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync",
         ];
         Assert.Equal(withScale, AsyncMethods(typeof(DeploymentsClient)));
         Assert.Equal(withScale, AsyncMethods(typeof(ClientTests.Kube.StableV1.CronTabsClient)));
@@ -166,7 +167,7 @@ public sealed partial class ClientShapeTests
 
         // Pods: no scale subresource; log, eviction and connect operations are not generated.
         Assert.DoesNotContain("GetScaleAsync", AsyncMethods(typeof(PodsClient)));
-        Assert.Equal(14, AsyncMethods(typeof(PodsClient)).Length); // 13 verbs + WatchResumingAsync
+        Assert.Equal(15, AsyncMethods(typeof(PodsClient)).Length); // 13 calls + the two following WatchAsync methods
     }
 
     [Fact]

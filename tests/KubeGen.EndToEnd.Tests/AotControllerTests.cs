@@ -90,7 +90,7 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
         fixture.RequirePublishedBinary();
         CancellationToken ct = TestContext.Current.CancellationToken;
         var options = new KubeApiServerEmulatorOptions();
-        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "tests", "KubeGen.Generator.Tests", "Fixtures", "mini-cluster.swagger.json"));
+        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "fixtures", "openapi", "mini-cluster.swagger.json"));
         options.SeedManifests.Add(SeedManifest);
         await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
 

@@ -117,7 +117,7 @@ public sealed class ConfigMapOperatorTests(ConfigMapOperatorFixture fixture, ITe
         fixture.RequirePublishedBinary();
         CancellationToken ct = TestContext.Current.CancellationToken;
         var options = new KubeApiServerEmulatorOptions { ServiceAccountRules = await RoleAsAccessRulesAsync(fixture.RepositoryRoot) };
-        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "tests", "KubeGen.Generator.Tests", "Fixtures", "mini-cluster.swagger.json"));
+        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "fixtures", "openapi", "mini-cluster.swagger.json"));
         options.SeedManifests.Add(SeedManifest);
         options.Tokens[AdminToken] = EmulatorUser.Admin();
         await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
@@ -212,7 +212,7 @@ public sealed class ConfigMapOperatorTests(ConfigMapOperatorFixture fixture, ITe
         {
             ServiceAccountRules = [.. (await RoleAsAccessRulesAsync(fixture.RepositoryRoot)).Where(rule => !rule.Resources.Contains("configmaps"))],
         };
-        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "tests", "KubeGen.Generator.Tests", "Fixtures", "mini-cluster.swagger.json"));
+        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "fixtures", "openapi", "mini-cluster.swagger.json"));
         await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
 
         Replica replica = StartReplica(server, "operator-forbidden");

@@ -221,7 +221,7 @@ public sealed partial class PodListerPackageTests(PodListerPackageFixture fixtur
     private static KubeApiServerEmulatorOptions EmulatorOptions()
     {
         var options = new KubeApiServerEmulatorOptions();
-        options.SpecFiles.Add(Path.Combine(NativeAotPublishFixture.FindRepositoryRoot(), "tests", "KubeGen.Generator.Tests", "Fixtures", "mini-cluster.swagger.json"));
+        options.SpecFiles.Add(Path.Combine(NativeAotPublishFixture.FindRepositoryRoot(), "fixtures", "openapi", "mini-cluster.swagger.json"));
         return options;
     }
 

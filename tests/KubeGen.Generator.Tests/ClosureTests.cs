@@ -48,7 +48,7 @@ public sealed class ClosureTests
 
         var emitted = result.Sources
             .Select(s => s.HintName)
-            .Where(h => !h.StartsWith("Closure.Kube.KubeClient", StringComparison.Ordinal))
+            .Where(h => h.StartsWith("Closure.Kube.", StringComparison.Ordinal) && !h.StartsWith("Closure.Kube.KubeClient", StringComparison.Ordinal))
             .Select(h => h["Closure.Kube.".Length..^".g.cs".Length])
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -2,7 +2,12 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Generator.Model;
-using KubeGen.Generator.Spec;
+using KubeGen.Generator.Mapping;
+using KubeGen.Generator.Modeling;
+using KubeGen.Generator.Naming;
+using KubeGen.Generator.OpenApi;
+using KubeGen.Generator.Pipeline;
+using KubeGen.Generator.Selection;
 using KubeGen.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -141,7 +146,7 @@ public sealed class DiagnosticsTests
         AssertInFile(diagnostic, path);
         AssertCompiles(result);
         // The client root, and its (empty) RBAC manifest.
-        Assert.Equal(new[] { "Test.Kube.KubeClient.g.cs", "Test.Kube.KubeClient.rbac.g.cs" }, result.Sources.Select(s => s.HintName));
+        Assert.Equal(new[] { "Test.Kube.KubeClient.g.cs", "KubeGen.rbac.g.cs" }, result.Sources.Select(s => s.HintName));
     }
 
     [Fact]

@@ -34,22 +34,35 @@ public sealed class GeneratedShapeTests
             {
                 "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync",
                 "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "PatchScaleAsync", "PatchStatusAsync",
-                "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchResumingAsync",
+                "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync",
+                "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync",
             },
             MethodNames(deployments));
-        Assert.Contains("Task<global::Shape.Kube.AutoscalingV1.Scale> GetScaleAsync(string @namespace, string name,", deployments);
+        Assert.Contains("Task<global::Shape.Kube.AutoscalingV1.Scale> GetScaleAsync(string @namespace, string name, global::Shape.Kube.GetOptions? options = null,", deployments);
     }
 
     [Fact]
-    public void WatchOnlySelectionStillTypesItsEvents()
+    public void WatchOnlySelectionStillTypesItsEventsAndFollowsWithInitialEvents()
     {
         var result = Generate("pods:watch");
         var pods = result.Source("Shape.Kube.KubeClient.CoreV1.PodsClient.g.cs");
 
-        Assert.Equal(new[] { "WatchAsync", "WatchForAllNamespacesAsync" }, MethodNames(pods));
-        Assert.Contains("IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Shape.Kube.CoreV1.Pod>> WatchAsync(string @namespace,", pods);
-        Assert.Contains("url.AddQuery(\"allowWatchBookmarks\", allowWatchBookmarks);", pods);
+        Assert.Equal(new[] { "WatchAsync", "WatchForAllNamespacesAsync", "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync" }, MethodNames(pods));
+        Assert.Contains("IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Shape.Kube.CoreV1.Pod>> WatchAsync(string @namespace, global::KubeGen.Runtime.ResumableWatchOptions? options = null,", pods);
+        Assert.Contains("ResumableWatch.FollowWithInitialEventsAsync<global::Shape.Kube.CoreV1.Pod>(", pods);
+        Assert.Contains("url.AddQuery(\"allowWatchBookmarks\", options.AllowWatchBookmarks);", pods);
         Assert.DoesNotContain("AddQuery(\"limit\"", pods);
+        Assert.DoesNotContain(result.Sources, s => s.HintName.EndsWith(".ListOptions.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ListAndWatchFollowByListingFirst()
+    {
+        var pods = Generate("pods:list,watch").Source("Shape.Kube.KubeClient.CoreV1.PodsClient.g.cs");
+
+        Assert.Contains("ResumableWatch.FollowAsync<global::Shape.Kube.CoreV1.Pod, global::Shape.Kube.CoreV1.PodList>(", pods);
+        Assert.Contains("CreateCache(string @namespace, global::KubeGen.Runtime.ResourceCacheOptions? options = null)", pods);
+        Assert.Contains("CreateCacheForAllNamespaces(global::KubeGen.Runtime.ResourceCacheOptions? options = null)", pods);
     }
 
     [Fact]
@@ -57,8 +70,8 @@ public sealed class GeneratedShapeTests
     {
         var namespaces = Generate("namespaces").Source("Shape.Kube.KubeClient.CoreV1.NamespacesClient.g.cs");
 
-        Assert.Contains("GetAsync(string name, global::System.Threading.CancellationToken cancellationToken = default)", namespaces);
-        Assert.Contains("ListAsync(string? @continue = null,", namespaces);
+        Assert.Contains("GetAsync(string name, global::Shape.Kube.GetOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)", namespaces);
+        Assert.Contains("ListAsync(global::Shape.Kube.ListOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)", namespaces);
         Assert.DoesNotContain("string @namespace", namespaces);
         Assert.DoesNotContain("ForAllNamespaces", namespaces);
     }

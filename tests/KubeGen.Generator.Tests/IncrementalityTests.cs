@@ -9,7 +9,7 @@ namespace KubeGen.Generator.Tests;
 /// <summary>
 /// The generator's caching, proved with the driver's step tracking: the spec is parsed once per
 /// content, a C# edit reuses everything, a selector edit rebuilds the model but does not re-read the
-/// spec, and the output is deterministic.
+/// spec and rewrites only the files whose part of the model changed, and the output is deterministic.
 /// </summary>
 public sealed class IncrementalityTests
 {
@@ -20,6 +20,8 @@ public sealed class IncrementalityTests
         KubernetesApiGenerator.Steps.ParseSpec,
         KubernetesApiGenerator.Steps.ReadSettings,
         KubernetesApiGenerator.Steps.BuildModel,
+        KubernetesApiGenerator.Steps.PlanFiles,
+        KubernetesApiGenerator.Steps.GeneratedFile,
     };
 
     private static string ClusterPath => TestPaths.Fixture("mini-cluster.swagger.json");
@@ -94,6 +96,34 @@ public sealed class IncrementalityTests
         Assert.Equal(before["Test.Kube.CoreV1.Pod.g.cs"], after["Test.Kube.CoreV1.Pod.g.cs"]);
         Assert.Equal(before["Test.Kube.KubeClient.CoreV1.PodsClient.g.cs"], after["Test.Kube.KubeClient.CoreV1.PodsClient.g.cs"]);
         Assert.NotEqual(before["Test.Kube.KubeClient.CoreV1.CoreV1Client.g.cs"], after["Test.Kube.KubeClient.CoreV1.CoreV1Client.g.cs"]);
+    }
+
+    [Fact]
+    public void OneResourcesVerbEditRewritesOnlyTheFilesThatDependOnIt()
+    {
+        // pods gains get: its client and the root (RbacRules) change; GetOptions, Pod and the
+        // ConfigMap files exist already and are not written again.
+        var item = new KubernetesApiItem(ClusterPath, ClusterText, "configmaps:get,list,watch;pods:list");
+        var compilation = GeneratorHarness.CreateCompilation();
+        var driver = GeneratorHarness.CreateDriver(item).RunGenerators(compilation, Token);
+        var before = Sources(driver);
+
+        driver = driver.WithUpdatedAnalyzerConfigOptions(GeneratorHarness.CreateOptions(item with { Resources = "configmaps:get,list,watch;pods:get,list" }));
+        driver = driver.RunGenerators(compilation, Token);
+        var result = Result(driver);
+
+        AssertReasons(result, KubernetesApiGenerator.Steps.ParseSpec, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        var files = Outputs(result, KubernetesApiGenerator.Steps.GeneratedFile);
+        var rewritten = files
+            .Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged))
+            .Select(o => ((KubeGen.Generator.Model.GeneratedFileModel)o.Value).HintName)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(["Test.Kube.KubeClient.CoreV1.PodsClient.g.cs", "Test.Kube.KubeClient.g.cs"], rewritten);
+        Assert.True(files.Count > 20, $"only {files.Count} files");
+
+        var after = Sources(driver);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("GetAsync(string @namespace, string name,", after["Test.Kube.KubeClient.CoreV1.PodsClient.g.cs"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,13 +12,13 @@ public sealed class RbacManifestTests
     [InlineData("_", "KubeClient", "kubegen-client")]
     public void Role_names_are_DNS_labels_unique_per_client(string rootNamespace, string clientName, string expected)
     {
-        Assert.Equal(expected, RbacManifestEmitter.RoleName(rootNamespace, clientName));
+        Assert.Equal(expected, KubeGen.Generator.Modeling.RbacRules.RoleName(rootNamespace, clientName));
     }
 
     [Fact]
     public void Role_names_are_cut_to_63_characters_without_a_trailing_dash()
     {
-        string name = RbacManifestEmitter.RoleName(new string('a', 62) + ".Kube", "KubeClient");
+        string name = KubeGen.Generator.Modeling.RbacRules.RoleName(new string('a', 62) + ".Kube", "KubeClient");
 
         Assert.Equal(new string('a', 62), name);
     }

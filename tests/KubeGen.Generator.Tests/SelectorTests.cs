@@ -1,5 +1,10 @@
 using KubeGen.Generator.Model;
-using KubeGen.Generator.Spec;
+using KubeGen.Generator.Mapping;
+using KubeGen.Generator.Modeling;
+using KubeGen.Generator.Naming;
+using KubeGen.Generator.OpenApi;
+using KubeGen.Generator.Pipeline;
+using KubeGen.Generator.Selection;
 
 namespace KubeGen.Generator.Tests;
 

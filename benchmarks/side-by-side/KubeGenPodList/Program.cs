@@ -14,7 +14,7 @@ foreach (Pod pod in list.Items)
     int restarts = 0;
     foreach (ContainerStatus status in pod.Status?.ContainerStatuses ?? [])
     {
-        restarts += status.RestartCount;
+        restarts += status.RestartCount ?? 0;
     }
 
     rows.Add(new PodRow(

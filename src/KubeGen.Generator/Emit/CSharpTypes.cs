@@ -33,12 +33,11 @@ internal static class CSharpTypes
         _ => Name(type),
     };
 
-    /// <summary>The property type: absent values are null unless the spec requires the field.</summary>
+    /// <summary>The property type: nullable where the model says the property can be absent.</summary>
     public static string PropertyType(PropertyModel property)
-        => Name(property.Type) + (IsNullable(property) ? "?" : string.Empty);
+        => Name(property.Type) + (property.Nullable ? "?" : string.Empty);
 
-    public static bool IsNullable(PropertyModel property)
-        => !property.Required || property.Type.Kind == ValueKind.RawJson;
+    public const string CancellationToken = "global::System.Threading.CancellationToken";
 
     /// <summary>The generated converter that reads and writes an object type.</summary>
     public static string ConverterOf(string objectFullName)

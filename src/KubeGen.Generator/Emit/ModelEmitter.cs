@@ -11,16 +11,12 @@ namespace KubeGen.Generator.Emit;
 /// names on their UTF-8 bytes (grouped by length), keeps unknown fields in <c>ExtensionData</c>
 /// and writes them back, so a read-modify-write against a newer server loses nothing.
 /// </summary>
-internal sealed class ModelEmitter
+internal static class ModelEmitter
 {
     private const string Reader = CSharpTypes.Runtime + "KubeJsonReader";
     private const string TokenType = "global::System.Text.Json.JsonTokenType";
 
-    private readonly IReadOnlyDictionary<string, TypeModel> _typesByFullName;
-
-    public ModelEmitter(IReadOnlyDictionary<string, TypeModel> typesByFullName) => _typesByFullName = typesByFullName;
-
-    public string Emit(TypeModel type)
+    public static string Emit(TypeModel type)
     {
         var w = new SourceWriter();
         EmitterHeader.Write(w);
@@ -34,23 +30,23 @@ internal sealed class ModelEmitter
         return w.ToString();
     }
 
-    private void EmitClass(SourceWriter w, TypeModel type)
+    private static void EmitClass(SourceWriter w, TypeModel type)
     {
         w.Doc("summary", type.Description ?? $"The {type.Name} type of the Kubernetes API.");
         var interfaces = new List<string>();
-        if ((type.Traits & TypeModelTraits.KubeObject) != 0)
+        if (type.KubeObject is not null)
         {
             interfaces.Add(CSharpTypes.Runtime + "IKubeObject");
         }
 
-        if ((type.Traits & TypeModelTraits.ObjectMeta) != 0)
+        if (type.ObjectMeta is not null)
         {
             interfaces.Add(CSharpTypes.Runtime + "IKubeObjectMetadata");
         }
 
-        if ((type.Traits & TypeModelTraits.KubeList) != 0)
+        if (type.KubeList is { } list)
         {
-            interfaces.Add($"{CSharpTypes.Runtime}IKubeList<{type.ListItemType}>");
+            interfaces.Add($"{CSharpTypes.Runtime}IKubeList<{list.ItemType}>");
         }
 
         var bases = interfaces.Count == 0 ? string.Empty : " : " + string.Join(", ", interfaces);
@@ -74,7 +70,7 @@ internal sealed class ModelEmitter
                     w.Line("/// <remarks>Required by the API.</remarks>");
                 }
 
-                var initializer = !CSharpTypes.IsNullable(property) && !property.Type.IsValueType ? " = default!;" : string.Empty;
+                var initializer = !property.Nullable && !property.Type.IsValueType ? " = default!;" : string.Empty;
                 w.Line($"[global::System.Text.Json.Serialization.JsonPropertyName({SourceWriter.Literal(property.JsonName)})]");
                 w.Line($"public {CSharpTypes.PropertyType(property)} {property.Name} {{ get; set; }}{initializer}");
                 w.Line();
@@ -92,64 +88,49 @@ internal sealed class ModelEmitter
         }
     }
 
-    private void EmitInterfaceMembers(SourceWriter w, TypeModel type)
+    private static void EmitInterfaceMembers(SourceWriter w, TypeModel type)
     {
-        PropertyModel? Find(string jsonName) => type.Properties.FirstOrDefault(p => p.JsonName == jsonName);
-
-        if ((type.Traits & TypeModelTraits.KubeObject) != 0)
+        if (type.KubeObject is { } kubeObject)
         {
-            var apiVersion = Find("apiVersion")!;
-            var kind = Find("kind")!;
-            var metadata = Find("metadata")!;
             w.Line();
-            w.Line($"string? {CSharpTypes.Runtime}IKubeObject.ApiVersion {{ get => {apiVersion.Name}; set => {apiVersion.Name} = value!; }}");
+            w.Line($"string? {CSharpTypes.Runtime}IKubeObject.ApiVersion {{ get => {kubeObject.ApiVersionProperty}; set => {kubeObject.ApiVersionProperty} = value!; }}");
             w.Line();
-            w.Line($"string? {CSharpTypes.Runtime}IKubeObject.Kind {{ get => {kind.Name}; set => {kind.Name} = value!; }}");
+            w.Line($"string? {CSharpTypes.Runtime}IKubeObject.Kind {{ get => {kubeObject.KindProperty}; set => {kubeObject.KindProperty} = value!; }}");
             w.Line();
-            w.Line($"{CSharpTypes.Runtime}IKubeObjectMetadata? {CSharpTypes.Runtime}IKubeObject.ObjectMetadata => {metadata.Name};");
+            w.Line($"{CSharpTypes.Runtime}IKubeObjectMetadata? {CSharpTypes.Runtime}IKubeObject.ObjectMetadata => {kubeObject.MetadataProperty};");
         }
 
-        if ((type.Traits & TypeModelTraits.ObjectMeta) != 0)
+        if (type.ObjectMeta is { } objectMeta)
         {
-            var members = new (string Member, string Type, string JsonName, TypeRef Expected)[]
+            foreach (var member in objectMeta.Members)
             {
-                ("Name", "string?", "name", TypeRef.String),
-                ("Namespace", "string?", "namespace", TypeRef.String),
-                ("ResourceVersion", "string?", "resourceVersion", TypeRef.String),
-                ("Uid", "string?", "uid", TypeRef.String),
-                ("Generation", "long?", "generation", TypeRef.Int64),
-                ("DeletionTimestamp", "global::System.DateTimeOffset?", "deletionTimestamp", TypeRef.Time),
-                ("Labels", "global::System.Collections.Generic.IDictionary<string, string>?", "labels", TypeRef.Map(TypeRef.String)),
-                ("Annotations", "global::System.Collections.Generic.IDictionary<string, string>?", "annotations", TypeRef.Map(TypeRef.String)),
-            };
-            foreach (var (member, memberType, jsonName, expected) in members)
-            {
-                var property = Find(jsonName);
-                var body = property is not null && property.Type == expected ? property.Name : "null";
                 w.Line();
-                w.Line($"{memberType} {CSharpTypes.Runtime}IKubeObjectMetadata.{member} => {body};");
+                w.Line($"{MemberType(member.Member)} {CSharpTypes.Runtime}IKubeObjectMetadata.{member.Member} => {member.PropertyName ?? "null"};");
             }
         }
 
-        if ((type.Traits & TypeModelTraits.KubeList) != 0)
+        if (type.KubeList is { } list)
         {
-            var items = Find("items")!;
-            var metadata = Find("metadata")!;
-            _typesByFullName.TryGetValue(metadata.Type.ObjectName!, out var listMeta);
-            string Meta(string jsonName) => listMeta?.Properties.FirstOrDefault(p => p.JsonName == jsonName && p.Type == TypeRef.String) is { } p
-                ? $"{metadata.Name}?.{p.Name}"
-                : "null";
-            var contract = $"{CSharpTypes.Runtime}IKubeList<{type.ListItemType}>";
+            var contract = $"{CSharpTypes.Runtime}IKubeList<{list.ItemType}>";
             w.Line();
-            w.Line($"global::System.Collections.Generic.IList<{type.ListItemType}>? {contract}.Items => {items.Name};");
+            w.Line($"global::System.Collections.Generic.IList<{list.ItemType}>? {contract}.Items => {list.ItemsProperty};");
             w.Line();
-            w.Line($"string? {contract}.Continue => {Meta("continue")};");
+            w.Line($"string? {contract}.Continue => {(list.ContinueProperty is { } c ? $"{list.MetadataProperty}?.{c}" : "null")};");
             w.Line();
-            w.Line($"string? {contract}.ResourceVersion => {Meta("resourceVersion")};");
+            w.Line($"string? {contract}.ResourceVersion => {(list.ResourceVersionProperty is { } v ? $"{list.MetadataProperty}?.{v}" : "null")};");
         }
     }
 
-    private void EmitConverter(SourceWriter w, TypeModel type)
+    /// <summary>The C# type of an IKubeObjectMetadata member, as the runtime declares it.</summary>
+    private static string MemberType(ObjectMetaMember member) => member switch
+    {
+        ObjectMetaMember.Generation => "long?",
+        ObjectMetaMember.DeletionTimestamp => "global::System.DateTimeOffset?",
+        ObjectMetaMember.Labels or ObjectMetaMember.Annotations => "global::System.Collections.Generic.IDictionary<string, string>?",
+        _ => "string?",
+    };
+
+    private static void EmitConverter(SourceWriter w, TypeModel type)
     {
         using var _ = w.Block("internal static partial class KubeGenJson");
         w.Doc("summary", $"Reads and writes {type.Name} without reflection.");
@@ -193,7 +174,7 @@ internal sealed class ModelEmitter
                         {
                             using (w.Block($"if (global::System.MemoryExtensions.SequenceEqual(name, {SourceWriter.Literal(property.JsonName)}u8))"))
                             {
-                                EmitReadInto(w, property.Type, "value." + property.Name, CSharpTypes.IsNullable(property), 0);
+                                EmitReadInto(w, property.Type, "value." + property.Name, property.Nullable, 0);
                                 w.Line("continue;");
                             }
                         }
@@ -301,7 +282,7 @@ internal sealed class ModelEmitter
             var property = type.Properties[i];
             var name = "s_name" + i.ToString(CultureInfo.InvariantCulture);
             var local = "p" + i.ToString(CultureInfo.InvariantCulture);
-            if (!CSharpTypes.IsNullable(property) && property.Type.IsValueType)
+            if (!property.Nullable && property.Type.IsValueType)
             {
                 w.Line($"writer.WritePropertyName({name});");
                 EmitWriteValue(w, property.Type, "value." + property.Name, 0);

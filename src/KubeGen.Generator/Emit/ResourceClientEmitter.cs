@@ -1,30 +1,26 @@
 using System.Collections.Generic;
-using System.Linq;
 using KubeGen.Generator.Model;
 
 namespace KubeGen.Generator.Emit;
 
 /// <summary>
-/// Emits the client class of one resource (<c>kube.CoreV1.Pods</c>): one method per operation the
-/// spec and the selector allow, every query parameter of the spec, names validated before any request.
+/// Writes the client class of one resource (<c>kube.CoreV1.Pods</c>): one method per operation of the
+/// model, then the controller members the model gives it (<see cref="ControllerEmitter"/>).
 /// </summary>
-internal sealed class ResourceClientEmitter
+internal static class ResourceClientEmitter
 {
     private const string Connection = CSharpTypes.Runtime + "KubeConnection";
-    private const string CancellationToken = "global::System.Threading.CancellationToken";
+    private const string CancellationToken = CSharpTypes.CancellationToken;
+    private const string Task = "global::System.Threading.Tasks.Task";
 
-    private readonly IReadOnlyDictionary<string, TypeModel> _typesByFullName;
-
-    public ResourceClientEmitter(IReadOnlyDictionary<string, TypeModel> typesByFullName) => _typesByFullName = typesByFullName;
-
-    public string Emit(GroupVersionModel groupVersion, ResourceModel resource)
+    public static string Emit(ResourceFileModel file)
     {
+        var resource = file.Resource;
         var w = new SourceWriter();
         EmitterHeader.Write(w);
-        using (w.Block($"namespace {groupVersion.Namespace}"))
+        using (w.Block($"namespace {file.Namespace}"))
         {
-            var scope = resource.Namespaced ? "namespaced" : "cluster-scoped";
-            w.Doc("summary", $"Operations on {resource.Plural} ({(resource.Group.Length == 0 ? "core" : resource.Group)}/{resource.Version}, kind {resource.Kind}, {scope}).");
+            w.Doc("summary", $"Operations on {resource.DisplayName}.");
             using (w.Block($"public sealed partial class {resource.ClientClassName}"))
             {
                 w.Line($"private readonly {Connection} _connection;");
@@ -41,196 +37,140 @@ internal sealed class ResourceClientEmitter
                     EmitOperation(w, resource, operation);
                 }
 
-                if (ControllerGlue.Cache(resource, _typesByFullName) is { } cache)
-                {
-                    ControllerGlue.EmitCacheMembers(w, resource, cache);
-                }
-
-                if (ControllerGlue.Lease(resource, _typesByFullName) is { } lease)
-                {
-                    ControllerGlue.EmitLeaseStore(w, resource, lease);
-                }
+                ControllerEmitter.EmitMembers(w, resource);
             }
         }
 
         return w.ToString();
     }
 
-    private void EmitOperation(SourceWriter w, ResourceModel resource, OperationModel operation)
+    private static void EmitOperation(SourceWriter w, ResourceModel resource, OperationModel operation)
     {
         var parameters = new List<string>();
-        var docs = new List<(string Name, string Text)>();
+        var docs = new List<ParameterDoc>();
         if (operation.TakesNamespace)
         {
             parameters.Add("string @namespace");
-            docs.Add(("namespace", "The namespace of the object."));
+            docs.Add(new ParameterDoc("namespace", "The namespace of the object."));
         }
 
         if (operation.TakesName)
         {
             parameters.Add("string name");
-            docs.Add(("name", $"The name of the {resource.Kind}."));
+            docs.Add(new ParameterDoc("name", $"The name of the {resource.Kind}."));
         }
 
-        string? bodyType = null;
-        string? bodyArgument = null;
         if (operation.Kind == OperationKind.Patch)
         {
             parameters.Add(CSharpTypes.Runtime + "KubePatch patch");
-            docs.Add(("patch", "The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs fieldManager)."));
-        }
-        else if (operation.BodyType is { } body)
-        {
-            bodyType = CSharpTypes.Name(body);
-            if (operation.Kind is OperationKind.Delete or OperationKind.DeleteCollection)
-            {
-                bodyArgument = "options";
-                parameters.Add($"{bodyType}? options");
-                docs.Add(("options", "Delete options such as preconditions (uid, resourceVersion) and propagationPolicy; null sends none."));
-            }
-            else
-            {
-                bodyArgument = "body";
-                parameters.Add($"{bodyType} body");
-                docs.Add(("body", $"The {resource.Kind} to send."));
-            }
+            docs.Add(new ParameterDoc("patch", "The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs a field manager)."));
         }
 
-        if (operation.Kind is OperationKind.Delete or OperationKind.DeleteCollection && bodyArgument == "options")
+        if (operation.Body is { } body)
         {
-            // options is optional: place the default after the required parameters.
-            parameters[parameters.Count - 1] += " = null";
+            var type = CSharpTypes.Name(body.Type);
+            parameters.Add(body.Optional ? $"{type}? {body.ParameterName} = null" : $"{type} {body.ParameterName}");
+            docs.Add(new ParameterDoc(body.ParameterName, body.Optional
+                ? "Delete options such as preconditions (uid, resourceVersion), propagationPolicy and gracePeriodSeconds; null sends none."
+                : $"The {resource.Kind} to send."));
         }
 
-        foreach (var query in operation.QueryParameters)
+        if (operation.Options is { } options)
         {
-            parameters.Add($"{CSharpTypes.Name(query.Type)}? {query.Name} = null");
-            docs.Add((query.Name.TrimStart('@'), query.Description ?? query.JsonName));
+            parameters.Add($"{options.TypeName}? options = null");
+            docs.Add(new ParameterDoc("options", "Query parameters of the call; null sends none."));
         }
 
         parameters.Add($"{CancellationToken} cancellationToken = default");
-        docs.Add(("cancellationToken", "Cancels the request."));
+        docs.Add(new ParameterDoc("cancellationToken", "Cancels the request."));
 
-        var (returnType, description) = Signature(resource, operation);
-        w.Doc("summary", operation.Description ?? description);
-        foreach (var (name, text) in docs)
+        var kindType = resource.KindType is { Kind: ValueKind.Object } k ? CSharpTypes.Name(k) : CSharpTypes.JsonElement;
+        var (returnType, summary) = operation.Result switch
         {
-            w.Doc("param", text, $"name=\"{name}\"");
+            OperationResult.Nothing => (Task, $"Deletes a collection of {resource.Plural}."),
+            OperationResult.ObjectWhileDeleting => ($"{Task}<{kindType}?>", $"Deletes a {resource.Kind}. Returns the object while its deletion is pending (finalizers, foreground deletion, graceful termination) and null once it is gone."),
+            OperationResult.WatchEvents => ($"global::System.Collections.Generic.IAsyncEnumerable<{CSharpTypes.Runtime}WatchEvent<{kindType}>>", $"Watches {resource.Plural} over one connection."),
+            _ => ($"{Task}<{(operation.ResponseType is { Kind: ValueKind.Object } r ? CSharpTypes.Name(r) : CSharpTypes.JsonElement)}>", $"{operation.Kind} {resource.Plural}."),
+        };
+
+        w.Doc("summary", operation.Description ?? summary);
+        foreach (var doc in docs)
+        {
+            w.Doc("param", doc.Text, $"name=\"{doc.Name}\"");
         }
 
-        if (operation.Kind == OperationKind.Watch)
+        if (operation.Result == OperationResult.WatchEvents)
         {
-            w.Line("/// <remarks>The enumeration ends when the server closes the watch; an ERROR event throws KubeApiException.</remarks>");
+            w.Line("/// <remarks>One watch connection: the enumeration ends when the server closes it, a failure of the connection throws, and an ERROR event throws KubeApiException. To follow changes, use WatchAsync, which resumes.</remarks>");
         }
 
-        if (operation.Kind == OperationKind.Delete && IsAsync(resource, operation))
+        var isAsync = operation.Result is OperationResult.Nothing or OperationResult.ObjectWhileDeleting;
+        using (w.Block($"public {(isAsync ? "async " : string.Empty)}{returnType} {operation.MethodName}({string.Join(", ", parameters)})"))
         {
-            w.Line($"/// <returns>The {resource.Kind} while its deletion is pending; null when the server answered with a Status (already deleted).</returns>");
-        }
-
-        var asyncModifier = IsAsync(resource, operation) ? "async " : string.Empty;
-        using (w.Block($"public {asyncModifier}{returnType} {operation.MethodName}({string.Join(", ", parameters)})"))
-        {
-            if (bodyArgument == "body")
+            if (operation.Body is { Optional: false } required)
             {
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(body);");
+                w.Line($"global::System.ArgumentNullException.ThrowIfNull({required.ParameterName});");
             }
 
             if (operation.Kind == OperationKind.Patch)
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(patch);");
-                var fieldManager = operation.QueryParameters.FirstOrDefault(q => q.JsonName == "fieldManager");
-                w.Line($"patch.EnsureFieldManager({fieldManager?.Name ?? "null"});");
+                var fieldManager = operation.Options?.PropertyFor("fieldManager");
+                w.Line($"patch.EnsureFieldManager({(fieldManager is null ? "null" : "options?." + fieldManager)});");
             }
 
-            if (bodyArgument == "body" && operation.BodyType?.ObjectName is { } bodyName
-                && _typesByFullName.TryGetValue(bodyName, out var bodyModel) && bodyModel.Kind is not null
-                && (bodyModel.Traits & TypeModelTraits.KubeObject) != 0)
+            if (operation.Body is { Defaults: { } defaults } filled)
             {
-                // The API server wants apiVersion and kind; fill them when the caller left them out.
-                var apiVersion = bodyModel.Properties.First(p => p.JsonName == "apiVersion").Name;
-                var kind = bodyModel.Properties.First(p => p.JsonName == "kind").Name;
-                w.Line($"body.{apiVersion} ??= {bodyName}.KubeApiVersion;");
-                w.Line($"body.{kind} ??= {bodyName}.KubeKind;");
+                var typeName = CSharpTypes.Name(filled.Type);
+                w.Line($"{filled.ParameterName}.{defaults.ApiVersionProperty} ??= {typeName}.KubeApiVersion;");
+                w.Line($"{filled.ParameterName}.{defaults.KindProperty} ??= {typeName}.KubeKind;");
             }
 
-            w.Line($"var url = {UrlExpression(operation)};");
-            foreach (var query in operation.QueryParameters)
+            w.Line($"var url = {UrlExpression(operation.Path)};");
+            if (operation.Options is { Sent.Count: > 0 } sent)
             {
-                w.Line($"url.AddQuery({SourceWriter.Literal(query.JsonName)}, {query.Name});");
-            }
-
-            if (operation.Kind == OperationKind.Watch)
-            {
-                w.Line("url.AddQuery(\"watch\", true);");
-                w.Line($"return _connection.WatchAsync(url.ToString(), {TypeInfo(resource.KindType)}, cancellationToken);");
-                return;
-            }
-
-            if (operation.Kind == OperationKind.Delete && resource.KindType is { Kind: ValueKind.Object } deleted)
-            {
-                // A delete answers with the object while deletion is pending, or a Status once it is gone.
-                w.Line($"var response = await _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {DeleteContent(operation)}, {CSharpTypes.Runtime}KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);");
-                w.Line($"return {CSharpTypes.Runtime}KubeObjectOrStatus.Read(response, {TypeInfo(deleted)});");
-                return;
-            }
-
-            if (operation.Kind == OperationKind.DeleteCollection)
-            {
-                // The answer is a list of what was deleted or a Status, depending on the server version: nothing to return.
-                w.Line($"await _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {DeleteContent(operation)}, {CSharpTypes.Runtime}KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);");
-                return;
+                using (w.Block("if (options is not null)"))
+                {
+                    foreach (var property in sent.Sent)
+                    {
+                        w.Line($"url.AddQuery({SourceWriter.Literal(property.JsonName)}, options.{property.Name});");
+                    }
+                }
             }
 
             var content = operation.Kind == OperationKind.Patch
                 ? "patch.CreateContent()"
-                : bodyArgument switch
-                {
-                    "body" => $"{CSharpTypes.Runtime}KubeContent.Json(body, {TypeInfo(operation.BodyType)})",
-                    "options" => $"options is null ? null : {CSharpTypes.Runtime}KubeContent.Json(options, {TypeInfo(operation.BodyType)})",
-                    _ => "null",
-                };
-            w.Line($"return _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {content}, {TypeInfo(operation.ResponseType)}, cancellationToken);");
+                : operation.Body is { } sentBody
+                    ? (sentBody.Optional ? $"{sentBody.ParameterName} is null ? null : " : string.Empty) + $"{CSharpTypes.Runtime}KubeContent.Json({sentBody.ParameterName}, {TypeInfo(sentBody.Type)})"
+                    : "null";
+            switch (operation.Result)
+            {
+                case OperationResult.WatchEvents:
+                    w.Line("url.AddQuery(\"watch\", true);");
+                    w.Line($"return _connection.WatchAsync(url.ToString(), {TypeInfo(resource.KindType)}, cancellationToken);");
+                    break;
+                case OperationResult.ObjectWhileDeleting:
+                    // A delete answers with the object while deletion is pending, or a Status once it is gone.
+                    w.Line($"var response = await _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {content}, {CSharpTypes.Runtime}KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);");
+                    w.Line($"return {CSharpTypes.Runtime}KubeObjectOrStatus.Read(response, {TypeInfo(resource.KindType)});");
+                    break;
+                case OperationResult.Nothing:
+                    // The answer is a list of what was deleted or a Status, depending on the server version: nothing to return.
+                    w.Line($"await _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {content}, {CSharpTypes.Runtime}KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);");
+                    break;
+                default:
+                    w.Line($"return _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {content}, {TypeInfo(operation.ResponseType)}, cancellationToken);");
+                    break;
+            }
         }
-    }
-
-    private static string DeleteContent(OperationModel operation)
-        => operation.BodyType is null ? "null" : $"options is null ? null : {CSharpTypes.Runtime}KubeContent.Json(options, {TypeInfo(operation.BodyType)})";
-
-    private static bool IsAsync(ResourceModel resource, OperationModel operation)
-        => operation.Kind == OperationKind.DeleteCollection || (operation.Kind == OperationKind.Delete && resource.KindType is { Kind: ValueKind.Object });
-
-    private static (string ReturnType, string Description) Signature(ResourceModel resource, OperationModel operation)
-    {
-        var kindType = resource.KindType is { } k ? CSharpTypes.Name(k) : CSharpTypes.JsonElement;
-        if (operation.Kind == OperationKind.DeleteCollection)
-        {
-            return ("global::System.Threading.Tasks.Task", $"Deletes a collection of {resource.Plural}.");
-        }
-
-        if (IsAsync(resource, operation))
-        {
-            return ($"global::System.Threading.Tasks.Task<{kindType}?>",
-                $"Deletes a {resource.Kind}. Returns the object while its deletion is pending (finalizers, foreground deletion, graceful termination) and null once it is gone.");
-        }
-
-        if (operation.Kind == OperationKind.Watch)
-        {
-            return ($"global::System.Collections.Generic.IAsyncEnumerable<{CSharpTypes.Runtime}WatchEvent<{kindType}>>",
-                $"Watches {resource.Plural} for changes.");
-        }
-
-        var response = operation.ResponseType is { Kind: ValueKind.Object } r ? CSharpTypes.Name(r) : CSharpTypes.JsonElement;
-        return ($"global::System.Threading.Tasks.Task<{response}>", $"{operation.MethodName.Replace("Async", string.Empty)} {resource.Plural}.");
     }
 
     /// <summary>
     /// The URL of the operation: validated literals from the model, and the namespace and name through
     /// AppendSegment, which rejects empty and path-changing values before any request.
     /// </summary>
-    private static string UrlExpression(OperationModel operation)
+    private static string UrlExpression(RestPathModel path)
     {
-        var path = operation.Path;
         var url = $"new {CSharpTypes.Runtime}KubeUrlBuilder(";
         var literal = path.Root;
         if (path.InNamespace)
@@ -253,7 +193,8 @@ internal sealed class ResourceClientEmitter
         return url;
     }
 
-    private static string TypeInfo(TypeRef? type)
+    /// <summary>The JSON metadata of a type: a model's generated one, raw JSON otherwise.</summary>
+    public static string TypeInfo(TypeRef? type)
         => type is { Kind: ValueKind.Object, ObjectName: { } name } ? name + ".JsonTypeInfo" : CSharpTypes.Runtime + "KubeJsonTypeInfo.RawJson";
 
     private static string HttpMethod(string method) => method switch
@@ -264,4 +205,6 @@ internal sealed class ResourceClientEmitter
         "patch" => "global::System.Net.Http.HttpMethod.Patch",
         _ => "global::System.Net.Http.HttpMethod.Delete",
     };
+
+    private sealed record ParameterDoc(string Name, string Text);
 }

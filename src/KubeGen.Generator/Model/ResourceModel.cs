@@ -1,6 +1,20 @@
 namespace KubeGen.Generator.Model;
 
-/// <summary>One selected resource and the operations emitted for it.</summary>
+/// <summary>One selected resource: its client class, the operations emitted for it and the controller conveniences it supports.</summary>
+/// <param name="Group">The API group ("" for core).</param>
+/// <param name="Version">The API version.</param>
+/// <param name="Plural">The resource (plural), as in paths and RBAC rules.</param>
+/// <param name="Kind">The kind.</param>
+/// <param name="Namespaced">Whether objects live in namespaces.</param>
+/// <param name="PropertyName">The property on the group-version class (kube.CoreV1.Pods), unique there.</param>
+/// <param name="ClientClassName">The client class, unique among the namespace's types.</param>
+/// <param name="LocalNamespace">The namespace under the client's namespace the client class goes in: its kind's ("CoreV1").</param>
+/// <param name="KindType">The kind's model type (null when the spec does not say).</param>
+/// <param name="Operations">One per generated method, in method name order.</param>
+/// <param name="Follow">How the resuming WatchAsync follows the collection; null when the selection cannot.</param>
+/// <param name="Cache">The informer cache members; null when the selection cannot list and watch.</param>
+/// <param name="LeaseStore">The leader-election store; null unless this is coordination.k8s.io/v1 leases with get, create and update.</param>
+/// <param name="HintName">The generated file of the client class.</param>
 internal sealed record ResourceModel(
     string Group,
     string Version,
@@ -9,33 +23,15 @@ internal sealed record ResourceModel(
     bool Namespaced,
     string PropertyName,
     string ClientClassName,
+    string LocalNamespace,
     TypeRef? KindType,
-    ImmutableEquatableArray<OperationModel> Operations);
-
-/// <summary>One generated client method.</summary>
-internal sealed record OperationModel(
-    string MethodName,
-    OperationKind Kind,
-    string HttpMethod,
-    RestPathModel Path,
-    bool TakesNamespace,
-    bool TakesName,
-    TypeRef? BodyType,
-    TypeRef? ResponseType,
-    ImmutableEquatableArray<QueryParameterModel> QueryParameters,
-    string? Description,
-    string Verb);
-
-internal enum OperationKind
+    ImmutableEquatableArray<OperationModel> Operations,
+    FollowModel? Follow,
+    CacheModel? Cache,
+    LeaseStoreModel? LeaseStore,
+    string HintName)
 {
-    Get,
-    List,
-    Watch,
-    Create,
-    Replace,
-    Patch,
-    Delete,
-    DeleteCollection,
+    /// <summary>"pods (core/v1, kind Pod, namespaced)": how documentation names the resource.</summary>
+    public string DisplayName
+        => $"{Plural} ({(Group.Length == 0 ? "core" : Group)}/{Version}, kind {Kind}, {(Namespaced ? "namespaced" : "cluster-scoped")})";
 }
-
-internal sealed record QueryParameterModel(string JsonName, string Name, TypeRef Type, string? Description);

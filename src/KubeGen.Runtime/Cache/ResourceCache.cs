@@ -64,7 +64,10 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
     /// <summary>An object was deleted (its last known state), including objects deleted while the cache was not watching.</summary>
     public event Action<T>? OnDeleted;
 
-    /// <summary>A list or watch failed (the cache retries) or a handler threw.</summary>
+    /// <summary>
+    /// A list or watch failed or a handler threw. The cache retries failed lists and watches, except a first list that
+    /// fails with an error retrying cannot fix (see <see cref="WaitForSyncAsync"/>).
+    /// </summary>
     public event Action<Exception>? OnError;
 
     /// <summary>Whether the first list has been stored.</summary>
@@ -118,7 +121,7 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
     }
 
     /// <summary>Starts listing and watching in the background; <see cref="DisposeAsync"/> or <paramref name="cancellationToken"/> stops it.</summary>
-    /// <returns>The cache's loop; it ends when the cache is stopped, or with the error that it cannot recover from.</returns>
+    /// <returns>The cache's loop; it ends when the cache is stopped, or with the error of a first list that retrying cannot fix.</returns>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_running is not null)
@@ -133,6 +136,12 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
     }
 
     /// <summary>Waits until the first list has been stored and reported.</summary>
+    /// <exception cref="KubeApiException">
+    /// The first list failed with an error other than a connection failure, a timeout, 429 or 5xx, for example 403 when
+    /// the list permission is missing (the message names it); the error also went to <see cref="OnError"/>, and the
+    /// cache has stopped.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">The cache was stopped before its first sync, or <paramref name="cancellationToken"/> was cancelled.</exception>
     public Task WaitForSyncAsync(CancellationToken cancellationToken = default)
         => _synced.Task.WaitAsync(cancellationToken);
 
@@ -168,15 +177,24 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                string? resourceVersion;
+                string resourceVersion;
                 try
                 {
                     resourceVersion = await RelistAsync(cancellationToken).ConfigureAwait(false);
                     listFailures = 0;
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ResumableWatch.IsTransient(ex))
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
                 {
                     Report(ex);
+                    if (!HasSynced && !ResumableWatch.IsTransient(ex))
+                    {
+                        // The first list cannot succeed by retrying (403: a missing RBAC rule, 404: no such resource):
+                        // waiting for the sync would hang forever, so the sync fails with the reason.
+                        _synced.TrySetException(ex);
+                        throw;
+                    }
+
+                    // Transient, or after the sync (the store keeps serving its last state; permissions may be restored).
                     listFailures++;
                     await Task.Delay(ResumableWatch.Backoff(listFailures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -207,6 +225,7 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
         }
         finally
         {
+            _synced.TrySetCanceled(cancellationToken); // stopped before the first sync: waiters are released
             try
             {
                 await resync.ConfigureAwait(false);
@@ -218,43 +237,27 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
     }
 
     /// <summary>Lists every page and replaces the store, reporting the difference. Returns the list's resourceVersion.</summary>
-    private async Task<string?> RelistAsync(CancellationToken cancellationToken)
+    private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
         var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
         string? listVersion = null;
-        string? continueToken = null;
-        bool restarted = false;
-        do
+        await foreach ((TList page, bool startedOver) in PagedList.ReadAsync<T, TList>(_list, _options.PageSize, cancellationToken).ConfigureAwait(false))
         {
-            TList page;
-            try
+            if (startedOver)
             {
-                page = await _list(new ListRequest(continueToken, _options.PageSize, null), cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeApiException ex) when (ex.IsGone && continueToken is not null && !restarted)
-            {
-                // The continue token expired between pages: start over once.
-                restarted = true;
                 fresh.Clear();
-                continueToken = null;
-                continue;
             }
 
-            if (page.Items is { } items)
+            foreach (T item in page.Items ?? [])
             {
-                foreach (T item in items)
+                if (KeyOf(item) is { } key)
                 {
-                    if (KeyOf(item) is { } key)
-                    {
-                        fresh[key] = item;
-                    }
+                    fresh[key] = item;
                 }
             }
 
-            listVersion = page.ResourceVersion ?? listVersion;
-            continueToken = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
+            listVersion = page.ResourceVersion;
         }
-        while (continueToken is not null);
 
         await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -295,7 +298,7 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
         }
 
         _synced.TrySetResult();
-        return listVersion;
+        return listVersion!;
     }
 
     private async Task ApplyAsync(WatchEvent<T> watchEvent, CancellationToken cancellationToken)

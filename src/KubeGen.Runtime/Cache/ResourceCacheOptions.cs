@@ -3,6 +3,12 @@ namespace KubeGen.Runtime;
 /// <summary>How a <see cref="ResourceCache{T, TList}"/> lists, watches and resyncs.</summary>
 public sealed class ResourceCacheOptions
 {
+    /// <summary>Cache only objects with these labels (<c>app=web</c>); the generated <c>CreateCache</c> sends it on every list and watch call.</summary>
+    public string? LabelSelector { get; set; }
+
+    /// <summary>Cache only objects with these fields (<c>spec.nodeName=node-1</c>); the generated <c>CreateCache</c> sends it on every list and watch call.</summary>
+    public string? FieldSelector { get; set; }
+
     /// <summary>Items per list page (default 500, like client-go); null lists everything in one response.</summary>
     public int? PageSize { get; set; } = 500;
 

@@ -165,12 +165,19 @@ internal sealed class CertificateAuthorityTrust : IDisposable
             _ => "KubeConnectionOptions.CertificateAuthorities",
         };
 
-    /// <summary>Builds the chain to the custom roots; returns null when trusted, else the chain problems.</summary>
+    /// <summary>
+    /// Builds the chain to the configured authorities; returns null when trusted, else the chain problems. As with
+    /// OpenSSL's partial chains (client-go, kubectl), every certificate of the bundle is a trust anchor, self-signed or
+    /// not: a bundle may hold only the intermediate that issued the server's certificate.
+    /// </summary>
     private static string? Build(X509Certificate2 leaf, X509Chain? presentedChain, X509Certificate2Collection roots)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        // .NET only takes self-signed certificates of the custom trust store as roots, and does not look there for
+        // issuers otherwise: offered here too, a configured intermediate becomes part of the chain.
+        chain.ChainPolicy.ExtraStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ApplicationPolicy.Add(ServerAuthentication);
         if (presentedChain is not null)
@@ -182,7 +189,7 @@ internal sealed class CertificateAuthorityTrust : IDisposable
             }
         }
 
-        if (chain.Build(leaf))
+        if (chain.Build(leaf) || ReachesConfiguredAuthority(chain, roots))
         {
             return null;
         }
@@ -203,6 +210,37 @@ internal sealed class CertificateAuthorityTrust : IDisposable
         }
 
         return problems.Length > 0 ? problems.ToString() : "the chain could not be built";
+    }
+
+    /// <summary>
+    /// Whether a chain that .NET rejected only because it does not end at a self-signed root in the bundle
+    /// (<see cref="X509ChainStatusFlags.PartialChain"/>, or <see cref="X509ChainStatusFlags.UntrustedRoot"/> when the server
+    /// also sent a root the bundle does not hold) passes through a certificate of the bundle. Any other problem (expired,
+    /// not for server authentication, a bad signature, a CA constraint broken) still rejects it.
+    /// </summary>
+    private static bool ReachesConfiguredAuthority(X509Chain chain, X509Certificate2Collection roots)
+    {
+        const X509ChainStatusFlags OnlyTheEnd = X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.UntrustedRoot;
+        foreach (X509ChainStatus status in chain.ChainStatus)
+        {
+            if ((status.Status & ~OnlyTheEnd) != X509ChainStatusFlags.NoError)
+            {
+                return false;
+            }
+        }
+
+        foreach (X509ChainElement element in chain.ChainElements)
+        {
+            foreach (X509Certificate2 root in roots)
+            {
+                if (element.Certificate.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private RootSet CurrentRoots(bool force)

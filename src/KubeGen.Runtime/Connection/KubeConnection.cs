@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
@@ -15,8 +16,9 @@ namespace KubeGen.Runtime;
 /// </summary>
 /// <remarks>
 /// Every request goes through one send path: take a rate-limit token (when <see cref="KubeConnectionOptions.RateLimit"/>
-/// is set), add the <c>Authorization</c>, <c>Accept</c> and <c>User-Agent</c> headers, send through the
-/// handlers (<see cref="KubeConnectionOptions.Handlers"/>, then the primary handler), and then: after a 401
+/// is set), add the <c>Accept</c> and <c>User-Agent</c> headers, send through the handlers
+/// (<see cref="KubeConnectionOptions.Handlers"/>, then the primary handler, which adds the <c>Authorization</c> header
+/// once the server's certificate has been checked), and then: after a 401
 /// with a token file, re-read the token and retry once; after a 429, or a 5xx with <c>Retry-After</c>,
 /// wait and retry (up to <see cref="KubeConnectionOptions.MaxRetries"/>); after a connection failure
 /// with no response, retry GET and HEAD only; otherwise a non-2xx status raises <see cref="KubeApiException"/>.
@@ -40,6 +42,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     private readonly string _userAgent;
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxRetries;
+    private readonly long _maxResponseBytes;
     private int _disposed;
 
     /// <summary>Creates a connection from explicit options, with its own HTTP pipeline.</summary>
@@ -54,9 +57,11 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// Creates a connection that sends through <paramref name="httpClient"/>, for example one from
     /// <c>IHttpClientFactory</c> whose primary handler is <see cref="CreatePrimaryHandler(KubeConnectionOptions)"/>
     /// with the same options, and whose other handlers (logging, metrics) are yours. Authentication, the
-    /// 401 token refresh, retries and rate limiting still happen here; the CA trust happens in that
-    /// primary handler, so with a CA configured and an <c>https</c> server a request that did not go
-    /// through it fails with <see cref="InvalidOperationException"/>. <see cref="KubeConnectionOptions.RequestTimeout"/>
+    /// 401 token refresh, retries and rate limiting still happen here; the CA trust, and adding the token to the
+    /// request once the server's certificate has passed it, happen in that primary handler. So with a token, or with
+    /// a CA configured and an <c>https</c> server, a request that did not go through it (for example through a handler
+    /// that accepts any certificate) carries no token and fails with <see cref="InvalidOperationException"/>.
+    /// <see cref="KubeConnectionOptions.RequestTimeout"/>
     /// applies; the client's own <see cref="HttpClient.Timeout"/> does too (until response headers), so leave it
     /// at least as long. The caller keeps ownership of <paramref name="httpClient"/>.
     /// </summary>
@@ -90,6 +95,11 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
             throw new ArgumentException($"KubeConnectionOptions.MaxRetries must be 0 or more, but it is {options.MaxRetries.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
         }
 
+        if (options.MaxResponseBytes <= 0)
+        {
+            throw new ArgumentException($"KubeConnectionOptions.MaxResponseBytes must be positive, but it is {options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
+        }
+
         if (httpClient is not null && options.Handlers is { Count: > 0 })
         {
             throw new ArgumentException(
@@ -103,6 +113,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         _userAgent = string.IsNullOrWhiteSpace(options.UserAgent) ? KubeHttpHandlerFactory.DefaultUserAgent() : options.UserAgent;
         _requestTimeout = options.RequestTimeout;
         _maxRetries = options.MaxRetries;
+        _maxResponseBytes = options.MaxResponseBytes;
         _time = timeProvider ?? TimeProvider.System;
         _tokens = new BearerTokenSource(options.Token, options.TokenFile, timeProvider);
 
@@ -170,6 +181,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="KubeApiException">The server answered with a non-2xx status.</exception>
     /// <exception cref="KubeResponseException">The 2xx response is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="KubeResponseTooLargeException">The response body is larger than <see cref="KubeConnectionOptions.MaxResponseBytes"/>.</exception>
     /// <exception cref="TimeoutException">The request took longer than <see cref="KubeConnectionOptions.RequestTimeout"/>.</exception>
     /// <exception cref="HttpRequestException">No response arrived (after the retries for GET and HEAD): the connection was refused or dropped, or the server's TLS certificate is not trusted (the message says why).</exception>
     public async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
@@ -204,6 +216,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
 
     /// <summary>Sends a request without a body and returns the response body as text (for example <c>pods/log</c>).</summary>
     /// <exception cref="KubeApiException">The server answered with a non-2xx status.</exception>
+    /// <exception cref="KubeResponseTooLargeException">The response body is larger than <see cref="KubeConnectionOptions.MaxResponseBytes"/>.</exception>
     /// <exception cref="TimeoutException">The request took longer than <see cref="KubeConnectionOptions.RequestTimeout"/>.</exception>
     /// <exception cref="HttpRequestException">No response arrived (after the retries for GET and HEAD): the connection was refused or dropped, or the server's TLS certificate is not trusted (the message says why).</exception>
     public async Task<string> SendForStringAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken)
@@ -216,7 +229,9 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         try
         {
             using HttpResponseMessage response = await SendCoreAsync(method, pathAndQuery, content: null, TextAccept, token).ConfigureAwait(false);
-            return await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+            Stream body = await OpenBodyAsync(response, method, pathAndQuery, token).ConfigureAwait(false);
+            using var reader = new StreamReader(body, EncodingOf(response.Content), detectEncodingFromByteOrderMarks: true);
+            return await reader.ReadToEndAsync(token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (IsTimeout(timeout, cancellationToken))
         {
@@ -271,7 +286,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var reader = new WatchStreamReader<T>(stream, objectType);
+            using var reader = new WatchStreamReader<T>(stream, objectType, redact: _tokens.Redact);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } watchEvent)
             {
                 yield return watchEvent;
@@ -378,22 +393,28 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
         if (token is not null)
         {
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            // Not a header yet: the primary handler adds it once the server's certificate has been checked.
+            request.Options.Set(BearerCredential.Key, new BearerCredential(token));
         }
 
         HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (_requiredTrust is not null
-            && !(request.Options.TryGetValue(KubePrimaryHandler.SentBy, out KubePrimaryHandler.TrustIdentity? sentBy) && _requiredTrust.Equals(sentBy)))
+        if (!_ownsClient && (_requiredTrust is not null || token is not null) && !SentThroughPrimaryHandler(request))
         {
             response.Dispose();
             throw new InvalidOperationException(
                 "The HttpClient given to KubeConnection does not send through KubeConnection.CreatePrimaryHandler(options) created with the same "
-                + "certificate authorities, so the CA trust of KubeConnectionOptions was not applied. Make that handler the client's primary handler "
+                + "certificate authorities, so neither the CA trust of KubeConnectionOptions nor the bearer token was applied (the token is only "
+                + "added there, once the server's certificate has been checked). Make that handler the client's primary handler "
                 + "(with IHttpClientFactory: ConfigurePrimaryHttpMessageHandler(() => KubeConnection.CreatePrimaryHandler(options))).");
         }
 
         return response;
     }
+
+    /// <summary>Whether the attempt went through a primary handler with this connection's CA trust (any, without a custom CA).</summary>
+    private bool SentThroughPrimaryHandler(HttpRequestMessage request)
+        => request.Options.TryGetValue(KubePrimaryHandler.SentBy, out KubePrimaryHandler.TrustIdentity? sentBy)
+            && (_requiredTrust is null || _requiredTrust.Equals(sentBy));
 
     private static async Task AcquireRateLimitAsync(RateLimiter limiter, CancellationToken cancellationToken)
     {
@@ -444,9 +465,39 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The charset of a text response, as <see cref="HttpContent.ReadAsStringAsync()"/> picks it: the Content-Type's, else UTF-8.</summary>
+    private static Encoding EncodingOf(HttpContent content)
+    {
+        if (content.Headers.ContentType?.CharSet?.Trim('"') is { Length: > 0 } charset)
+        {
+            try
+            {
+                return Encoding.GetEncoding(charset);
+            }
+            catch (ArgumentException)
+            {
+                // An unknown charset: read as UTF-8.
+            }
+        }
+
+        return Encoding.UTF8;
+    }
+
+    /// <summary>The response body, limited to <see cref="KubeConnectionOptions.MaxResponseBytes"/> after decompression.</summary>
+    private async Task<Stream> OpenBodyAsync(HttpResponseMessage response, HttpMethod method, string pathAndQuery, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > _maxResponseBytes)
+        {
+            throw new KubeResponseTooLargeException(method.Method, pathAndQuery, _maxResponseBytes);
+        }
+
+        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return new SizeLimitedStream(body, _maxResponseBytes, method.Method, pathAndQuery);
+    }
+
     private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
-        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream body = await OpenBodyAsync(response, method, pathAndQuery, cancellationToken).ConfigureAwait(false);
         // A few bytes more than the snippet, so that the snippet can end at a character boundary.
         var capture = new PrefixCapturingStream(body, ResponseErrors.MaxSnippetBytes + 4);
         await using (capture.ConfigureAwait(false))

@@ -8,6 +8,9 @@ public sealed class KubeConnectionOptions
     /// <summary>The default of <see cref="MaxRetries"/>: client-go's.</summary>
     public const int DefaultMaxRetries = 10;
 
+    /// <summary>The default of <see cref="MaxResponseBytes"/>: 128 MiB, room for a list of many thousands of objects.</summary>
+    public const long DefaultMaxResponseBytes = 128L * 1024 * 1024;
+
     /// <summary>The API server, for example <c>https://10.96.0.1:443</c> or <c>http://127.0.0.1:8001</c> (kubectl proxy). A path prefix is kept.</summary>
     public required Uri Server { get; init; }
 
@@ -52,16 +55,24 @@ public sealed class KubeConnectionOptions
     public int MaxRetries { get; init; } = DefaultMaxRetries;
 
     /// <summary>
+    /// The largest response body read, counted after gzip/deflate decompression (default <see cref="DefaultMaxResponseBytes"/>).
+    /// A larger one raises <see cref="KubeResponseTooLargeException"/> as soon as the limit is passed, instead of exhausting
+    /// memory. Watches are limited per event instead (64 MiB), not in total; error bodies are read up to 64 KiB.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    /// <summary>
     /// Client-side rate limiting, for example <see cref="KubeRateLimit.ClientGoDefaults"/>; off when null (the default).
     /// </summary>
     public KubeRateLimit? RateLimit { get; init; }
 
     /// <summary>
     /// Factories for your own handlers (logging, metrics, tracing), outermost first. Each connection
-    /// creates its handlers once and places them between its authentication and retry layer and the
-    /// network handler, so they see every attempt (retries included) with its <c>Authorization</c> header
-    /// set: never log that header. Not used with <see cref="KubeConnection(KubeConnectionOptions, HttpClient)"/>,
-    /// whose <see cref="HttpClient"/> brings its own handlers.
+    /// creates its handlers once and places them between its retry layer and the network handler, so
+    /// they see every attempt (retries included). They never see the bearer token: the network handler
+    /// adds the <c>Authorization</c> header after them, once the server's certificate has been checked,
+    /// so a handler that sends a request some other way sends it without the token. Not used with
+    /// <see cref="KubeConnection(KubeConnectionOptions, HttpClient)"/>, whose <see cref="HttpClient"/> brings its own handlers.
     /// </summary>
     public IList<Func<DelegatingHandler>> Handlers { get; init; } = new List<Func<DelegatingHandler>>();
 

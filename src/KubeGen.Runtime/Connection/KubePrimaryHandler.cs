@@ -6,9 +6,11 @@ namespace KubeGen.Runtime;
 /// <summary>
 /// The innermost handler of a connection (<see cref="KubeConnection.CreatePrimaryHandler"/>): a
 /// <see cref="SocketsHttpHandler"/> with the connection's TLS trust (re-read as the CA file rotates) and
-/// HTTP settings. It marks each request it sends, so that a <see cref="KubeConnection"/> given an
-/// <see cref="HttpClient"/> can check that the client really ends in it, and it turns a certificate the
-/// configured CA does not trust into an <see cref="HttpRequestException"/> that says so.
+/// HTTP settings. It is the only place the bearer token becomes an <c>Authorization</c> header
+/// (<see cref="BearerCredential"/>), so the token only leaves the process over a connection whose server
+/// certificate this handler checked. It marks each request it sends, so that a <see cref="KubeConnection"/>
+/// given an <see cref="HttpClient"/> can check that the client really ends in it, and it turns a certificate
+/// the configured CA does not trust into an <see cref="HttpRequestException"/> that says so.
 /// </summary>
 internal sealed class KubePrimaryHandler : DelegatingHandler
 {
@@ -32,6 +34,13 @@ internal sealed class KubePrimaryHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Options.Set(SentBy, _identity);
+        bool authorized = request.Options.TryGetValue(BearerCredential.Key, out BearerCredential? credential) && credential is not null;
+        if (authorized)
+        {
+            request.Headers.Remove("Authorization");
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + credential!.Token);
+        }
+
         try
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -44,6 +53,14 @@ internal sealed class KubePrimaryHandler : DelegatingHandler
                 HttpRequestError.SecureConnectionError,
                 $"Cannot establish a TLS connection to {server}: {rejection.Message}",
                 rejection);
+        }
+        finally
+        {
+            if (authorized)
+            {
+                // Sent (the response headers are in): the handlers this response passes back through never see the token.
+                request.Headers.Remove("Authorization");
+            }
         }
     }
 

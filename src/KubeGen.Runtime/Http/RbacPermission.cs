@@ -1,4 +1,5 @@
 using System.Globalization;
+using KubeGen.Shared;
 
 namespace KubeGen.Runtime;
 
@@ -28,61 +29,17 @@ public sealed record RbacPermission(string Verb, string ApiGroup, string Resourc
         int queryStart = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         string path = queryStart < 0 ? pathAndQuery : pathAndQuery[..queryStart];
         string query = queryStart < 0 ? string.Empty : pathAndQuery[(queryStart + 1)..];
-        string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
-        // /api/v1/... is the core group; /apis/{group}/{version}/... the others.
-        int next;
-        string group;
-        if (segments.Length >= 2 && segments[0] == "api")
-        {
-            group = string.Empty;
-            next = 2;
-        }
-        else if (segments.Length >= 3 && segments[0] == "apis")
-        {
-            group = Uri.UnescapeDataString(segments[1]);
-            next = 3;
-        }
-        else
+        // The one path grammar the generator and the emulator use too (src/Shared/KubeApiPath.cs).
+        if (KubeApiPath.Parse(path) is not { RbacResource: { } resource } parsed)
         {
             return null;
         }
 
-        // The deprecated /watch/ prefix makes any read a watch.
-        bool watchPath = next < segments.Length && segments[next] == "watch";
-        if (watchPath)
-        {
-            next++;
-        }
-
-        string? ns = null;
-        if (segments.Length - next >= 3 && segments[next] == "namespaces")
-        {
-            // namespaces/{ns}/{resource}[/{name}[/{subresource}]]
-            ns = Uri.UnescapeDataString(segments[next + 1]);
-            next += 2;
-        }
-
-        if (next >= segments.Length)
-        {
-            return null;
-        }
-
-        string resource = Uri.UnescapeDataString(segments[next]);
-        string? name = next + 1 < segments.Length ? Uri.UnescapeDataString(segments[next + 1]) : null;
-        if (next + 2 < segments.Length)
-        {
-            resource += "/" + Uri.UnescapeDataString(segments[next + 2]);
-        }
-
-        // A namespace object is addressed as namespaces/{name}: the "namespace" is the name then.
-        if (resource == "namespaces" && name is not null)
-        {
-            ns = null;
-        }
-
-        string? verb = VerbFor(method, name is not null, watchPath || IsWatchQuery(query));
-        return verb is null ? null : new RbacPermission(verb, group, resource, ns, name);
+        // The namespace object itself (namespaces/{name}) is not "in" a namespace for a Role: report it cluster-wide.
+        string? ns = parsed.IsNamespacedPath ? parsed.Namespace : null;
+        string? verb = VerbFor(method, parsed.Name is not null, parsed.WatchPrefix || IsWatchQuery(query));
+        return verb is null ? null : new RbacPermission(verb, parsed.Group, resource, ns, parsed.Name);
     }
 
     /// <summary>One line for people: <c>"list" on "pods" (apiGroup "") in namespace "default"</c>.</summary>

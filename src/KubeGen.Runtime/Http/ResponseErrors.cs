@@ -58,14 +58,7 @@ internal static class ResponseErrors
         KubeStatus? parsed = KubeStatus.TryParse(body);
         if (parsed is not null)
         {
-            var status = new KubeStatus
-            {
-                Status = parsed.Status ?? "Failure",
-                Message = parsed.Message is null ? null : redact(parsed.Message),
-                Reason = string.IsNullOrEmpty(parsed.Reason) ? KubeStatusReasons.ForHttpStatus(code, method) : parsed.Reason,
-                Code = parsed.Code != 0 ? parsed.Code : code,
-                Details = parsed.Details,
-            };
+            KubeStatus status = FromServer(parsed, code, KubeStatusReasons.ForHttpStatus(code, method), redact);
             return new KubeApiException(status, statusCode) { RequiredPermission = RbacPermission.FromRequest(method, pathAndQuery) };
         }
 
@@ -84,6 +77,22 @@ internal static class ResponseErrors
         return new KubeApiException(synthesized, statusCode, snippet) { RequiredPermission = RbacPermission.FromRequest(method, pathAndQuery) };
     }
 
+    /// <summary>The exception for the <c>ERROR</c> event of a watch stream: its Status (a code of 0 means 500), redacted like a response's.</summary>
+    public static KubeApiException CreateWatchErrorException(ReadOnlySpan<byte> objectJson, Func<string, string> redact)
+    {
+        KubeStatus? parsed = KubeStatus.TryParse(objectJson);
+        KubeStatus status = parsed is null
+            ? new KubeStatus
+            {
+                Status = "Failure",
+                Message = "The watch stream reported an ERROR event whose object is not a Status.",
+                Reason = KubeStatusReasons.InternalError,
+                Code = 500,
+            }
+            : FromServer(parsed, (int)HttpStatusCode.InternalServerError, defaultReason: null, redact);
+        return new KubeApiException(status, (HttpStatusCode)status.Code);
+    }
+
     public static KubeResponseException CreateResponseException(
         HttpStatusCode statusCode, string method, string pathAndQuery, string typeName, ReadOnlySpan<byte> bodyStart, Func<string, string> redact, Exception inner)
     {
@@ -93,6 +102,38 @@ internal static class ResponseErrors
             ? $"{method} {pathAndQuery}: the {((int)statusCode).ToString(CultureInfo.InvariantCulture)} response is not a valid {typeName}: {problem}"
             : $"{method} {pathAndQuery}: the {((int)statusCode).ToString(CultureInfo.InvariantCulture)} response is not a valid {typeName}: {problem} Body starts with: {ForMessage(snippet)}";
         return new KubeResponseException(statusCode, method, pathAndQuery, snippet, message, inner);
+    }
+
+    /// <summary>
+    /// A Status the server sent, with defaults for what it left out and every text in it redacted: message, reason,
+    /// details and each cause. A server (or something in front of it) may echo the request's token anywhere in there.
+    /// </summary>
+    private static KubeStatus FromServer(KubeStatus parsed, int defaultCode, string? defaultReason, Func<string, string> redact)
+    {
+        string? Redact(string? text) => text is null ? null : redact(text);
+
+        KubeStatusDetails? details = parsed.Details is not { } given ? null : new KubeStatusDetails
+        {
+            Name = Redact(given.Name),
+            Group = Redact(given.Group),
+            Kind = Redact(given.Kind),
+            Uid = Redact(given.Uid),
+            RetryAfterSeconds = given.RetryAfterSeconds,
+            Causes = given.Causes.Select(cause => new KubeStatusCause
+            {
+                Reason = Redact(cause.Reason),
+                Message = Redact(cause.Message),
+                Field = Redact(cause.Field),
+            }).ToArray(),
+        };
+        return new KubeStatus
+        {
+            Status = Redact(parsed.Status) ?? "Failure",
+            Message = Redact(parsed.Message),
+            Reason = string.IsNullOrEmpty(parsed.Reason) ? defaultReason : redact(parsed.Reason),
+            Code = parsed.Code != 0 ? parsed.Code : defaultCode,
+            Details = details,
+        };
     }
 
     /// <summary>The first at most <see cref="MaxSnippetBytes"/> bytes as text, cut at a character boundary.</summary>

@@ -15,16 +15,27 @@ public sealed class LeaderElectionOptions
     /// <summary>How long electors wait between attempts (default 2 s).</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The identity written to holderIdentity; default the pod name (the HOSTNAME environment variable, else the machine name).</summary>
+    /// <summary>
+    /// The identity written to holderIdentity. Default: the pod name (the HOSTNAME environment variable, else the machine
+    /// name), an underscore and a random UUID, as client-go's examples do: pods on the host network share the node's host
+    /// name, and two electors with one identity would both believe they hold the Lease.
+    /// </summary>
     public string? Identity { get; set; }
 
-    /// <summary>When the run is cancelled while leading, give the Lease up (empty holder) so another elector takes over at once (default true).</summary>
+    /// <summary>
+    /// When the run is cancelled while leading, give the Lease up (empty holder) so another elector takes over at once
+    /// (default true). The Lease is released only after the <see cref="OnStartedLeading"/> work has ended, and renewed until then.
+    /// </summary>
     public bool ReleaseOnCancel { get; set; } = true;
 
-    /// <summary>Called on a background task when this elector starts leading; the token is cancelled when it stops.</summary>
+    /// <summary>
+    /// The work to do while leading, started on a background task when this elector starts leading; the token is cancelled
+    /// when it must stop (leadership lost or the run cancelled). On cancellation the elector keeps the Lease until the
+    /// returned task has ended; after a loss another elector may take over once the Lease expires, so stop promptly.
+    /// </summary>
     public Func<CancellationToken, Task>? OnStartedLeading { get; set; }
 
-    /// <summary>Called when this elector stops leading (lost the Lease, could not renew in time, or was cancelled).</summary>
+    /// <summary>Called when this elector stops leading (lost the Lease, could not renew in time, or was cancelled), after the leading work has ended.</summary>
     public Action? OnStoppedLeading { get; set; }
 
     /// <summary>Called when a different holder is observed (including this elector).</summary>
@@ -43,7 +54,7 @@ public sealed class LeaderElectionOptions
         }
 
         string? hostName = Environment.GetEnvironmentVariable("HOSTNAME");
-        return string.IsNullOrEmpty(hostName) ? Environment.MachineName : hostName;
+        return (string.IsNullOrEmpty(hostName) ? Environment.MachineName : hostName) + "_" + Guid.NewGuid().ToString();
     }
 
     internal void Validate()

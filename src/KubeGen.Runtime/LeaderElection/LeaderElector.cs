@@ -13,6 +13,9 @@ namespace KubeGen.Runtime;
 /// LeaseDuration − RenewDeadline before any other elector may take over.</para>
 /// <para>Every write carries the resourceVersion it read; a 409 (someone else wrote first) or any other error
 /// just means "try again after the retry period".</para>
+/// <para>Unlike client-go, which releases the Lease while the leader's work may still run, a cancelled leader keeps
+/// renewing until its <see cref="LeaderElectionOptions.OnStartedLeading"/> work has ended, and releases only then:
+/// two electors' work never runs at once.</para>
 /// </remarks>
 public sealed class LeaderElector
 {
@@ -67,10 +70,12 @@ public sealed class LeaderElector
 
     /// <summary>
     /// Campaigns until this elector leads, leads (renewing) until it loses the Lease or <paramref name="cancellationToken"/>
-    /// is cancelled, then releases the Lease (when <see cref="LeaderElectionOptions.ReleaseOnCancel"/>) and returns
-    /// after the <see cref="LeaderElectionOptions.OnStartedLeading"/> work has finished. Returns normally on cancellation;
-    /// call it again to campaign again after losing the lead.
+    /// is cancelled, and returns after the <see cref="LeaderElectionOptions.OnStartedLeading"/> work has finished.
+    /// On cancellation the work is told to stop, the Lease is still renewed until it has, and only then released
+    /// (when <see cref="LeaderElectionOptions.ReleaseOnCancel"/>), so no other elector can start leading while the
+    /// work still runs. Returns normally on cancellation; call it again to campaign again after losing the lead.
     /// </summary>
+    /// <exception cref="Exception">Whatever the <see cref="LeaderElectionOptions.OnStartedLeading"/> work threw (other than its cancellation).</exception>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) != 0)
@@ -85,34 +90,43 @@ public sealed class LeaderElector
                 return;
             }
 
-            using var leadingToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var renewal = new CancellationTokenSource();
             Task work = _options.OnStartedLeading is { } started
-                ? Task.Run(() => started(leadingToken.Token), CancellationToken.None)
+                ? Task.Run(() => started(leading.Token), CancellationToken.None)
                 : Task.CompletedTask;
+            Task<bool> renewing = RenewLoopAsync(renewal.Token);
             try
             {
-                await RenewLoopAsync(cancellationToken).ConfigureAwait(false);
+                await renewing.WaitAsync(cancellationToken).ConfigureAwait(false); // completes by itself only when the lead is lost
             }
-            finally
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                lock (_gate)
-                {
-                    _leading = false;
-                }
+                // Cancelled: the work (on a linked token) is stopping. Keep renewing until it has stopped, so that the
+                // Lease is neither released nor left to expire while the work may still act as the leader.
+                await StoppedAsync(work).ConfigureAwait(false);
+                await renewal.CancelAsync().ConfigureAwait(false);
+            }
 
-                await leadingToken.CancelAsync().ConfigureAwait(false);
-                _options.OnStoppedLeading?.Invoke();
-                if (_options.ReleaseOnCancel && cancellationToken.IsCancellationRequested)
-                {
-                    await ReleaseAsync().ConfigureAwait(false);
-                }
+            bool stillHeld = await renewing.ConfigureAwait(false);
+            lock (_gate)
+            {
+                _leading = false;
+            }
+
+            await leading.CancelAsync().ConfigureAwait(false); // the lead was lost: stop the work now
+            await StoppedAsync(work).ConfigureAwait(false);
+            _options.OnStoppedLeading?.Invoke();
+            if (stillHeld && _options.ReleaseOnCancel && cancellationToken.IsCancellationRequested)
+            {
+                await ReleaseAsync().ConfigureAwait(false);
             }
 
             try
             {
-                await work.ConfigureAwait(false);
+                await work.ConfigureAwait(false); // has ended: this only surfaces how
             }
-            catch (OperationCanceledException) when (leadingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (leading.IsCancellationRequested)
             {
                 // The leading work was told to stop.
             }
@@ -159,14 +173,17 @@ public sealed class LeaderElector
         return false;
     }
 
-    /// <summary>Renews until a renewal has not succeeded within the renew deadline, another holder is seen, or cancellation.</summary>
-    private async Task RenewLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews until a renewal has not succeeded within the renew deadline or another holder is seen (false: the lead is
+    /// lost), or until <paramref name="stop"/> (true: stopped while still holding the Lease).
+    /// </summary>
+    private async Task<bool> RenewLoopAsync(CancellationToken stop)
     {
         while (true)
         {
-            if (!await DelayAsync(_options.RetryPeriod, cancellationToken, capAtDeadline: true).ConfigureAwait(false))
+            if (!await DelayAsync(_options.RetryPeriod, stop, capAtDeadline: true).ConfigureAwait(false))
             {
-                return;
+                return true;
             }
 
             while (true)
@@ -180,11 +197,11 @@ public sealed class LeaderElector
 
                 if (remaining <= 0)
                 {
-                    return; // could not renew in time
+                    return false; // could not renew in time
                 }
 
                 Attempt attempt;
-                using (var request = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                using (var request = CancellationTokenSource.CreateLinkedTokenSource(stop))
                 {
                     request.CancelAfter(FromTimestamp(remaining));
                     attempt = await TryAcquireOrRenewAsync(request.Token).ConfigureAwait(false);
@@ -200,14 +217,14 @@ public sealed class LeaderElector
                     break;
                 }
 
-                if (attempt == Attempt.HeldByOther || cancellationToken.IsCancellationRequested)
+                if (attempt == Attempt.HeldByOther)
                 {
-                    return;
+                    return false;
                 }
 
-                if (!await DelayAsync(_options.RetryPeriod, cancellationToken, capAtDeadline: true).ConfigureAwait(false))
+                if (stop.IsCancellationRequested || !await DelayAsync(_options.RetryPeriod, stop, capAtDeadline: true).ConfigureAwait(false))
                 {
-                    return;
+                    return true;
                 }
             }
         }
@@ -299,6 +316,19 @@ public sealed class LeaderElector
         catch (Exception)
         {
             // Best effort: the Lease then expires after its duration.
+        }
+    }
+
+    /// <summary>Waits for the leading work to end, however it ends (its exception is read from the task afterwards).</summary>
+    private static async Task StoppedAsync(Task work)
+    {
+        try
+        {
+            await work.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Observed by RunAsync once leadership has been handed back.
         }
     }
 

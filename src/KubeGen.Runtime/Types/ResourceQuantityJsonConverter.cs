@@ -9,7 +9,7 @@ namespace KubeGen.Runtime;
 /// </summary>
 public sealed class ResourceQuantityJsonConverter : JsonConverter<ResourceQuantity>
 {
-    /// <summary>Quantities parsed recently on this thread, by the identity of their (shared) text.</summary>
+    /// <summary>Quantities parsed recently on this thread, by their (shared) text: a hit needs the very same string instance.</summary>
     private const int RecentSlots = 64;
 
     [ThreadStatic]
@@ -55,7 +55,7 @@ public sealed class ResourceQuantityJsonConverter : JsonConverter<ResourceQuanti
     private static ResourceQuantity ParseShared(string text)
     {
         var cache = t_recent ??= new (string?, ResourceQuantity?)[RecentSlots];
-        int slot = System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(text) & (RecentSlots - 1);
+        int slot = Slot(text);
         if (ReferenceEquals(cache[slot].Text, text) && cache[slot].Quantity is { } recent)
         {
             return recent;
@@ -73,6 +73,21 @@ public sealed class ResourceQuantityJsonConverter : JsonConverter<ResourceQuanti
 
         cache[slot] = (text, parsed);
         return parsed;
+    }
+
+    /// <summary>
+    /// The slot of a text: FNV-1a over its characters (quantities are a few characters long). A content hash,
+    /// not the string's identity hash: which texts share a slot is then the same in every process.
+    /// </summary>
+    private static int Slot(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return (int)(hash & (RecentSlots - 1));
     }
 
     /// <summary>Writes a quantity as a JSON string.</summary>

@@ -1,8 +1,20 @@
 namespace KubeGen.Runtime;
 
-/// <summary>How a <see cref="ResumableWatch"/> keeps a watch alive.</summary>
+/// <summary>What a generated <c>WatchAsync</c> follows and how a <see cref="ResumableWatch"/> keeps a watch alive.</summary>
 public sealed class ResumableWatchOptions
 {
+    /// <summary>Follow only objects with these labels (<c>app=web,tier!=db</c>); the generated <c>WatchAsync</c> sends it on every list and watch call.</summary>
+    public string? LabelSelector { get; set; }
+
+    /// <summary>Follow only objects with these fields (<c>metadata.name=web</c>); the generated <c>WatchAsync</c> sends it on every list and watch call.</summary>
+    public string? FieldSelector { get; set; }
+
+    /// <summary>
+    /// Where the generated <c>WatchAsync</c> starts: null (the default) lists first and reports the current
+    /// state as ADDED events; a resourceVersion (typically a list's) starts right after it without listing.
+    /// </summary>
+    public string? ResourceVersion { get; set; }
+
     /// <summary>Ask the server for BOOKMARK events (default true). They advance the resume point and keep a quiet watch provably alive.</summary>
     public bool AllowWatchBookmarks { get; set; } = true;
 
@@ -32,7 +44,16 @@ public sealed class ResumableWatchOptions
     /// <summary>Pass BOOKMARK events on to the caller (default true). The resume point advances either way.</summary>
     public bool EmitBookmarks { get; set; } = true;
 
-    /// <summary>Called (for logging) when a watch call ended and a new one is about to start: the reason, or null after a clean end.</summary>
+    /// <summary>
+    /// For <see cref="ResumableWatch.FollowAsync{T, TList}"/> and <see cref="ResumableWatch.FollowWithInitialEventsAsync{T}"/>
+    /// started from an explicit resourceVersion: on 410 Gone, read the state again and report the difference instead of
+    /// ending with <see cref="WatchExpiredException"/> (default false). The difference is against what this enumeration
+    /// delivered, so objects the caller knew from before it started are reported as ADDED again, and one deleted meanwhile
+    /// that it never delivered gets no DELETED event. Following from the current state (no resourceVersion) always relists.
+    /// </summary>
+    public bool RelistOnExpired { get; set; }
+
+    /// <summary>Called (for logging) when a watch or list call ended and a new one is about to start: the reason, or null after a clean end.</summary>
     public Action<Exception?>? OnReconnect { get; set; }
 
     /// <summary>The clock for timers (tests).</summary>

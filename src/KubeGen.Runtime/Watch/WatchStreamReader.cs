@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -27,19 +26,25 @@ internal sealed class WatchStreamReader<T> : IDisposable
     private readonly Stream _stream;
     private readonly JsonTypeInfo<T> _typeInfo;
     private readonly int _maxDepth;
+    private readonly Func<string, string> _redact;
     private byte[]? _buffer;
     private int _start;   // first byte of the current (incomplete) line
     private int _scanned; // bytes in [_start, _scanned) are known to contain no newline
     private int _end;     // end of the data read so far
     private bool _endOfStream;
 
-    public WatchStreamReader(Stream stream, JsonTypeInfo<T> typeInfo, int maxEventBytes = DefaultMaxEventBytes)
+    /// <param name="stream">The response body.</param>
+    /// <param name="typeInfo">Reads the objects.</param>
+    /// <param name="maxEventBytes">The largest event accepted.</param>
+    /// <param name="redact">Applied to the texts of an ERROR event's Status (the connection's token redaction); none when null.</param>
+    public WatchStreamReader(Stream stream, JsonTypeInfo<T> typeInfo, int maxEventBytes = DefaultMaxEventBytes, Func<string, string>? redact = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(typeInfo);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEventBytes, 16);
         _stream = stream;
         _typeInfo = typeInfo;
+        _redact = redact ?? (static text => text);
         MaxEventBytes = maxEventBytes;
         int optionsDepth = typeInfo.Options.MaxDepth == 0 ? 64 : typeInfo.Options.MaxDepth;
         _maxDepth = optionsDepth + 1;
@@ -235,7 +240,7 @@ internal sealed class WatchStreamReader<T> : IDisposable
                 eventType = WatchEventType.Bookmark;
                 break;
             case "ERROR":
-                throw CreateErrorEventException(objectJson);
+                throw ResponseErrors.CreateWatchErrorException(objectJson, _redact);
             default:
                 throw new JsonException($"Unknown watch event type {Describe(type)}; expected ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.");
         }
@@ -247,36 +252,6 @@ internal sealed class WatchStreamReader<T> : IDisposable
         }
 
         return new WatchEvent<T>(eventType, value);
-    }
-
-    private static KubeApiException CreateErrorEventException(ReadOnlySpan<byte> objectJson)
-    {
-        KubeStatus? status = KubeStatus.TryParse(objectJson);
-        if (status is null)
-        {
-            var synthesized = new KubeStatus
-            {
-                Status = "Failure",
-                Message = "The watch stream reported an ERROR event whose object is not a Status.",
-                Reason = KubeStatusReasons.InternalError,
-                Code = 500,
-            };
-            return new KubeApiException(synthesized, HttpStatusCode.InternalServerError);
-        }
-
-        if (status.Code == 0)
-        {
-            status = new KubeStatus
-            {
-                Status = status.Status,
-                Message = status.Message,
-                Reason = status.Reason,
-                Code = 500,
-                Details = status.Details,
-            };
-        }
-
-        return new KubeApiException(status, (HttpStatusCode)status.Code);
     }
 
     private static string Describe(string type)

@@ -20,7 +20,8 @@ internal sealed class ElectionCandidate : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _run;
 
-    public ElectionCandidate(KubeClient kube, string identity, Stopwatch clock, List<(string Who, TimeSpan Start, TimeSpan End)> terms, CancellationToken testCancel, bool releaseOnCancel = true)
+    /// <param name="work">What the candidate does while it leads (OnStartedLeading); none by default.</param>
+    public ElectionCandidate(KubeClient kube, string identity, Stopwatch clock, List<(string Who, TimeSpan Start, TimeSpan End)> terms, CancellationToken testCancel, bool releaseOnCancel = true, Func<string, CancellationToken, Task>? work = null)
     {
         _kube = kube;
         Identity = identity;
@@ -37,7 +38,7 @@ internal sealed class ElectionCandidate : IAsyncDisposable
             {
                 started = clock.Elapsed;
                 Leading = true;
-                return Task.CompletedTask;
+                return work is null ? Task.CompletedTask : work(identity, ct);
             },
             OnStoppedLeading = () =>
             {
@@ -66,12 +67,15 @@ internal sealed class ElectionCandidate : IAsyncDisposable
 
     public volatile bool Leading;
 
-    /// <summary>Ends the campaign; <paramref name="release"/> false simulates a killed process (the Lease is left to expire).</summary>
+    /// <summary>
+    /// Ends the campaign and waits until the elector has returned (its work has ended); <paramref name="release"/> false
+    /// simulates a killed process (the Lease is left to expire).
+    /// </summary>
     public async Task StopAsync(bool release = true)
     {
         Options.ReleaseOnCancel = release;
         await _stop.CancelAsync();
-        await _run.WaitAsync(TimeSpan.FromSeconds(5));
+        await _run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     public async ValueTask DisposeAsync()
@@ -81,7 +85,7 @@ internal sealed class ElectionCandidate : IAsyncDisposable
             await StopAsync(Options.ReleaseOnCancel);
         }
 
-        await _run.WaitAsync(TimeSpan.FromSeconds(5));
+        await _run.WaitAsync(TimeSpan.FromSeconds(10));
         await _kube.DisposeAsync();
     }
 

@@ -17,6 +17,13 @@ internal enum WatchFault
 
     /// <summary>Keeps the connection open and sends nothing more.</summary>
     Stall,
+
+    /// <summary>
+    /// Flushes the events so far and holds the connection until <see cref="FakeCluster.ReleaseHeldWatch"/>, then writes half of
+    /// the next event and resets the connection. The test decides when the drop happens (after it has seen the events), so
+    /// what the client received before the drop is exact: a reset right after a write may discard unread data.
+    /// </summary>
+    HoldThenDrop,
 }
 
 /// <summary>One successful write of a Lease, as the server saw it.</summary>
@@ -24,8 +31,9 @@ internal sealed record LeaseWrite(TimeSpan At, string? Holder, string ResourceVe
 
 /// <summary>
 /// A small in-memory API server on 127.0.0.1 for the controller tests: list (limit/continue), watch
-/// (resourceVersion, bookmarks, 410 after compaction), get, create, update (409 on a stale
-/// resourceVersion) and delete of pods, configmaps and leases, with fault injection.
+/// (resourceVersion, bookmarks, 410 after compaction, streamed initial events ended by the
+/// <c>k8s.io/initial-events-end</c> bookmark), get, create, update (409 on a stale resourceVersion) and
+/// delete of pods, configmaps and leases, with fault injection.
 /// </summary>
 internal sealed class FakeCluster : IAsyncDisposable
 {
@@ -34,6 +42,8 @@ internal sealed class FakeCluster : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal); // "resource/ns/name"
     private readonly List<(long Version, string Resource, string Type, string Json, string Key)> _log = new();
     private readonly Queue<(WatchFault Fault, int AfterEvents)> _watchFaults = new();
+    private readonly Queue<int> _listFailures = new();
+    private readonly TaskCompletionSource _releaseHeldWatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<LeaseWrite> _leaseWrites = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +67,12 @@ internal sealed class FakeCluster : IAsyncDisposable
 
     /// <summary>Answer watches with 503 (an outage).</summary>
     public bool RejectWatches { get; set; }
+
+    /// <summary>Resources whose lists are refused with 403, as the API server does when the RBAC rule is missing.</summary>
+    public HashSet<string> ForbiddenLists { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Called after each list page is computed (before it is sent): lets a test change the cluster between pages.</summary>
+    public Action? AfterListPage { get; set; }
 
     /// <summary>Probability that a Lease update gets a 409 before being applied.</summary>
     public double LeaseConflictProbability { get; set; }
@@ -100,6 +116,21 @@ internal sealed class FakeCluster : IAsyncDisposable
         lock (_gate)
         {
             _watchFaults.Enqueue((fault, afterEvents));
+        }
+    }
+
+    /// <summary>Lets a watch held by <see cref="WatchFault.HoldThenDrop"/> break.</summary>
+    public void ReleaseHeldWatch() => _releaseHeldWatch.TrySetResult();
+
+    /// <summary>The next lists (any resource) are answered with <paramref name="status"/>, one each.</summary>
+    public void FailNextLists(int status, int count)
+    {
+        lock (_gate)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                _listFailures.Enqueue(status);
+            }
         }
     }
 
@@ -243,7 +274,7 @@ internal sealed class FakeCluster : IAsyncDisposable
 
         (int status, string body) = method switch
         {
-            "GET" when name is null => List(resource, ns, query),
+            "GET" when name is null => ListOrFault(resource, ns, query),
             "GET" => Get(resource, ns!, name!),
             "POST" => Create(resource, ns!, await ReadBodyAsync(context)),
             "PUT" => Update(resource, ns!, name!, await ReadBodyAsync(context)),
@@ -260,11 +291,53 @@ internal sealed class FakeCluster : IAsyncDisposable
         await context.Response.WriteAsync(body);
     }
 
+    /// <summary>The current state as synthetic ADDED events, in key order (as etcd returns it), not in version order.</summary>
+    private void AddCurrentStateLocked(string prefix, List<string> pending)
+    {
+        foreach (var (_, obj) in _objects.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            pending.Add($"{{\"type\":\"ADDED\",\"object\":{obj.ToJsonString()}}}");
+        }
+    }
+
+    private static string BookmarkJson(string resource, string version, bool initialEventsEnd)
+    {
+        var metadata = new JsonObject { ["resourceVersion"] = version };
+        if (initialEventsEnd)
+        {
+            metadata["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" };
+        }
+
+        var bookmark = new JsonObject { ["kind"] = resource switch { "pods" => "Pod", "configmaps" => "ConfigMap", _ => "Lease" }, ["apiVersion"] = "v1", ["metadata"] = metadata };
+        return new JsonObject { ["type"] = "BOOKMARK", ["object"] = bookmark }.ToJsonString();
+    }
+
     private static async Task<JsonObject> ReadBodyAsync(HttpContext context)
         => (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
 
     private static string StatusJson(int code, string reason, string message)
         => new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["status"] = "Failure", ["code"] = code, ["reason"] = reason, ["message"] = message }.ToJsonString();
+
+    private (int, string) ListOrFault(string resource, string? ns, IQueryCollection query)
+    {
+        if (ForbiddenLists.Contains(resource))
+        {
+            string scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+            return (403, StatusJson(403, "Forbidden", $"{resource} is forbidden: User \"system:serviceaccount:default:test\" cannot list resource \"{resource}\" in API group \"\" {scope}"));
+        }
+
+        lock (_gate)
+        {
+            if (_listFailures.TryDequeue(out int failure))
+            {
+                return (failure, StatusJson(failure, "ServiceUnavailable", "injected list failure"));
+            }
+        }
+
+        (int, string) page = List(resource, ns, query);
+        AfterListPage?.Invoke();
+        return page;
+    }
 
     private (int, string) List(string resource, string? ns, IQueryCollection query)
     {
@@ -390,13 +463,24 @@ internal sealed class FakeCluster : IAsyncDisposable
 
             dropped = _dropWatches.Token;
             string? rv = query["resourceVersion"].FirstOrDefault();
-            if (string.IsNullOrEmpty(rv) || rv == "0")
+            if (query["sendInitialEvents"] == "true")
             {
-                foreach (var (key, obj) in _objects.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal))
+                if (query["resourceVersionMatch"] != "NotOlderThan" || !bookmarks || !string.IsNullOrEmpty(rv))
                 {
-                    pending.Add($"{{\"type\":\"ADDED\",\"object\":{obj.ToJsonString()}}}");
+                    // The API server's validation (the fake only knows the consistent-read form).
+                    pending.Add($"{{\"type\":\"ERROR\",\"object\":{StatusJson(422, "Invalid", "sendInitialEvents needs resourceVersionMatch=NotOlderThan, allowWatchBookmarks=true and an empty resourceVersion")}}}");
+                    position = -1;
                 }
-
+                else
+                {
+                    AddCurrentStateLocked(prefix, pending);
+                    pending.Add(BookmarkJson(resource, _version.ToString(), initialEventsEnd: true));
+                    position = _log.Count;
+                }
+            }
+            else if (string.IsNullOrEmpty(rv) || rv == "0")
+            {
+                AddCurrentStateLocked(prefix, pending);
                 position = _log.Count;
             }
             else if (long.Parse(rv) < _compactedThrough)
@@ -446,7 +530,13 @@ internal sealed class FakeCluster : IAsyncDisposable
                     byte[] bytes = Encoding.UTF8.GetBytes(line + "\n");
                     if (fault is { } f && sent >= f.AfterEvents)
                     {
-                        if (f.Fault == WatchFault.DropMidEvent)
+                        if (f.Fault == WatchFault.HoldThenDrop)
+                        {
+                            await context.Response.Body.FlushAsync(ct);
+                            await _releaseHeldWatch.Task.WaitAsync(ct);
+                        }
+
+                        if (f.Fault is WatchFault.DropMidEvent or WatchFault.HoldThenDrop)
                         {
                             await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), ct);
                             await context.Response.Body.FlushAsync(ct);
@@ -487,7 +577,7 @@ internal sealed class FakeCluster : IAsyncDisposable
                                 version = position > 0 ? _log[position - 1].Version.ToString() : _version.ToString();
                             }
 
-                            pending.Add($"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{(resource == "pods" ? "Pod" : resource == "configmaps" ? "ConfigMap" : "Lease")}\",\"apiVersion\":\"v1\",\"metadata\":{{\"resourceVersion\":\"{version}\"}}}}}}");
+                            pending.Add(BookmarkJson(resource, version, initialEventsEnd: false));
                         }
 
                         continue;

@@ -10,8 +10,8 @@ public sealed class LeaderElectionTests
     private static readonly TimeSpan RetryPeriod = ElectionCandidate.RetryPeriod;
     private static readonly TimeSpan LeaderTimeout = TimeSpan.FromSeconds(30);
 
-    private static ElectionCandidate Candidate(ControllerFixture f, string identity, Stopwatch clock, List<(string, TimeSpan, TimeSpan)> terms, bool releaseOnCancel = true)
-        => new(f.NewClient(), identity, clock, terms, f.Cancel, releaseOnCancel);
+    private static ElectionCandidate Candidate(ControllerFixture f, string identity, Stopwatch clock, List<(string, TimeSpan, TimeSpan)> terms, bool releaseOnCancel = true, LeadingWorkLog? work = null)
+        => new(f.NewClient(), identity, clock, terms, f.Cancel, releaseOnCancel, work is null ? null : work.SlowToStopAsync);
 
     /// <summary>From the server's Lease history: a new holder only takes over after a release, or a full lease duration after the last write of the previous one.</summary>
     private static void AssertHistory(FakeCluster cluster)
@@ -113,6 +113,43 @@ public sealed class LeaderElectionTests
             Assert.NotEmpty(terms); // someone led despite 30% conflicts
         }
 
+        ElectionCandidate.AssertNoOverlap(terms);
+        AssertHistory(f.Cluster);
+    }
+
+    [Fact]
+    public async Task AReleasingLeaderHandsOverOnlyAfterItsWorkHasStopped()
+    {
+        await using var f = await ControllerFixture.StartAsync(90);
+        var clock = Stopwatch.StartNew();
+        var terms = new List<(string, TimeSpan, TimeSpan)>();
+        // Each leader's work keeps acting for longer than the lease duration after it is told to stop: the elector must
+        // keep renewing meanwhile, and release only after the work has ended.
+        var work = new LeadingWorkLog(stopTime: LeaseDuration + RetryPeriod * 2);
+        var candidates = new[] { "a", "b", "c", "d" }.Select(id => Candidate(f, id, clock, terms, work: work)).ToList();
+        var all = candidates.ToList();
+        var leaders = new List<string>();
+        try
+        {
+            while (candidates.Count > 0)
+            {
+                ElectionCandidate leader = await ElectionCandidate.WaitForLeaderAsync(candidates, LeaderTimeout, f.Cancel);
+                leaders.Add(leader.Identity);
+                await leader.StopAsync(release: true);
+                candidates.Remove(leader);
+            }
+        }
+        finally
+        {
+            foreach (ElectionCandidate c in all)
+            {
+                await c.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(4, leaders.Distinct().Count());
+        Assert.Equal(leaders, work.Spans.OrderBy(s => s.Began).Select(s => s.Who));
+        work.AssertOneAtATime();
         ElectionCandidate.AssertNoOverlap(terms);
         AssertHistory(f.Cluster);
     }

@@ -50,7 +50,7 @@ public sealed class ResourceCacheTests
         var live = new ConcurrentDictionary<string, string>();
         var deleted = new ConcurrentBag<string>();
         int added = 0, updated = 0;
-        await using var cache = f.Kube.CoreV1.Pods.CreateCache(options: Fast()); // all namespaces
+        await using var cache = f.Kube.CoreV1.Pods.CreateCacheForAllNamespaces(Fast());
         cache.OnAdded += p => { Interlocked.Increment(ref added); live[Key(p)] = p.Metadata!.ResourceVersion!; };
         cache.OnUpdated += (old, p) => { Interlocked.Increment(ref updated); Assert.Equal(Key(old), Key(p)); live[Key(p)] = p.Metadata!.ResourceVersion!; };
         cache.OnDeleted += p => { deleted.Add(Key(p)); live.TryRemove(Key(p), out _); };
@@ -112,6 +112,83 @@ public sealed class ResourceCacheTests
         Assert.NotNull(cache.Get("default", "a"));
         Assert.Null(cache.Get("other", "b"));
         await EventuallyAsync(() => Volatile.Read(ref resyncs) >= 3, f.Cancel, "resyncs");
+    }
+
+    [Fact]
+    public async Task AFirstListForbiddenByRbacFailsTheSyncWithThePermissionAndReportsIt()
+    {
+        await using var f = await ControllerFixture.StartAsync(30);
+        f.Cluster.ForbiddenLists.Add("pods");
+        var errors = new ConcurrentQueue<Exception>();
+        await using var cache = f.Kube.CoreV1.Pods.CreateCache("default", options: Fast());
+        cache.OnError += errors.Enqueue;
+
+        Task running = cache.StartAsync(f.Cancel);
+        KubeApiException forbidden = await Assert.ThrowsAsync<KubeApiException>(() => cache.WaitForSyncAsync(f.Cancel));
+
+        Assert.True(forbidden.IsForbidden);
+        Assert.EndsWith(
+            "Missing RBAC permission: verb \"list\" on resource \"pods\" (apiGroup \"\") in namespace \"default\"; add it to the rules of the caller's Role.",
+            forbidden.Message,
+            StringComparison.Ordinal);
+        Assert.Same(forbidden, Assert.Single(errors));
+        Assert.Same(forbidden, await Assert.ThrowsAsync<KubeApiException>(() => running));
+        Assert.False(cache.HasSynced);
+        Assert.Equal(0, f.Cluster.WatchConnections);
+    }
+
+    [Fact]
+    public async Task TransientFirstListFailuresAreReportedAndRetriedUntilTheSync()
+    {
+        await using var f = await ControllerFixture.StartAsync(30);
+        f.Cluster.Put("pods", "default", "a");
+        f.Cluster.FailNextLists(503, count: 2);
+        var errors = new ConcurrentQueue<Exception>();
+        await using var cache = f.Kube.CoreV1.Pods.CreateCache("default", options: Fast());
+        cache.OnError += errors.Enqueue;
+
+        _ = cache.StartAsync(f.Cancel);
+        await cache.WaitForSyncAsync(f.Cancel);
+
+        Assert.Equal(["default/a"], cache.List().Select(Key));
+        Assert.Equal([503, 503], errors.Select(e => Assert.IsType<KubeApiException>(e).Status.Code));
+        Assert.Equal(1, cache.ListCount);
+    }
+
+    [Fact]
+    public async Task AContinueTokenThatExpiresBetweenPagesRestartsTheListFromScratch()
+    {
+        await using var f = await ControllerFixture.StartAsync(30);
+        for (int i = 0; i < 20; i++)
+        {
+            f.Cluster.Put("pods", "default", $"pod-{i}");
+        }
+
+        int pages = 0;
+        f.Cluster.AfterListPage = () =>
+        {
+            if (Interlocked.Increment(ref pages) == 1)
+            {
+                // After the first page (pod-0, pod-1, pod-10 … pod-14): a change, and the server forgets the list's version.
+                f.Cluster.Delete("pods", "default", "pod-0");
+                f.Cluster.Put("pods", "default", "pod-late");
+                f.Cluster.Compact();
+            }
+        };
+        var added = new ConcurrentQueue<string>();
+        int deleted = 0;
+        await using var cache = f.Kube.CoreV1.Pods.CreateCache("default", options: Fast());
+        cache.OnAdded += p => added.Enqueue(Key(p));
+        cache.OnDeleted += _ => Interlocked.Increment(ref deleted);
+
+        _ = cache.StartAsync(f.Cancel);
+        await cache.WaitForSyncAsync(f.Cancel);
+
+        Dictionary<string, string> server = f.Cluster.Snapshot("pods");
+        Assert.Equal(server.OrderBy(p => p.Key), Store(cache).OrderBy(p => p.Key));
+        Assert.Equal(server.Keys.Order(), added.Order());
+        Assert.Equal(0, deleted);
+        Assert.Equal(1, cache.ListCount);
     }
 
     private static string Key(Pod p) => p.Metadata!.Namespace + "/" + p.Metadata.Name;

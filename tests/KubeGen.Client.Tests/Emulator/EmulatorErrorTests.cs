@@ -34,8 +34,8 @@ public sealed class EmulatorErrorTests
         var leases = api.Kube.CoordinationV1.Leases;
         Lease created = await leases.CreateAsync(Ns, new Lease { Metadata = new ObjectMeta { Name = "leader" }, Spec = new LeaseSpec { HolderIdentity = "a" } }, cancellationToken: api.Cancel);
 
-        Lease first = await leases.GetAsync(Ns, "leader", api.Cancel);
-        Lease second = await leases.GetAsync(Ns, "leader", api.Cancel);
+        Lease first = await leases.GetAsync(Ns, "leader", cancellationToken: api.Cancel);
+        Lease second = await leases.GetAsync(Ns, "leader", cancellationToken: api.Cancel);
         first.Spec!.HolderIdentity = "b";
         await leases.ReplaceAsync(Ns, "leader", first, cancellationToken: api.Cancel);
         second.Spec!.HolderIdentity = "c";
@@ -45,7 +45,7 @@ public sealed class EmulatorErrorTests
         Assert.False(error.IsAlreadyExists);
         Assert.Equal(("Conflict", 409), (error.Status.Reason, error.Status.Code));
         Assert.Equal("Operation cannot be fulfilled on leases.coordination.k8s.io \"leader\": the object has been modified; please apply your changes to the latest version and try again", error.Status.Message);
-        Assert.Equal("b", (await leases.GetAsync(Ns, "leader", api.Cancel)).Spec!.HolderIdentity);
+        Assert.Equal("b", (await leases.GetAsync(Ns, "leader", cancellationToken: api.Cancel)).Spec!.HolderIdentity);
 
         // A merge patch carrying a stale resourceVersion conflicts too.
         var patchError = await Assert.ThrowsAsync<KubeApiException>(() => leases.PatchAsync(Ns, "leader", KubePatch.Merge($$$"""{"metadata":{"resourceVersion":"{{{created.Metadata!.ResourceVersion}}}"},"spec":{"holderIdentity":"d"}}"""), cancellationToken: api.Cancel));
@@ -57,7 +57,7 @@ public sealed class EmulatorErrorTests
     {
         await using EmulatorHarness api = await StartAsync();
 
-        var error = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Pods.GetAsync(Ns, "x", api.Cancel));
+        var error = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Pods.GetAsync(Ns, "x", cancellationToken: api.Cancel));
 
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
         Assert.True(error.IsNotFound);
@@ -76,7 +76,7 @@ public sealed class EmulatorErrorTests
         KubeClient viewer = api.Connect(Token);
         await api.Kube.CoreV1.Pods.CreateAsync(Ns, Pod("web-1"), cancellationToken: api.Cancel);
 
-        Assert.Equal("web-1", (await viewer.CoreV1.Pods.GetAsync(Ns, "web-1", api.Cancel)).Metadata!.Name);
+        Assert.Equal("web-1", (await viewer.CoreV1.Pods.GetAsync(Ns, "web-1", cancellationToken: api.Cancel)).Metadata!.Name);
         Assert.Empty((await viewer.CoreV1.ConfigMaps.ListForAllNamespacesAsync(cancellationToken: api.Cancel)).Items);
 
         var list = await Assert.ThrowsAsync<KubeApiException>(() => viewer.CoreV1.Pods.ListAsync(Ns, cancellationToken: api.Cancel));
@@ -91,10 +91,10 @@ public sealed class EmulatorErrorTests
         Assert.True(delete.IsForbidden);
         Assert.Equal("pods \"web-1\" is forbidden: User \"system:serviceaccount:shop:viewer\" cannot delete resource \"pods\" in API group \"\" in the namespace \"shop\"", delete.Status.Message);
 
-        var otherNamespace = await Assert.ThrowsAsync<KubeApiException>(() => viewer.CoreV1.Pods.GetAsync("default", "web-1", api.Cancel));
+        var otherNamespace = await Assert.ThrowsAsync<KubeApiException>(() => viewer.CoreV1.Pods.GetAsync("default", "web-1", cancellationToken: api.Cancel));
         Assert.True(otherNamespace.IsForbidden);
 
-        var status = await Assert.ThrowsAsync<KubeApiException>(() => viewer.CoreV1.Pods.GetStatusAsync(Ns, "web-1", api.Cancel));
+        var status = await Assert.ThrowsAsync<KubeApiException>(() => viewer.CoreV1.Pods.GetStatusAsync(Ns, "web-1", cancellationToken: api.Cancel));
         Assert.Equal("pods \"web-1\" is forbidden: User \"system:serviceaccount:shop:viewer\" cannot get resource \"pods/status\" in API group \"\" in the namespace \"shop\"", status.Status.Message);
 
         var deployments = await Assert.ThrowsAsync<KubeApiException>(() => viewer.AppsV1.Deployments.ListForAllNamespacesAsync(cancellationToken: api.Cancel));

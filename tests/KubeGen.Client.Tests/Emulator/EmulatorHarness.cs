@@ -37,7 +37,7 @@ internal sealed class EmulatorHarness : IAsyncDisposable
     /// <summary>Cancelled when the test runs too long.</summary>
     public CancellationToken Cancel => _timeout.Token;
 
-    /// <summary>The fixture spec (tests/KubeGen.Generator.Tests/Fixtures/mini-cluster.swagger.json), found from this source file.</summary>
+    /// <summary>The fixture spec (fixtures/openapi/mini-cluster.swagger.json), found from this source file.</summary>
     public static string SpecPath => LocateSpec();
 
     public static async Task<EmulatorHarness> StartAsync(Action<KubeApiServerEmulatorOptions>? configure = null, int timeoutSeconds = 30)
@@ -119,16 +119,16 @@ internal sealed class EmulatorHarness : IAsyncDisposable
 
     private static string LocateSpec([CallerFilePath] string thisFile = "")
     {
-        const string Relative = "KubeGen.Generator.Tests/Fixtures/mini-cluster.swagger.json";
+        const string Relative = "fixtures/openapi/mini-cluster.swagger.json";
         var candidates = new List<string>();
         if (Path.GetDirectoryName(thisFile) is { Length: > 0 } emulatorDirectory)
         {
-            candidates.Add(Path.GetFullPath(Path.Combine(emulatorDirectory, "..", "..", Relative)));
+            candidates.Add(Path.GetFullPath(Path.Combine(emulatorDirectory, "..", "..", "..", Relative)));
         }
 
         for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            candidates.Add(Path.Combine(directory.FullName, "tests", Relative));
+            candidates.Add(Path.Combine(directory.FullName, Relative));
         }
 
         return candidates.FirstOrDefault(File.Exists)

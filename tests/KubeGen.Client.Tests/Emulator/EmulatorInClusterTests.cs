@@ -57,7 +57,7 @@ public sealed class EmulatorInClusterTests
             // The default directory comes from KUBEGEN_SERVICEACCOUNT_DIR when the options do not name one.
             await using KubeClient fromEnvironment = KubeClient.InCluster();
             Assert.Equal(Ns, fromEnvironment.Namespace);
-            Assert.Equal("from-pod", (await fromEnvironment.CoreV1.ConfigMaps.GetAsync(Ns, "from-pod", api.Cancel)).Metadata!.Name);
+            Assert.Equal("from-pod", (await fromEnvironment.CoreV1.ConfigMaps.GetAsync(Ns, "from-pod", cancellationToken: api.Cancel)).Metadata!.Name);
         }
         finally
         {

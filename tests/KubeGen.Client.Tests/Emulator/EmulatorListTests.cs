@@ -27,7 +27,7 @@ public sealed class EmulatorListTests
         int created = 0;
         do
         {
-            ConfigMapList page = await configMaps.ListAsync(Ns, limit: 4, @continue: token, cancellationToken: api.Cancel);
+            ConfigMapList page = await configMaps.ListAsync(Ns, new() { Limit = 4, Continue = token }, cancellationToken: api.Cancel);
             pageSizes.Add(page.Items.Count);
             seen.AddRange(page.Items.Select(c => c.Metadata!.Name!));
             listVersion ??= page.Metadata!.ResourceVersion;
@@ -58,21 +58,21 @@ public sealed class EmulatorListTests
             await configMaps.CreateAsync(Ns, ConfigMap($"cm-{i:D2}"), cancellationToken: api.Cancel);
         }
 
-        ConfigMapList first = await configMaps.ListAsync(Ns, limit: 10, cancellationToken: api.Cancel);
+        ConfigMapList first = await configMaps.ListAsync(Ns, new() { Limit = 10 }, cancellationToken: api.Cancel);
         Assert.NotNull(first.Metadata!.Continue);
         for (int i = 0; i < 6; i++)
         {
             await configMaps.PatchAsync(Ns, "cm-00", KubePatch.Merge($$$"""{"data":{"k":"v{{{i}}}"}}"""), cancellationToken: api.Cancel);
         }
 
-        var gone = await Assert.ThrowsAsync<KubeApiException>(() => configMaps.ListAsync(Ns, limit: 10, @continue: first.Metadata.Continue, cancellationToken: api.Cancel));
+        var gone = await Assert.ThrowsAsync<KubeApiException>(() => configMaps.ListAsync(Ns, new() { Limit = 10, Continue = first.Metadata.Continue }, cancellationToken: api.Cancel));
         Assert.True(gone.IsGone);
         Assert.Equal(System.Net.HttpStatusCode.Gone, gone.StatusCode);
         Assert.Equal("Expired", gone.Status.Reason);
         Assert.Equal("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.", gone.Status.Message);
 
         // Starting again without the token works.
-        Assert.Equal(10, (await configMaps.ListAsync(Ns, limit: 10, cancellationToken: api.Cancel)).Items.Count);
+        Assert.Equal(10, (await configMaps.ListAsync(Ns, new() { Limit = 10 }, cancellationToken: api.Cancel)).Items.Count);
     }
 
     public static TheoryData<string, string[]> LabelSelectors => new()
@@ -95,7 +95,7 @@ public sealed class EmulatorListTests
         await using EmulatorHarness api = await StartAsync();
         await SeedLabelledPodsAsync(api);
 
-        PodList list = await api.Kube.CoreV1.Pods.ListAsync(Ns, labelSelector: selector, cancellationToken: api.Cancel);
+        PodList list = await api.Kube.CoreV1.Pods.ListAsync(Ns, new() { LabelSelector = selector }, cancellationToken: api.Cancel);
 
         Assert.Equal(expected, list.Items.Select(p => p.Metadata!.Name!));
     }
@@ -107,17 +107,17 @@ public sealed class EmulatorListTests
         await SeedLabelledPodsAsync(api);
         await api.Kube.CoreV1.Pods.CreateAsync("default", Pod("a"), cancellationToken: api.Cancel);
 
-        Assert.Equal(["c"], (await api.Kube.CoreV1.Pods.ListAsync(Ns, fieldSelector: "metadata.name=c", cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
-        Assert.Equal(["a", "b", "d", "e"], (await api.Kube.CoreV1.Pods.ListAsync(Ns, fieldSelector: "metadata.name!=c", cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
+        Assert.Equal(["c"], (await api.Kube.CoreV1.Pods.ListAsync(Ns, new() { FieldSelector = "metadata.name=c" }, cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
+        Assert.Equal(["a", "b", "d", "e"], (await api.Kube.CoreV1.Pods.ListAsync(Ns, new() { FieldSelector = "metadata.name!=c" }, cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
         Assert.Equal(
             ["default/a", "shop/a"],
-            (await api.Kube.CoreV1.Pods.ListForAllNamespacesAsync(fieldSelector: "metadata.name=a", cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Namespace + "/" + p.Metadata.Name).Order(StringComparer.Ordinal));
+            (await api.Kube.CoreV1.Pods.ListForAllNamespacesAsync(new() { FieldSelector = "metadata.name=a" }, cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Namespace + "/" + p.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.Equal(
             ["a"],
-            (await api.Kube.CoreV1.Pods.ListForAllNamespacesAsync(fieldSelector: "metadata.namespace=default", cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
-        Assert.Equal(["a"], (await api.Kube.CoreV1.Pods.ListAsync(Ns, labelSelector: "app=web", fieldSelector: "metadata.name=a", cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
+            (await api.Kube.CoreV1.Pods.ListForAllNamespacesAsync(new() { FieldSelector = "metadata.namespace=default" }, cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
+        Assert.Equal(["a"], (await api.Kube.CoreV1.Pods.ListAsync(Ns, new() { LabelSelector = "app=web", FieldSelector = "metadata.name=a" }, cancellationToken: api.Cancel)).Items.Select(p => p.Metadata!.Name!));
 
-        var bad = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Pods.ListAsync(Ns, labelSelector: "app in (web", cancellationToken: api.Cancel));
+        var bad = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Pods.ListAsync(Ns, new() { LabelSelector = "app in (web" }, cancellationToken: api.Cancel));
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
     }
 

@@ -59,7 +59,7 @@ public sealed class EmulatorLoadTests
 
         // Connections first, so that the load phase measures requests rather than TLS handshakes.
         KubeClient[] clients = [.. Enumerable.Range(0, ClientCount).Select(_ => api.Connect())];
-        await Task.WhenAll(clients.Select(k => k.CoreV1.ConfigMaps.GetAsync(LoadNs, "counter-0", cancel)));
+        await Task.WhenAll(clients.Select(k => k.CoreV1.ConfigMaps.GetAsync(LoadNs, "counter-0", cancellationToken: cancel)));
 
         for (int i = 0; i < ClientCount; i++)
         {
@@ -99,7 +99,7 @@ public sealed class EmulatorLoadTests
         TimeSpan drainTime = clock.Elapsed - loadTime;
 
         // No lost writes: each counter holds exactly its acknowledged increments; the items are the created minus the deleted.
-        ConfigMapList counters = await api.Kube.CoreV1.ConfigMaps.ListAsync(LoadNs, labelSelector: "kind=counter", cancellationToken: cancel);
+        ConfigMapList counters = await api.Kube.CoreV1.ConfigMaps.ListAsync(LoadNs, new() { LabelSelector = "kind=counter" }, cancellationToken: cancel);
         Assert.Equal(CounterCount, counters.Items.Count);
         foreach (ConfigMap counter in counters.Items)
         {
@@ -107,7 +107,7 @@ public sealed class EmulatorLoadTests
         }
 
         Assert.Equal(ledger.TotalIncrements, counters.Items.Sum(c => long.Parse(c.Data!["count"], CultureInfo.InvariantCulture)));
-        ConfigMapList items = await api.Kube.CoreV1.ConfigMaps.ListAsync(LoadNs, labelSelector: "kind=item", cancellationToken: cancel);
+        ConfigMapList items = await api.Kube.CoreV1.ConfigMaps.ListAsync(LoadNs, new() { LabelSelector = "kind=item" }, cancellationToken: cancel);
         Assert.Equal(ledger.LiveItems.Order(StringComparer.Ordinal), items.Items.Select(c => c.Metadata!.Name!).Order(StringComparer.Ordinal));
 
         // Every watcher saw every acknowledged change, in order, and nothing else.
@@ -161,7 +161,7 @@ public sealed class EmulatorLoadTests
                 // Increment a counter shared with three other writers: read, modify, write; retry on 409.
                 while (true)
                 {
-                    ConfigMap current = await configMaps.GetAsync(LoadNs, counterName, cancel);
+                    ConfigMap current = await configMaps.GetAsync(LoadNs, counterName, cancellationToken: cancel);
                     stats.Read();
                     long count = long.Parse(current.Data!["count"], CultureInfo.InvariantCulture);
                     current.Data["count"] = (count + 1).ToString(CultureInfo.InvariantCulture);
@@ -221,7 +221,7 @@ public sealed class EmulatorLoadTests
                     var names = new HashSet<string>(StringComparer.Ordinal);
                     do
                     {
-                        ConfigMapList page = await configMaps.ListAsync(LoadNs, limit: 50, @continue: token, cancellationToken: cancel);
+                        ConfigMapList page = await configMaps.ListAsync(LoadNs, new() { Limit = 50, Continue = token }, cancellationToken: cancel);
                         stats.Read();
                         version ??= page.Metadata!.ResourceVersion;
                         Assert.Equal(version, page.Metadata!.ResourceVersion);
@@ -237,11 +237,11 @@ public sealed class EmulatorLoadTests
                 }
 
                 case 1:
-                    Assert.Equal(CounterCount, (await configMaps.ListAsync(LoadNs, labelSelector: "kind=counter", cancellationToken: cancel)).Items.Count);
+                    Assert.Equal(CounterCount, (await configMaps.ListAsync(LoadNs, new() { LabelSelector = "kind=counter" }, cancellationToken: cancel)).Items.Count);
                     stats.Read();
                     break;
                 default:
-                    await configMaps.GetAsync(LoadNs, $"counter-{random.Next(CounterCount)}", cancel);
+                    await configMaps.GetAsync(LoadNs, $"counter-{random.Next(CounterCount)}", cancellationToken: cancel);
                     stats.Read();
                     break;
             }
@@ -252,7 +252,7 @@ public sealed class EmulatorLoadTests
     {
         try
         {
-            await foreach (WatchEvent<ConfigMap> e in kube.CoreV1.ConfigMaps.WatchAsync(LoadNs, allowWatchBookmarks: true, labelSelector: run.Selective ? "kind=counter" : null, resourceVersion: startVersion, cancellationToken: cancel))
+            await foreach (WatchEvent<ConfigMap> e in kube.CoreV1.ConfigMaps.WatchSingleConnectionAsync(LoadNs, new() { AllowWatchBookmarks = true, LabelSelector = run.Selective ? "kind=counter" : null, ResourceVersion = startVersion }, cancellationToken: cancel))
             {
                 long rv = long.Parse(e.Object.Metadata!.ResourceVersion!, CultureInfo.InvariantCulture);
                 run.Observe(e.Type, e.Object.Metadata.Name, rv);

@@ -23,7 +23,7 @@ public sealed class EmulatorVerbTests
         Assert.NotNull(created.Metadata.CreationTimestamp);
         Assert.Equal("Pending", created.Status!.Phase);
 
-        Pod got = await pods.GetAsync(Ns, "web-1", api.Cancel);
+        Pod got = await pods.GetAsync(Ns, "web-1", cancellationToken: api.Cancel);
         Assert.Equal((created.Metadata.Uid, created.Metadata.ResourceVersion), (got.Metadata!.Uid, got.Metadata.ResourceVersion));
         Assert.Equal("nginx:1.27", got.Spec!.Containers[0].Image);
 
@@ -43,7 +43,7 @@ public sealed class EmulatorVerbTests
         await api.Kube.CoreV1.ConfigMaps.CreateAsync(Ns, ConfigMap("settings"), cancellationToken: api.Cancel);
         Assert.Null(await api.Kube.CoreV1.ConfigMaps.DeleteAsync(Ns, "settings", cancellationToken: api.Cancel));
 
-        var gone = await Assert.ThrowsAsync<KubeApiException>(() => pods.GetAsync(Ns, "web-1", api.Cancel));
+        var gone = await Assert.ThrowsAsync<KubeApiException>(() => pods.GetAsync(Ns, "web-1", cancellationToken: api.Cancel));
         Assert.True(gone.IsNotFound);
         Assert.Empty((await pods.ListAsync(Ns, cancellationToken: api.Cancel)).Items);
     }
@@ -104,21 +104,21 @@ public sealed class EmulatorVerbTests
         const string Alice = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  owner: alice\n  a: \"1\"\n";
         const string Bob = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  owner: bob\n";
 
-        ConfigMap created = await configMaps.PatchAsync(Ns, "shared", KubePatch.Apply(Alice), fieldManager: "alice", cancellationToken: api.Cancel);
+        ConfigMap created = await configMaps.PatchAsync(Ns, "shared", KubePatch.Apply(Alice), new() { FieldManager = "alice" }, cancellationToken: api.Cancel);
         Assert.Equal(new Dictionary<string, string> { ["owner"] = "alice", ["a"] = "1" }, created.Data);
         Assert.Contains(created.Metadata!.ManagedFields!, m => m.Manager == "alice" && m.Operation == "Apply");
 
-        var conflict = await Assert.ThrowsAsync<KubeApiException>(() => configMaps.PatchAsync(Ns, "shared", KubePatch.Apply(Bob), fieldManager: "bob", cancellationToken: api.Cancel));
+        var conflict = await Assert.ThrowsAsync<KubeApiException>(() => configMaps.PatchAsync(Ns, "shared", KubePatch.Apply(Bob), new() { FieldManager = "bob" }, cancellationToken: api.Cancel));
         Assert.True(conflict.IsConflict);
         Assert.False(conflict.IsAlreadyExists);
         Assert.Equal("Apply failed with 1 conflict: conflict with \"alice\" using v1: .data.owner", conflict.Status.Message);
-        Assert.Equal("alice", (await configMaps.GetAsync(Ns, "shared", api.Cancel)).Data!["owner"]);
+        Assert.Equal("alice", (await configMaps.GetAsync(Ns, "shared", cancellationToken: api.Cancel)).Data!["owner"]);
 
-        ConfigMap forced = await configMaps.PatchAsync(Ns, "shared", KubePatch.Apply(Bob), fieldManager: "bob", force: true, cancellationToken: api.Cancel);
+        ConfigMap forced = await configMaps.PatchAsync(Ns, "shared", KubePatch.Apply(Bob), new() { FieldManager = "bob", Force = true }, cancellationToken: api.Cancel);
         Assert.Equal(new Dictionary<string, string> { ["owner"] = "bob", ["a"] = "1" }, forced.Data);
 
         // Alice no longer owns .data.owner; applying without it leaves bob's value and drops nothing of bob's.
-        ConfigMap reapplied = await configMaps.PatchAsync(Ns, "shared", KubePatch.Apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  a: \"2\"\n"), fieldManager: "alice", cancellationToken: api.Cancel);
+        ConfigMap reapplied = await configMaps.PatchAsync(Ns, "shared", KubePatch.Apply("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  a: \"2\"\n"), new() { FieldManager = "alice" }, cancellationToken: api.Cancel);
         Assert.Equal(new Dictionary<string, string> { ["owner"] = "bob", ["a"] = "2" }, reapplied.Data);
     }
 
@@ -142,13 +142,13 @@ public sealed class EmulatorVerbTests
         ConfigMap? pending = await configMaps.DeleteAsync(Ns, "kept", new DeleteOptions { Preconditions = new Preconditions { Uid = created.Metadata!.Uid, ResourceVersion = created.Metadata.ResourceVersion } }, cancellationToken: api.Cancel);
         Assert.NotNull(pending);
         Assert.NotNull(pending.Metadata!.DeletionTimestamp);
-        ConfigMap marked = await configMaps.GetAsync(Ns, "kept", api.Cancel);
+        ConfigMap marked = await configMaps.GetAsync(Ns, "kept", cancellationToken: api.Cancel);
         Assert.Equal(pending.Metadata.DeletionTimestamp, marked.Metadata!.DeletionTimestamp);
 
         // Removing the last finalizer completes the deletion.
         marked.Metadata.Finalizers = [];
         await configMaps.ReplaceAsync(Ns, "kept", marked, cancellationToken: api.Cancel);
-        Assert.True((await Assert.ThrowsAsync<KubeApiException>(() => configMaps.GetAsync(Ns, "kept", api.Cancel))).IsNotFound);
+        Assert.True((await Assert.ThrowsAsync<KubeApiException>(() => configMaps.GetAsync(Ns, "kept", cancellationToken: api.Cancel))).IsNotFound);
 
         // deletecollection with a label selector deletes exactly the selection.
         for (int i = 0; i < 6; i++)
@@ -156,9 +156,9 @@ public sealed class EmulatorVerbTests
             await configMaps.CreateAsync(Ns, ConfigMap($"c{i}", new Dictionary<string, string> { ["batch"] = i % 2 == 0 ? "even" : "odd" }), cancellationToken: api.Cancel);
         }
 
-        await configMaps.DeleteCollectionAsync(Ns, labelSelector: "batch=even", cancellationToken: api.Cancel);
+        await configMaps.DeleteCollectionAsync(Ns, new() { LabelSelector = "batch=even" }, cancellationToken: api.Cancel);
         Assert.Equal(["c1", "c3", "c5"], (await configMaps.ListAsync(Ns, cancellationToken: api.Cancel)).Items.Select(c => c.Metadata!.Name));
-        await configMaps.DeleteCollectionAsync(Ns, new DeleteOptions { PropagationPolicy = "Background" }, cancellationToken: api.Cancel);
+        await configMaps.DeleteCollectionAsync(Ns, new() { PropagationPolicy = "Background" }, api.Cancel);
         Assert.Empty((await configMaps.ListAsync(Ns, cancellationToken: api.Cancel)).Items);
     }
 
@@ -180,7 +180,7 @@ public sealed class EmulatorVerbTests
         Assert.Null(replaced.Status?.Replicas);
 
         // Writes to /status change only .status.
-        Deployment current = await deployments.GetStatusAsync(Ns, "web", api.Cancel);
+        Deployment current = await deployments.GetStatusAsync(Ns, "web", cancellationToken: api.Cancel);
         current.Status = new DeploymentStatus { Replicas = 4, ReadyReplicas = 3, ObservedGeneration = current.Metadata!.Generation };
         current.Spec!.Replicas = 100;
         Deployment statusWritten = await deployments.ReplaceStatusAsync(Ns, "web", current, cancellationToken: api.Cancel);
@@ -190,14 +190,14 @@ public sealed class EmulatorVerbTests
 
         Deployment patched = await deployments.PatchStatusAsync(Ns, "web", KubePatch.Merge("""{"status":{"readyReplicas":4}}"""), cancellationToken: api.Cancel);
         Assert.Equal(4, patched.Status!.ReadyReplicas);
-        Assert.Equal(4, (await deployments.GetAsync(Ns, "web", api.Cancel)).Status!.ReadyReplicas);
+        Assert.Equal(4, (await deployments.GetAsync(Ns, "web", cancellationToken: api.Cancel)).Status!.ReadyReplicas);
 
         // The same for a CRD with a status subresource.
         var cronTabs = api.Kube.StableV1.CronTabs;
         CronTab tab = await cronTabs.CreateAsync(Ns, new CronTab { Metadata = new ObjectMeta { Name = "nightly" }, Spec = new CronTabSpec { CronSpec = "0 3 * * *", Image = "backup:1", Replicas = 1 } }, cancellationToken: api.Cancel);
         tab.Status = new CronTabStatus { Replicas = 1, Selector = "app=nightly" };
         Assert.Null((await cronTabs.ReplaceAsync(Ns, "nightly", tab, cancellationToken: api.Cancel)).Status);
-        CronTab statusTab = await cronTabs.GetStatusAsync(Ns, "nightly", api.Cancel);
+        CronTab statusTab = await cronTabs.GetStatusAsync(Ns, "nightly", cancellationToken: api.Cancel);
         statusTab.Status = new CronTabStatus { Replicas = 1, Selector = "app=nightly" };
         Assert.Equal("app=nightly", (await cronTabs.ReplaceStatusAsync(Ns, "nightly", statusTab, cancellationToken: api.Cancel)).Status!.Selector);
     }
@@ -209,14 +209,14 @@ public sealed class EmulatorVerbTests
         var deployments = api.Kube.AppsV1.Deployments;
         await deployments.CreateAsync(Ns, Deployment("web", replicas: 2), cancellationToken: api.Cancel);
 
-        Scale scale = await deployments.GetScaleAsync(Ns, "web", api.Cancel);
+        Scale scale = await deployments.GetScaleAsync(Ns, "web", cancellationToken: api.Cancel);
         Assert.Equal(("autoscaling/v1", "Scale", "web", 2), (scale.ApiVersion, scale.Kind, scale.Metadata!.Name, scale.Spec!.Replicas));
         Assert.Equal("app=web", scale.Status!.Selector);
 
         scale.Spec.Replicas = 5;
         Scale updated = await deployments.ReplaceScaleAsync(Ns, "web", scale, cancellationToken: api.Cancel);
         Assert.Equal(5, updated.Spec!.Replicas);
-        Assert.Equal(5, (await deployments.GetAsync(Ns, "web", api.Cancel)).Spec!.Replicas);
+        Assert.Equal(5, (await deployments.GetAsync(Ns, "web", cancellationToken: api.Cancel)).Spec!.Replicas);
 
         // The Scale carries the deployment's resourceVersion: replacing with the old one conflicts.
         var conflict = await Assert.ThrowsAsync<KubeApiException>(() => deployments.ReplaceScaleAsync(Ns, "web", scale, cancellationToken: api.Cancel));
@@ -227,11 +227,11 @@ public sealed class EmulatorVerbTests
         // A CRD's scale maps spec.replicas / status.replicas as its spec declares.
         var cronTabs = api.Kube.StableV1.CronTabs;
         await cronTabs.CreateAsync(Ns, new CronTab { Metadata = new ObjectMeta { Name = "nightly" }, Spec = new CronTabSpec { CronSpec = "0 3 * * *", Image = "backup:1", Replicas = 2 } }, cancellationToken: api.Cancel);
-        Scale tabScale = await cronTabs.GetScaleAsync(Ns, "nightly", api.Cancel);
+        Scale tabScale = await cronTabs.GetScaleAsync(Ns, "nightly", cancellationToken: api.Cancel);
         Assert.Equal(2, tabScale.Spec!.Replicas);
         tabScale.Spec.Replicas = 6;
         await cronTabs.ReplaceScaleAsync(Ns, "nightly", tabScale, cancellationToken: api.Cancel);
-        Assert.Equal(6L, (await cronTabs.GetAsync(Ns, "nightly", api.Cancel)).Spec!.Replicas);
+        Assert.Equal(6L, (await cronTabs.GetAsync(Ns, "nightly", cancellationToken: api.Cancel)).Spec!.Replicas);
     }
 
     [Fact]
@@ -244,7 +244,7 @@ public sealed class EmulatorVerbTests
 
         var secret = new Secret { Metadata = new ObjectMeta { Name = "creds" }, Type = "Opaque", Data = new Dictionary<string, byte[]> { ["password"] = "s3cr3t"u8.ToArray() } };
         await api.Kube.CoreV1.Secrets.CreateAsync("team-a", secret, cancellationToken: api.Cancel);
-        Assert.Equal("s3cr3t"u8.ToArray(), (await api.Kube.CoreV1.Secrets.GetAsync("team-a", "creds", api.Cancel)).Data!["password"]);
+        Assert.Equal("s3cr3t"u8.ToArray(), (await api.Kube.CoreV1.Secrets.GetAsync("team-a", "creds", cancellationToken: api.Cancel)).Data!["password"]);
 
         // A namespace that does not exist is 404 for namespaced creates.
         var missing = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Secrets.CreateAsync("nowhere", secret, cancellationToken: api.Cancel));
@@ -253,6 +253,6 @@ public sealed class EmulatorVerbTests
 
         // Deleting the namespace deletes what it holds.
         await api.Kube.CoreV1.Namespaces.DeleteAsync("team-a", cancellationToken: api.Cancel);
-        Assert.True((await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Secrets.GetAsync("team-a", "creds", api.Cancel))).IsNotFound);
+        Assert.True((await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Secrets.GetAsync("team-a", "creds", cancellationToken: api.Cancel))).IsNotFound);
     }
 }

@@ -15,7 +15,7 @@ public sealed class EmulatorWatchTests
         await using EmulatorHarness api = await StartAsync();
         var pods = api.Kube.CoreV1.Pods;
         string from = (await pods.ListAsync(Ns, cancellationToken: api.Cancel)).Metadata!.ResourceVersion!;
-        await using var watch = new WatchReader<Pod>(ct => pods.WatchAsync(Ns, resourceVersion: from, cancellationToken: ct), api.Cancel);
+        await using var watch = new WatchReader<Pod>(ct => pods.WatchSingleConnectionAsync(Ns, new() { ResourceVersion = from }, cancellationToken: ct), api.Cancel);
 
         Pod created = await pods.CreateAsync(Ns, Pod("web-1"), cancellationToken: api.Cancel);
         Pod patched = await pods.PatchAsync(Ns, "web-1", KubePatch.Merge("""{"metadata":{"labels":{"app":"web"}}}"""), cancellationToken: api.Cancel);
@@ -48,7 +48,7 @@ public sealed class EmulatorWatchTests
         var configMaps = api.Kube.CoreV1.ConfigMaps;
         await configMaps.CreateAsync(Ns, ConfigMap("a", new Dictionary<string, string> { ["team"] = "x" }), cancellationToken: api.Cancel);
         await configMaps.CreateAsync(Ns, ConfigMap("b", new Dictionary<string, string> { ["team"] = "y" }), cancellationToken: api.Cancel);
-        await using var watch = new WatchReader<ConfigMap>(ct => configMaps.WatchAsync(Ns, labelSelector: "team=x", cancellationToken: ct), api.Cancel);
+        await using var watch = new WatchReader<ConfigMap>(ct => configMaps.WatchSingleConnectionAsync(Ns, new() { LabelSelector = "team=x" }, cancellationToken: ct), api.Cancel);
 
         WatchEvent<ConfigMap> initial = await watch.NextChangeAsync();
         Assert.Equal((WatchEventType.Added, "a"), (initial.Type, initial.Object.Metadata!.Name));
@@ -68,7 +68,7 @@ public sealed class EmulatorWatchTests
         await using EmulatorHarness api = await StartAsync(o => o.BookmarkInterval = TimeSpan.FromMilliseconds(200));
         var cronTabs = api.Kube.StableV1.CronTabs;
         CronTab tab = await cronTabs.CreateAsync(Ns, new CronTab { Metadata = new() { Name = "nightly" }, Spec = new CronTabSpec { CronSpec = "0 3 * * *", Image = "backup:1" } }, cancellationToken: api.Cancel);
-        await using var watch = new WatchReader<CronTab>(ct => cronTabs.WatchAsync(Ns, allowWatchBookmarks: true, resourceVersion: tab.Metadata!.ResourceVersion, cancellationToken: ct), api.Cancel);
+        await using var watch = new WatchReader<CronTab>(ct => cronTabs.WatchSingleConnectionAsync(Ns, new() { AllowWatchBookmarks = true, ResourceVersion = tab.Metadata!.ResourceVersion }, cancellationToken: ct), api.Cancel);
 
         WatchEvent<CronTab> bookmark = (await watch.NextAsync())!;
         Assert.Equal(WatchEventType.Bookmark, bookmark.Type);
@@ -85,7 +85,7 @@ public sealed class EmulatorWatchTests
         Assert.True(long.Parse(next.Object.Metadata!.ResourceVersion!, CultureInfo.InvariantCulture) >= long.Parse(changed.Metadata!.ResourceVersion!, CultureInfo.InvariantCulture));
 
         // Without allowWatchBookmarks there are none.
-        await using var plain = new WatchReader<CronTab>(ct => cronTabs.WatchAsync(Ns, resourceVersion: changed.Metadata.ResourceVersion, timeoutSeconds: 1, cancellationToken: ct), api.Cancel);
+        await using var plain = new WatchReader<CronTab>(ct => cronTabs.WatchSingleConnectionAsync(Ns, new() { ResourceVersion = changed.Metadata.ResourceVersion, TimeoutSeconds = 1 }, cancellationToken: ct), api.Cancel);
         Assert.Null(await plain.NextAsync());
     }
 
@@ -96,7 +96,7 @@ public sealed class EmulatorWatchTests
         var configMaps = api.Kube.CoreV1.ConfigMaps;
         ConfigMap a = await configMaps.CreateAsync(Ns, ConfigMap("a"), cancellationToken: api.Cancel);
         string resumeFrom;
-        await using (var first = new WatchReader<ConfigMap>(ct => configMaps.WatchAsync(Ns, resourceVersion: a.Metadata!.ResourceVersion, cancellationToken: ct), api.Cancel))
+        await using (var first = new WatchReader<ConfigMap>(ct => configMaps.WatchSingleConnectionAsync(Ns, new() { ResourceVersion = a.Metadata!.ResourceVersion }, cancellationToken: ct), api.Cancel))
         {
             await configMaps.CreateAsync(Ns, ConfigMap("b"), cancellationToken: api.Cancel);
             WatchEvent<ConfigMap> seen = await first.NextChangeAsync();
@@ -109,7 +109,7 @@ public sealed class EmulatorWatchTests
         await configMaps.PatchAsync(Ns, "a", KubePatch.Merge("""{"data":{"k":"changed"}}"""), cancellationToken: api.Cancel);
         await configMaps.DeleteAsync(Ns, "b", cancellationToken: api.Cancel);
 
-        await using var resumed = new WatchReader<ConfigMap>(ct => configMaps.WatchAsync(Ns, allowWatchBookmarks: true, resourceVersion: resumeFrom, cancellationToken: ct), api.Cancel);
+        await using var resumed = new WatchReader<ConfigMap>(ct => configMaps.WatchSingleConnectionAsync(Ns, new() { AllowWatchBookmarks = true, ResourceVersion = resumeFrom }, cancellationToken: ct), api.Cancel);
         var replayed = new List<(WatchEventType, string)>();
         for (int i = 0; i < 3; i++)
         {
@@ -134,7 +134,7 @@ public sealed class EmulatorWatchTests
         var received = new List<WatchEvent<ConfigMap>>();
         var error = await Assert.ThrowsAsync<KubeApiException>(async () =>
         {
-            await foreach (WatchEvent<ConfigMap> e in configMaps.WatchAsync(Ns, allowWatchBookmarks: true, resourceVersion: old, cancellationToken: api.Cancel))
+            await foreach (WatchEvent<ConfigMap> e in configMaps.WatchSingleConnectionAsync(Ns, new() { AllowWatchBookmarks = true, ResourceVersion = old }, cancellationToken: api.Cancel))
             {
                 received.Add(e);
             }
@@ -147,7 +147,7 @@ public sealed class EmulatorWatchTests
 
         // Relisting gives a version the watch can start from.
         string fresh = (await configMaps.ListAsync(Ns, cancellationToken: api.Cancel)).Metadata!.ResourceVersion!;
-        await using var watch = new WatchReader<ConfigMap>(ct => configMaps.WatchAsync(Ns, resourceVersion: fresh, cancellationToken: ct), api.Cancel);
+        await using var watch = new WatchReader<ConfigMap>(ct => configMaps.WatchSingleConnectionAsync(Ns, new() { ResourceVersion = fresh }, cancellationToken: ct), api.Cancel);
         await configMaps.CreateAsync(Ns, ConfigMap("after"), cancellationToken: api.Cancel);
         Assert.Equal("after", (await watch.NextChangeAsync()).Object.Metadata!.Name);
     }
@@ -159,7 +159,7 @@ public sealed class EmulatorWatchTests
         var configMaps = api.Kube.CoreV1.ConfigMaps;
         await configMaps.CreateAsync(Ns, ConfigMap("a"), cancellationToken: api.Cancel);
         await configMaps.CreateAsync(Ns, ConfigMap("b"), cancellationToken: api.Cancel);
-        await using var watch = new WatchReader<ConfigMap>(ct => configMaps.WatchAsync(Ns, allowWatchBookmarks: true, resourceVersionMatch: "NotOlderThan", sendInitialEvents: true, cancellationToken: ct), api.Cancel);
+        await using var watch = new WatchReader<ConfigMap>(ct => configMaps.WatchSingleConnectionAsync(Ns, new() { AllowWatchBookmarks = true, ResourceVersionMatch = "NotOlderThan", SendInitialEvents = true }, cancellationToken: ct), api.Cancel);
 
         WatchEvent<ConfigMap> first = (await watch.NextAsync())!;
         WatchEvent<ConfigMap> second = (await watch.NextAsync())!;
@@ -174,7 +174,7 @@ public sealed class EmulatorWatchTests
         // sendInitialEvents without resourceVersionMatch=NotOlderThan is refused before the stream starts.
         var invalid = await Assert.ThrowsAsync<KubeApiException>(async () =>
         {
-            await foreach (var unused in configMaps.WatchAsync(Ns, allowWatchBookmarks: true, sendInitialEvents: true, cancellationToken: api.Cancel))
+            await foreach (var unused in configMaps.WatchSingleConnectionAsync(Ns, new() { AllowWatchBookmarks = true, SendInitialEvents = true }, cancellationToken: api.Cancel))
             {
             }
         });
@@ -187,7 +187,7 @@ public sealed class EmulatorWatchTests
         await using EmulatorHarness api = await StartAsync();
         var pods = api.Kube.CoreV1.Pods;
         string from = api.Server.ResourceVersion.ToString(CultureInfo.InvariantCulture);
-        await using var watch = new WatchReader<Pod>(ct => pods.WatchAsync(Ns, fieldSelector: "metadata.name=web-2", resourceVersion: from, cancellationToken: ct), api.Cancel);
+        await using var watch = new WatchReader<Pod>(ct => pods.WatchSingleConnectionAsync(Ns, new() { FieldSelector = "metadata.name=web-2", ResourceVersion = from }, cancellationToken: ct), api.Cancel);
 
         await pods.CreateAsync(Ns, Pod("web-1"), cancellationToken: api.Cancel);
         await pods.CreateAsync(Ns, Pod("web-2"), cancellationToken: api.Cancel);
@@ -226,13 +226,13 @@ public sealed class EmulatorWatchTests
             var started = System.Diagnostics.Stopwatch.StartNew();
             Exception broken = await Assert.ThrowsAnyAsync<Exception>(async () =>
             {
-                await foreach (WatchEvent<ConfigMap> e in configMaps.WatchAsync(Ns, cancellationToken: api.Cancel))
+                await foreach (WatchEvent<ConfigMap> e in configMaps.WatchSingleConnectionAsync(Ns, cancellationToken: api.Cancel))
                 {
                     seen.Add(e.Object.Metadata!.Name!);
                 }
             });
             Assert.False(broken is OperationCanceledException, broken.ToString());
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"the drop took {started.Elapsed}");
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"the drop took {started.Elapsed}");
             Assert.Equal(afterEvents == 1 ? ["a"] : [], seen);
         }
     }
@@ -243,12 +243,12 @@ public sealed class EmulatorWatchTests
         await using EmulatorHarness api = await StartAsync();
         var started = System.Diagnostics.Stopwatch.StartNew();
         int count = 0;
-        await foreach (var unused in api.Kube.CoreV1.Secrets.WatchAsync(Ns, resourceVersion: api.Server.ResourceVersion.ToString(CultureInfo.InvariantCulture), timeoutSeconds: 1, cancellationToken: api.Cancel))
+        await foreach (var unused in api.Kube.CoreV1.Secrets.WatchSingleConnectionAsync(Ns, new() { ResourceVersion = api.Server.ResourceVersion.ToString(CultureInfo.InvariantCulture), TimeoutSeconds = 1 }, cancellationToken: api.Cancel))
         {
             count++;
         }
 
         Assert.Equal(0, count);
-        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(10));
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(30));
     }
 }

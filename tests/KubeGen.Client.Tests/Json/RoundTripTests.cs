@@ -82,12 +82,12 @@ public sealed class RoundTripTests
         Assert.Equal(128m * 1024 * 1024, limits["memory"].ToDecimal());
 
         var liveness = web.LivenessProbe!.HttpGet!;
-        Assert.True(liveness.Port.IsInt);
-        Assert.Equal(8080, liveness.Port.IntValue);
+        Assert.True(liveness.Port!.Value.IsInt);
+        Assert.Equal(8080, liveness.Port!.Value.IntValue);
         Assert.Equal("/healthz", liveness.Path);
         var readiness = web.ReadinessProbe!.HttpGet!;
-        Assert.False(readiness.Port.IsInt);
-        Assert.Equal("http", readiness.Port.StringValue);
+        Assert.False(readiness.Port!.Value.IsInt);
+        Assert.Equal("http", readiness.Port!.Value.StringValue);
         Assert.Equal(new IntOrString("http"), readiness.Port);
         Assert.Equal(5, web.ReadinessProbe.PeriodSeconds);
 

@@ -26,17 +26,17 @@ public sealed class ArgumentValidationTests
 
         Func<Task>[] calls =
         [
-            () => pods.GetAsync("shop", name, ct),
+            () => pods.GetAsync("shop", name, cancellationToken: ct),
             () => pods.ReplaceAsync("shop", name, pod, cancellationToken: ct),
             () => pods.PatchAsync("shop", name, merge, cancellationToken: ct),
             () => pods.DeleteAsync("shop", name, cancellationToken: ct),
-            () => pods.GetStatusAsync("shop", name, ct),
+            () => pods.GetStatusAsync("shop", name, cancellationToken: ct),
             () => pods.ReplaceStatusAsync("shop", name, pod, cancellationToken: ct),
             () => pods.PatchStatusAsync("shop", name, merge, cancellationToken: ct),
-            () => api.Kube.CoreV1.Namespaces.GetAsync(name, ct),
+            () => api.Kube.CoreV1.Namespaces.GetAsync(name, cancellationToken: ct),
             () => api.Kube.CoreV1.Namespaces.DeleteAsync(name, cancellationToken: ct),
-            () => api.Kube.CoreV1.Secrets.GetAsync("shop", name, ct),
-            () => api.Kube.AppsV1.Deployments.GetScaleAsync("shop", name, ct),
+            () => api.Kube.CoreV1.Secrets.GetAsync("shop", name, cancellationToken: ct),
+            () => api.Kube.AppsV1.Deployments.GetScaleAsync("shop", name, cancellationToken: ct),
             () => api.Kube.AppsV1.Deployments.ReplaceScaleAsync("shop", name, new Scale(), cancellationToken: ct),
             () => api.Kube.StableV1.CronTabs.PatchStatusAsync("batch", name, merge, cancellationToken: ct),
         ];
@@ -60,14 +60,14 @@ public sealed class ArgumentValidationTests
 
         Func<Task>[] calls =
         [
-            () => pods.GetAsync(ns, "web-1", ct),
+            () => pods.GetAsync(ns, "web-1", cancellationToken: ct),
             () => pods.ListAsync(ns, cancellationToken: ct),
             () => pods.CreateAsync(ns, new Pod(), cancellationToken: ct),
             () => pods.DeleteCollectionAsync(ns, cancellationToken: ct),
             () => EnumerateAsync(pods.WatchAsync(ns, cancellationToken: ct)),
             () => api.Kube.AppsV1.Deployments.PatchScaleAsync(ns, "web", KubePatch.Merge("{}"), cancellationToken: ct),
             () => api.Kube.StableV1.CronTabs.ListAsync(ns, cancellationToken: ct),
-            () => api.Kube.CoordinationV1.Leases.GetAsync(ns, "leader", ct),
+            () => api.Kube.CoordinationV1.Leases.GetAsync(ns, "leader", cancellationToken: ct),
         ];
 
         foreach (Func<Task> call in calls)
@@ -86,12 +86,12 @@ public sealed class ArgumentValidationTests
         var pods = api.Kube.CoreV1.Pods;
         CancellationToken ct = api.Cancel;
 
-        Assert.Equal("namespace", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.GetAsync(null!, "web-1", ct))).ParamName);
+        Assert.Equal("namespace", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.GetAsync(null!, "web-1", cancellationToken: ct))).ParamName);
         Assert.Equal("namespace", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.ListAsync(null!, cancellationToken: ct))).ParamName);
         Assert.Equal("namespace", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.CreateAsync(null!, new Pod(), cancellationToken: ct))).ParamName);
         Assert.Equal("namespace", (await Assert.ThrowsAsync<ArgumentNullException>(() => EnumerateAsync(pods.WatchAsync(null!, cancellationToken: ct)))).ParamName);
-        Assert.Equal("name", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.GetAsync("shop", null!, ct))).ParamName);
-        Assert.Equal("name", (await Assert.ThrowsAsync<ArgumentNullException>(() => api.Kube.CoreV1.Namespaces.GetAsync(null!, ct))).ParamName);
+        Assert.Equal("name", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.GetAsync("shop", null!, cancellationToken: ct))).ParamName);
+        Assert.Equal("name", (await Assert.ThrowsAsync<ArgumentNullException>(() => api.Kube.CoreV1.Namespaces.GetAsync(null!, cancellationToken: ct))).ParamName);
         Assert.Equal("body", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.CreateAsync("shop", null!, cancellationToken: ct))).ParamName);
         Assert.Equal("body", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.ReplaceAsync("shop", "web-1", null!, cancellationToken: ct))).ParamName);
         Assert.Equal("patch", (await Assert.ThrowsAsync<ArgumentNullException>(() => pods.PatchAsync("shop", "web-1", null!, cancellationToken: ct))).ParamName);
@@ -107,8 +107,8 @@ public sealed class ArgumentValidationTests
         api.Reply(PodVerbTests.PodJson);
 
         // Not valid Kubernetes names, but harmless as one escaped segment: the server answers 404/400 for them.
-        await api.Kube.CoreV1.Pods.GetAsync("shop", "a b?c#d", api.Cancel);
-        await api.Kube.CoreV1.Pods.GetAsync("shop", "...", api.Cancel);
+        await api.Kube.CoreV1.Pods.GetAsync("shop", "a b?c#d", cancellationToken: api.Cancel);
+        await api.Kube.CoreV1.Pods.GetAsync("shop", "...", cancellationToken: api.Cancel);
 
         Assert.Equal("/api/v1/namespaces/shop/pods/a%20b%3Fc%23d", api.Requests[0].PathAndQuery);
         Assert.Equal("/api/v1/namespaces/shop/pods/...", api.Requests[1].PathAndQuery);
@@ -120,7 +120,7 @@ public sealed class ArgumentValidationTests
 
         // The server is reachable and records requests: only this one arrives.
         api.Reply(PodVerbTests.PodJson);
-        await api.Kube.CoreV1.Pods.GetAsync("shop", "web-1", api.Cancel);
+        await api.Kube.CoreV1.Pods.GetAsync("shop", "web-1", cancellationToken: api.Cancel);
         Assert.Equal("/api/v1/namespaces/shop/pods/web-1", api.SingleRequest.PathAndQuery);
     }
 

@@ -34,11 +34,12 @@ public sealed class DeleteResponseTests
              "status":{"replicas":3,"readyReplicas":3}}
             """);
 
-        var pending = await api.Kube.AppsV1.Deployments.DeleteAsync("shop", "web", propagationPolicy: "Foreground", cancellationToken: api.Cancel);
+        var pending = await api.Kube.AppsV1.Deployments.DeleteAsync("shop", "web", new() { PropagationPolicy = "Foreground" }, cancellationToken: api.Cancel);
 
         Assert.NotNull(pending);
         Assert.Equal(("web", "foregroundDeletion", 3), (pending.Metadata!.Name, pending.Metadata.Finalizers!.Single(), pending.Spec!.Replicas));
-        Assert.Equal("/apis/apps/v1/namespaces/shop/deployments/web?propagationPolicy=Foreground", api.SingleRequest.PathAndQuery);
+        Assert.Equal("/apis/apps/v1/namespaces/shop/deployments/web", api.SingleRequest.PathAndQuery);
+        JsonAssert.Equivalent("""{"propagationPolicy":"Foreground"}""", api.SingleRequest.BodyText);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class ErrorTests
         await using var api = await KubeTestServer.StartAsync();
         api.ReplyStatus(404, "NotFound", "pods \"x\" not found", new JsonObject { ["name"] = "x", ["kind"] = "pods" });
 
-        var error = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Pods.GetAsync("shop", "x", api.Cancel));
+        var error = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Pods.GetAsync("shop", "x", cancellationToken: api.Cancel));
 
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
         Assert.Equal(("Failure", 404, "NotFound", "pods \"x\" not found"), (error.Status.Status, error.Status.Code, error.Status.Reason, error.Status.Message));
@@ -122,9 +122,9 @@ public sealed class ErrorTests
         api.ReplyStatus(404, "NotFound", "crontabs.stable.example.com \"nightly\" not found", new JsonObject { ["name"] = "nightly", ["group"] = "stable.example.com", ["kind"] = "crontabs" });
         api.ReplyStatus(404, "NotFound", "deployments.apps \"web\" not found", new JsonObject { ["name"] = "web", ["group"] = "apps", ["kind"] = "deployments" });
 
-        var ns = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Namespaces.GetAsync("team-z", api.Cancel));
-        var crd = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.StableV1.CronTabs.GetAsync("batch", "nightly", api.Cancel));
-        var scale = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.AppsV1.Deployments.GetScaleAsync("shop", "web", api.Cancel));
+        var ns = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.CoreV1.Namespaces.GetAsync("team-z", cancellationToken: api.Cancel));
+        var crd = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.StableV1.CronTabs.GetAsync("batch", "nightly", cancellationToken: api.Cancel));
+        var scale = await Assert.ThrowsAsync<KubeApiException>(() => api.Kube.AppsV1.Deployments.GetScaleAsync("shop", "web", cancellationToken: api.Cancel));
 
         Assert.All([ns, crd, scale], e => Assert.True(e.IsNotFound));
         Assert.Equal(("team-z", null), (ns.Status.Details!.Name, ns.Status.Details.Group));

@@ -22,7 +22,7 @@ public sealed class PodVerbTests
         await using var api = await KubeTestServer.StartAsync();
         api.Reply(PodJson);
 
-        Pod pod = await api.Kube.CoreV1.Pods.GetAsync("shop", "web-1", api.Cancel);
+        Pod pod = await api.Kube.CoreV1.Pods.GetAsync("shop", "web-1", cancellationToken: api.Cancel);
 
         Assert.Equal(("web-1", "48213", "Running"), (pod.Metadata!.Name, pod.Metadata.ResourceVersion, pod.Status!.Phase));
         Assert.Equal("nginx:1.27", pod.Spec!.Containers[0].Image);
@@ -45,16 +45,7 @@ public sealed class PodVerbTests
             """);
         const string continueToken = "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6NDgyMTN9/+==";
 
-        PodList list = await api.Kube.CoreV1.Pods.ListAsync(
-            "shop",
-            @continue: continueToken,
-            fieldSelector: "status.phase=Running,spec.nodeName!=node-2",
-            labelSelector: "app in (a,b)",
-            limit: 2,
-            resourceVersion: "48213",
-            resourceVersionMatch: "NotOlderThan",
-            timeoutSeconds: 30,
-            cancellationToken: api.Cancel);
+        PodList list = await api.Kube.CoreV1.Pods.ListAsync("shop", new() { Continue = continueToken, FieldSelector = "status.phase=Running,spec.nodeName!=node-2", LabelSelector = "app in (a,b)", Limit = 2, ResourceVersion = "48213", ResourceVersionMatch = "NotOlderThan", TimeoutSeconds = 30 }, cancellationToken: api.Cancel);
 
         Assert.Equal(["a", "b"], list.Items.Select(p => p.Metadata!.Name!));
         Assert.Equal(["Running", "Pending"], list.Items.Select(p => p.Status!.Phase!));
@@ -101,7 +92,7 @@ public sealed class PodVerbTests
         await using var api = await KubeTestServer.StartAsync();
         api.Reply("""{"apiVersion":"v1","kind":"PodList","metadata":{"resourceVersion":"9"},"items":[{"metadata":{"name":"a","namespace":"x"}},{"metadata":{"name":"b","namespace":"y"}}]}""");
 
-        PodList list = await api.Kube.CoreV1.Pods.ListForAllNamespacesAsync(labelSelector: "app=web", limit: 500, cancellationToken: api.Cancel);
+        PodList list = await api.Kube.CoreV1.Pods.ListForAllNamespacesAsync(new() { LabelSelector = "app=web", Limit = 500 }, cancellationToken: api.Cancel);
 
         Assert.Equal(["x", "y"], list.Items.Select(p => p.Metadata!.Namespace!));
         Assert.Equal(("GET", "/api/v1/pods?labelSelector=app%3Dweb&limit=500"), (api.SingleRequest.Method, api.SingleRequest.PathAndQuery));
@@ -118,7 +109,7 @@ public sealed class PodVerbTests
             Spec = new PodSpec { Containers = [new Container { Name = "web", Image = "nginx:1.27", Ports = [new ContainerPort { ContainerPortValue = 80 }] }] },
         };
 
-        Pod created = await api.Kube.CoreV1.Pods.CreateAsync("shop", body, dryRun: "All", fieldManager: "kubegen-tests", fieldValidation: "Strict", cancellationToken: api.Cancel);
+        Pod created = await api.Kube.CoreV1.Pods.CreateAsync("shop", body, new() { DryRun = "All", FieldManager = "kubegen-tests", FieldValidation = "Strict" }, cancellationToken: api.Cancel);
 
         Assert.Equal(Uid, created.Metadata!.Uid);
         var request = api.SingleRequest;
@@ -147,7 +138,7 @@ public sealed class PodVerbTests
             Spec = new PodSpec { Containers = [new Container { Name = "web", Image = "nginx:1.28" }] },
         };
 
-        Pod replaced = await api.Kube.CoreV1.Pods.ReplaceAsync("shop", "web-1", body, fieldManager: "kubegen-tests", cancellationToken: api.Cancel);
+        Pod replaced = await api.Kube.CoreV1.Pods.ReplaceAsync("shop", "web-1", body, new() { FieldManager = "kubegen-tests" }, cancellationToken: api.Cancel);
 
         Assert.Equal("web-1", replaced.Metadata!.Name);
         var request = api.SingleRequest;
@@ -179,8 +170,8 @@ public sealed class PodVerbTests
         KubePatch patch = CreatePatch(type, text);
         bool apply = type == "apply";
 
-        Pod patched = await api.Kube.CoreV1.Pods.PatchAsync("shop", "web-1", patch, dryRun: "All", fieldManager: "kubegen-tests", force: apply ? true : null, cancellationToken: api.Cancel);
-        Pod statusPatched = await api.Kube.CoreV1.Pods.PatchStatusAsync("shop", "web-1", patch, fieldManager: "kubegen-tests", fieldValidation: "Strict", cancellationToken: api.Cancel);
+        Pod patched = await api.Kube.CoreV1.Pods.PatchAsync("shop", "web-1", patch, new() { DryRun = "All", FieldManager = "kubegen-tests", Force = apply ? true : null }, cancellationToken: api.Cancel);
+        Pod statusPatched = await api.Kube.CoreV1.Pods.PatchStatusAsync("shop", "web-1", patch, new() { FieldManager = "kubegen-tests", FieldValidation = "Strict" }, cancellationToken: api.Cancel);
 
         Assert.Equal("web-1", patched.Metadata!.Name);
         Assert.Equal("Running", statusPatched.Status!.Phase);
@@ -219,9 +210,9 @@ public sealed class PodVerbTests
         await using var api = await KubeTestServer.StartAsync();
         var apply = KubePatch.Apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n");
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => api.Kube.CoreV1.Pods.PatchAsync("shop", "web-1", apply, fieldManager: fieldManager, force: true, cancellationToken: api.Cancel));
-        var statusError = await Assert.ThrowsAsync<ArgumentException>(() => api.Kube.CoreV1.Pods.PatchStatusAsync("shop", "web-1", apply, fieldManager: fieldManager, cancellationToken: api.Cancel));
-        var crdError = await Assert.ThrowsAsync<ArgumentException>(() => api.Kube.StableV1.CronTabs.PatchAsync("batch", "nightly", apply, fieldManager: fieldManager, cancellationToken: api.Cancel));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => api.Kube.CoreV1.Pods.PatchAsync("shop", "web-1", apply, new() { FieldManager = fieldManager, Force = true }, cancellationToken: api.Cancel));
+        var statusError = await Assert.ThrowsAsync<ArgumentException>(() => api.Kube.CoreV1.Pods.PatchStatusAsync("shop", "web-1", apply, new() { FieldManager = fieldManager }, cancellationToken: api.Cancel));
+        var crdError = await Assert.ThrowsAsync<ArgumentException>(() => api.Kube.StableV1.CronTabs.PatchAsync("batch", "nightly", apply, new() { FieldManager = fieldManager }, cancellationToken: api.Cancel));
 
         Assert.Equal("fieldManager", error.ParamName);
         Assert.Equal("fieldManager", statusError.ParamName);
@@ -230,41 +221,39 @@ public sealed class PodVerbTests
 
         // The other patch types need no field manager.
         api.Reply(PodJson);
-        await api.Kube.CoreV1.Pods.PatchAsync("shop", "web-1", KubePatch.Merge("{}"), fieldManager: fieldManager, cancellationToken: api.Cancel);
+        await api.Kube.CoreV1.Pods.PatchAsync("shop", "web-1", KubePatch.Merge("{}"), new() { FieldManager = fieldManager }, cancellationToken: api.Cancel);
         Assert.Equal("PATCH", api.SingleRequest.Method);
     }
 
     [Fact]
-    public async Task DeleteSendsOptionsAsTheBodyAndParametersInTheQuery()
+    public async Task DeleteSendsItsDeleteOptionsAsTheBody()
     {
         await using var api = await KubeTestServer.StartAsync();
         api.Reply("""
             {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"shop","uid":"6f0b3c1e-2a44-4d55-9a8e-1b2c3d4e5f60",
              "deletionTimestamp":"2024-05-01T11:00:00Z","deletionGracePeriodSeconds":0},"status":{"phase":"Running"}}
             """);
-        var options = new DeleteOptions { Preconditions = new Preconditions { ResourceVersion = "48213", Uid = Uid } };
+        var options = new DeleteOptions
+        {
+            Preconditions = new Preconditions { ResourceVersion = "48213", Uid = Uid },
+            DryRun = ["All"],
+            GracePeriodSeconds = 0,
+            OrphanDependents = false,
+            PropagationPolicy = "Foreground",
+        };
 
-        Pod? deleted = await api.Kube.CoreV1.Pods.DeleteAsync(
-            "shop",
-            "web-1",
-            options,
-            dryRun: "All",
-            gracePeriodSeconds: 0,
-            ignoreStoreReadErrorWithClusterBreakingPotential: false,
-            orphanDependents: false,
-            propagationPolicy: "Foreground",
-            cancellationToken: api.Cancel);
+        Pod? deleted = await api.Kube.CoreV1.Pods.DeleteAsync("shop", "web-1", options, api.Cancel);
 
         Assert.NotNull(deleted);
         Assert.Equal(new DateTimeOffset(2024, 5, 1, 11, 0, 0, TimeSpan.Zero), deleted.Metadata!.DeletionTimestamp);
         Assert.Equal(0L, deleted.Metadata.DeletionGracePeriodSeconds);
         var request = api.SingleRequest;
         Assert.Equal("DELETE", request.Method);
-        Assert.Equal(
-            "/api/v1/namespaces/shop/pods/web-1?dryRun=All&gracePeriodSeconds=0&ignoreStoreReadErrorWithClusterBreakingPotential=false&orphanDependents=false&propagationPolicy=Foreground",
-            request.PathAndQuery);
+        Assert.Equal("/api/v1/namespaces/shop/pods/web-1", request.PathAndQuery);
         Assert.Equal("application/json", request.Header("Content-Type"));
-        JsonAssert.Equivalent($$$"""{"preconditions":{"resourceVersion":"48213","uid":"{{{Uid}}}"}}""", request.BodyText);
+        JsonAssert.Equivalent(
+            $$$"""{"preconditions":{"resourceVersion":"48213","uid":"{{{Uid}}}"},"dryRun":["All"],"gracePeriodSeconds":0,"orphanDependents":false,"propagationPolicy":"Foreground"}""",
+            request.BodyText);
     }
 
     [Fact]
@@ -282,28 +271,21 @@ public sealed class PodVerbTests
     }
 
     [Fact]
-    public async Task DeleteCollectionSelectsByLabel()
+    public async Task DeleteCollectionSendsItsOptionsInTheQuery()
     {
         await using var api = await KubeTestServer.StartAsync();
         api.Reply("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"kind":"pods"}}""");
         api.Reply("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success"}""");
 
-        await api.Kube.CoreV1.Pods.DeleteCollectionAsync("shop", labelSelector: "app=web,tier notin (db)", cancellationToken: api.Cancel);
-        await api.Kube.CoreV1.Pods.DeleteCollectionAsync(
-            "shop",
-            new DeleteOptions { PropagationPolicy = "Background", DryRun = ["All"] },
-            fieldSelector: "status.phase=Failed",
-            gracePeriodSeconds: 5,
-            limit: 100,
-            cancellationToken: api.Cancel);
+        await api.Kube.CoreV1.Pods.DeleteCollectionAsync("shop", new() { LabelSelector = "app=web,tier notin (db)" }, cancellationToken: api.Cancel);
+        await api.Kube.CoreV1.Pods.DeleteCollectionAsync("shop", new() { FieldSelector = "status.phase=Failed", GracePeriodSeconds = 5, Limit = 100, PropagationPolicy = "Background", DryRun = "All" }, api.Cancel);
 
         var first = api.Requests[0];
         Assert.Equal(("DELETE", "/api/v1/namespaces/shop/pods?labelSelector=app%3Dweb%2Ctier%20notin%20%28db%29"), (first.Method, first.PathAndQuery));
         Assert.Empty(first.Body);
         var second = api.Requests[1];
-        Assert.Equal("/api/v1/namespaces/shop/pods?fieldSelector=status.phase%3DFailed&gracePeriodSeconds=5&limit=100", second.PathAndQuery);
-        Assert.Equal("application/json", second.Header("Content-Type"));
-        JsonAssert.Equivalent("""{"propagationPolicy":"Background","dryRun":["All"]}""", second.BodyText);
+        Assert.Equal("/api/v1/namespaces/shop/pods?dryRun=All&fieldSelector=status.phase%3DFailed&gracePeriodSeconds=5&limit=100&propagationPolicy=Background", second.PathAndQuery);
+        Assert.Empty(second.Body);
     }
 
     [Fact]
@@ -313,11 +295,11 @@ public sealed class PodVerbTests
         api.Reply(PodJson);
         api.Reply(PodJson);
 
-        Pod current = await api.Kube.CoreV1.Pods.GetStatusAsync("shop", "web-1", api.Cancel);
+        Pod current = await api.Kube.CoreV1.Pods.GetStatusAsync("shop", "web-1", cancellationToken: api.Cancel);
         current.Status!.Conditions = [new PodCondition { Type = "Ready", Status = "False", Reason = "Maintenance", LastTransitionTime = new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero) }];
         current.ApiVersion = null;
         current.Kind = null;
-        await api.Kube.CoreV1.Pods.ReplaceStatusAsync("shop", "web-1", current, dryRun: "All", cancellationToken: api.Cancel);
+        await api.Kube.CoreV1.Pods.ReplaceStatusAsync("shop", "web-1", current, new() { DryRun = "All" }, cancellationToken: api.Cancel);
 
         Assert.Equal(("GET", "/api/v1/namespaces/shop/pods/web-1/status"), (api.Requests[0].Method, api.Requests[0].PathAndQuery));
         var put = api.Requests[1];

@@ -19,7 +19,7 @@ public sealed class ReadModifyWriteTests
         api.Reply(Samples.Pod);
         api.Reply(Samples.Pod);
 
-        Pod pod = await api.Kube.CoreV1.Pods.GetAsync("shop", "web-7d4b9c8f6d-x2x9k", api.Cancel);
+        Pod pod = await api.Kube.CoreV1.Pods.GetAsync("shop", "web-7d4b9c8f6d-x2x9k", cancellationToken: api.Cancel);
         pod.Metadata!.Labels!["app"] = "web-v2";
         pod.Metadata.Annotations!.Remove("prometheus.io/scrape");
         await api.Kube.CoreV1.Pods.ReplaceAsync("shop", pod.Metadata.Name!, pod, cancellationToken: api.Cancel);
@@ -46,7 +46,7 @@ public sealed class ReadModifyWriteTests
         api.Reply(Samples.CronTab);
         api.Reply(Samples.CronTab);
 
-        CronTab cronTab = await api.Kube.StableV1.CronTabs.GetAsync("batch", "nightly", api.Cancel);
+        CronTab cronTab = await api.Kube.StableV1.CronTabs.GetAsync("batch", "nightly", cancellationToken: api.Cancel);
         cronTab.Spec!.Replicas = 5;
         cronTab.Spec.Suspend = true;
         await api.Kube.StableV1.CronTabs.ReplaceAsync("batch", "nightly", cronTab, cancellationToken: api.Cancel);

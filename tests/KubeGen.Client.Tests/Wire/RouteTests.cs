@@ -15,7 +15,7 @@ public sealed class RouteTests
 {
     private static readonly Dictionary<string, Func<KubeClient, CancellationToken, Task>> Calls = new()
     {
-        ["pods.get"] = (k, ct) => k.CoreV1.Pods.GetAsync("shop", "web-1", ct),
+        ["pods.get"] = (k, ct) => k.CoreV1.Pods.GetAsync("shop", "web-1", cancellationToken: ct),
         ["pods.list"] = (k, ct) => k.CoreV1.Pods.ListAsync("shop", cancellationToken: ct),
         ["pods.listAll"] = (k, ct) => k.CoreV1.Pods.ListForAllNamespacesAsync(cancellationToken: ct),
         ["pods.create"] = (k, ct) => k.CoreV1.Pods.CreateAsync("shop", new Pod(), cancellationToken: ct),
@@ -23,47 +23,47 @@ public sealed class RouteTests
         ["pods.patch"] = (k, ct) => k.CoreV1.Pods.PatchAsync("shop", "web-1", KubePatch.Merge("{}"), cancellationToken: ct),
         ["pods.delete"] = (k, ct) => k.CoreV1.Pods.DeleteAsync("shop", "web-1", cancellationToken: ct),
         ["pods.deleteCollection"] = (k, ct) => k.CoreV1.Pods.DeleteCollectionAsync("shop", cancellationToken: ct),
-        ["pods.getStatus"] = (k, ct) => k.CoreV1.Pods.GetStatusAsync("shop", "web-1", ct),
+        ["pods.getStatus"] = (k, ct) => k.CoreV1.Pods.GetStatusAsync("shop", "web-1", cancellationToken: ct),
         ["pods.replaceStatus"] = (k, ct) => k.CoreV1.Pods.ReplaceStatusAsync("shop", "web-1", new Pod(), cancellationToken: ct),
         ["pods.patchStatus"] = (k, ct) => k.CoreV1.Pods.PatchStatusAsync("shop", "web-1", KubePatch.Merge("{}"), cancellationToken: ct),
-        ["pods.watch"] = (k, ct) => DrainAsync(k.CoreV1.Pods.WatchAsync("shop", cancellationToken: ct)),
-        ["pods.watchAll"] = (k, ct) => DrainAsync(k.CoreV1.Pods.WatchForAllNamespacesAsync(cancellationToken: ct)),
+        ["pods.watch"] = (k, ct) => DrainAsync(k.CoreV1.Pods.WatchSingleConnectionAsync("shop", cancellationToken: ct)),
+        ["pods.watchAll"] = (k, ct) => DrainAsync(k.CoreV1.Pods.WatchSingleConnectionForAllNamespacesAsync(cancellationToken: ct)),
 
-        ["deployments.get"] = (k, ct) => k.AppsV1.Deployments.GetAsync("shop", "web", ct),
+        ["deployments.get"] = (k, ct) => k.AppsV1.Deployments.GetAsync("shop", "web", cancellationToken: ct),
         ["deployments.listAll"] = (k, ct) => k.AppsV1.Deployments.ListForAllNamespacesAsync(cancellationToken: ct),
-        ["deployments.getStatus"] = (k, ct) => k.AppsV1.Deployments.GetStatusAsync("shop", "web", ct),
-        ["deployments.getScale"] = (k, ct) => k.AppsV1.Deployments.GetScaleAsync("shop", "web", ct),
+        ["deployments.getStatus"] = (k, ct) => k.AppsV1.Deployments.GetStatusAsync("shop", "web", cancellationToken: ct),
+        ["deployments.getScale"] = (k, ct) => k.AppsV1.Deployments.GetScaleAsync("shop", "web", cancellationToken: ct),
         ["deployments.replaceScale"] = (k, ct) => k.AppsV1.Deployments.ReplaceScaleAsync("shop", "web", new Scale(), cancellationToken: ct),
         ["deployments.patchScale"] = (k, ct) => k.AppsV1.Deployments.PatchScaleAsync("shop", "web", KubePatch.Merge("{}"), cancellationToken: ct),
-        ["deployments.watch"] = (k, ct) => DrainAsync(k.AppsV1.Deployments.WatchAsync("shop", cancellationToken: ct)),
+        ["deployments.watch"] = (k, ct) => DrainAsync(k.AppsV1.Deployments.WatchSingleConnectionAsync("shop", cancellationToken: ct)),
 
-        ["namespaces.get"] = (k, ct) => k.CoreV1.Namespaces.GetAsync("team-a", ct),
+        ["namespaces.get"] = (k, ct) => k.CoreV1.Namespaces.GetAsync("team-a", cancellationToken: ct),
         ["namespaces.list"] = (k, ct) => k.CoreV1.Namespaces.ListAsync(cancellationToken: ct),
         ["namespaces.create"] = (k, ct) => k.CoreV1.Namespaces.CreateAsync(new Namespace(), cancellationToken: ct),
         ["namespaces.replace"] = (k, ct) => k.CoreV1.Namespaces.ReplaceAsync("team-a", new Namespace(), cancellationToken: ct),
         ["namespaces.patch"] = (k, ct) => k.CoreV1.Namespaces.PatchAsync("team-a", KubePatch.Merge("{}"), cancellationToken: ct),
         ["namespaces.delete"] = (k, ct) => k.CoreV1.Namespaces.DeleteAsync("team-a", cancellationToken: ct),
-        ["namespaces.getStatus"] = (k, ct) => k.CoreV1.Namespaces.GetStatusAsync("team-a", ct),
-        ["namespaces.watch"] = (k, ct) => DrainAsync(k.CoreV1.Namespaces.WatchAsync(cancellationToken: ct)),
+        ["namespaces.getStatus"] = (k, ct) => k.CoreV1.Namespaces.GetStatusAsync("team-a", cancellationToken: ct),
+        ["namespaces.watch"] = (k, ct) => DrainAsync(k.CoreV1.Namespaces.WatchSingleConnectionAsync(cancellationToken: ct)),
 
-        ["crontabs.get"] = (k, ct) => k.StableV1.CronTabs.GetAsync("batch", "nightly", ct),
+        ["crontabs.get"] = (k, ct) => k.StableV1.CronTabs.GetAsync("batch", "nightly", cancellationToken: ct),
         ["crontabs.list"] = (k, ct) => k.StableV1.CronTabs.ListAsync("batch", cancellationToken: ct),
         ["crontabs.listAll"] = (k, ct) => k.StableV1.CronTabs.ListForAllNamespacesAsync(cancellationToken: ct),
         ["crontabs.create"] = (k, ct) => k.StableV1.CronTabs.CreateAsync("batch", new CronTab(), cancellationToken: ct),
         ["crontabs.delete"] = (k, ct) => k.StableV1.CronTabs.DeleteAsync("batch", "nightly", cancellationToken: ct),
         ["crontabs.deleteCollection"] = (k, ct) => k.StableV1.CronTabs.DeleteCollectionAsync("batch", cancellationToken: ct),
-        ["crontabs.getStatus"] = (k, ct) => k.StableV1.CronTabs.GetStatusAsync("batch", "nightly", ct),
+        ["crontabs.getStatus"] = (k, ct) => k.StableV1.CronTabs.GetStatusAsync("batch", "nightly", cancellationToken: ct),
         ["crontabs.replaceStatus"] = (k, ct) => k.StableV1.CronTabs.ReplaceStatusAsync("batch", "nightly", new CronTab(), cancellationToken: ct),
-        ["crontabs.getScale"] = (k, ct) => k.StableV1.CronTabs.GetScaleAsync("batch", "nightly", ct),
+        ["crontabs.getScale"] = (k, ct) => k.StableV1.CronTabs.GetScaleAsync("batch", "nightly", cancellationToken: ct),
         ["crontabs.patchScale"] = (k, ct) => k.StableV1.CronTabs.PatchScaleAsync("batch", "nightly", KubePatch.Json("[]"), cancellationToken: ct),
-        ["crontabs.watchAll"] = (k, ct) => DrainAsync(k.StableV1.CronTabs.WatchForAllNamespacesAsync(cancellationToken: ct)),
+        ["crontabs.watchAll"] = (k, ct) => DrainAsync(k.StableV1.CronTabs.WatchSingleConnectionForAllNamespacesAsync(cancellationToken: ct)),
 
-        ["configmaps.get"] = (k, ct) => k.CoreV1.ConfigMaps.GetAsync("shop", "web-config", ct),
-        ["secrets.get"] = (k, ct) => k.CoreV1.Secrets.GetAsync("shop", "web-tls", ct),
+        ["configmaps.get"] = (k, ct) => k.CoreV1.ConfigMaps.GetAsync("shop", "web-config", cancellationToken: ct),
+        ["secrets.get"] = (k, ct) => k.CoreV1.Secrets.GetAsync("shop", "web-tls", cancellationToken: ct),
         ["secrets.listAll"] = (k, ct) => k.CoreV1.Secrets.ListForAllNamespacesAsync(cancellationToken: ct),
         ["leases.replace"] = (k, ct) => k.CoordinationV1.Leases.ReplaceAsync("shop", "leader", new Lease(), cancellationToken: ct),
-        ["events.core.get"] = (k, ct) => k.CoreV1.Events.GetAsync("shop", "e1", ct),
-        ["events.events.get"] = (k, ct) => k.EventsV1.Events.GetAsync("shop", "e1", ct),
+        ["events.core.get"] = (k, ct) => k.CoreV1.Events.GetAsync("shop", "e1", cancellationToken: ct),
+        ["events.events.get"] = (k, ct) => k.EventsV1.Events.GetAsync("shop", "e1", cancellationToken: ct),
     };
 
     public static TheoryData<string, string, string> Routes => new()
@@ -188,17 +188,12 @@ public sealed class RouteTests
         api.Reply("""{"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":"web","namespace":"shop","resourceVersion":"48102"},"spec":{"replicas":2},"status":{"replicas":5,"selector":"app=web"}}""");
         var deployments = api.Kube.AppsV1.Deployments;
 
-        Scale scale = await deployments.GetScaleAsync("shop", "web", api.Cancel);
+        Scale scale = await deployments.GetScaleAsync("shop", "web", cancellationToken: api.Cancel);
         Assert.Equal(3, scale.Spec!.Replicas);
         Assert.Equal(3, scale.Status!.Replicas);
         Assert.Equal("app=web,tier=frontend", scale.Status.Selector);
 
-        Scale replaced = await deployments.ReplaceScaleAsync(
-            "shop",
-            "web",
-            new Scale { Metadata = new ObjectMeta { Name = "web", Namespace = "shop", ResourceVersion = "48100" }, Spec = new ScaleSpec { Replicas = 5 } },
-            fieldManager: "autoscaler",
-            cancellationToken: api.Cancel);
+        Scale replaced = await deployments.ReplaceScaleAsync("shop", "web", new Scale { Metadata = new ObjectMeta { Name = "web", Namespace = "shop", ResourceVersion = "48100" }, Spec = new ScaleSpec { Replicas = 5 } }, new() { FieldManager = "autoscaler" }, cancellationToken: api.Cancel);
         Assert.Equal(5, replaced.Spec!.Replicas);
 
         Scale patched = await deployments.PatchScaleAsync("shop", "web", KubePatch.Merge("""{"spec":{"replicas":2}}"""), cancellationToken: api.Cancel);
@@ -220,11 +215,8 @@ public sealed class RouteTests
         api.Reply("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team-a","uid":"9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a","labels":{"kubernetes.io/metadata.name":"team-a"}},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}}""", statusCode: 201);
         api.Reply("""{"apiVersion":"v1","kind":"NamespaceList","metadata":{"resourceVersion":"77"},"items":[{"metadata":{"name":"default"},"status":{"phase":"Active"}},{"metadata":{"name":"team-a"},"status":{"phase":"Active"}}]}""");
 
-        Namespace created = await api.Kube.CoreV1.Namespaces.CreateAsync(
-            new Namespace { Metadata = new ObjectMeta { Name = "team-a", Labels = new Dictionary<string, string> { ["team"] = "a" } } },
-            fieldManager: "kubegen-tests",
-            cancellationToken: api.Cancel);
-        NamespaceList list = await api.Kube.CoreV1.Namespaces.ListAsync(labelSelector: "team", limit: 10, cancellationToken: api.Cancel);
+        Namespace created = await api.Kube.CoreV1.Namespaces.CreateAsync(new Namespace { Metadata = new ObjectMeta { Name = "team-a", Labels = new Dictionary<string, string> { ["team"] = "a" } } }, new() { FieldManager = "kubegen-tests" }, cancellationToken: api.Cancel);
+        NamespaceList list = await api.Kube.CoreV1.Namespaces.ListAsync(new() { LabelSelector = "team", Limit = 10 }, cancellationToken: api.Cancel);
 
         Assert.Equal(["kubernetes"], created.Spec!.Finalizers!);
         Assert.Equal("Active", created.Status!.Phase);
@@ -247,7 +239,7 @@ public sealed class RouteTests
             Spec = new CronTabSpec { CronSpec = "0 3 * * *", Image = "registry.example.com/batch/nightly:2.0", Class = "gold", DnsPolicy = "ClusterFirst", MaxSurge = "50%" },
         };
 
-        CronTab created = await api.Kube.StableV1.CronTabs.CreateAsync("batch", body, fieldValidation: "Strict", cancellationToken: api.Cancel);
+        CronTab created = await api.Kube.StableV1.CronTabs.CreateAsync("batch", body, new() { FieldValidation = "Strict" }, cancellationToken: api.Cancel);
         CronTab patched = await api.Kube.StableV1.CronTabs.PatchStatusAsync(
             "batch", "nightly", KubePatch.Json("""[{"op":"replace","path":"/status/replicas","value":4}]"""), cancellationToken: api.Cancel);
 

@@ -26,16 +26,7 @@ public sealed class WatchTests
             Pause));
 
         var events = new List<WatchEvent<Pod>>();
-        await foreach (WatchEvent<Pod> e in api.Kube.CoreV1.Pods.WatchAsync(
-            "shop",
-            allowWatchBookmarks: true,
-            fieldSelector: "spec.nodeName=node-1",
-            labelSelector: "app=web",
-            resourceVersion: "100",
-            resourceVersionMatch: "NotOlderThan",
-            sendInitialEvents: true,
-            timeoutSeconds: 60,
-            cancellationToken: api.Cancel))
+        await foreach (WatchEvent<Pod> e in api.Kube.CoreV1.Pods.WatchSingleConnectionAsync("shop", new() { AllowWatchBookmarks = true, FieldSelector = "spec.nodeName=node-1", LabelSelector = "app=web", ResourceVersion = "100", ResourceVersionMatch = "NotOlderThan", SendInitialEvents = true, TimeoutSeconds = 60 }, cancellationToken: api.Cancel))
         {
             events.Add(e);
         }
@@ -71,7 +62,7 @@ public sealed class WatchTests
             Pause));
 
         var names = new List<string>();
-        await foreach (WatchEvent<Pod> e in api.Kube.CoreV1.Pods.WatchForAllNamespacesAsync(cancellationToken: api.Cancel))
+        await foreach (WatchEvent<Pod> e in api.Kube.CoreV1.Pods.WatchSingleConnectionForAllNamespacesAsync(cancellationToken: api.Cancel))
         {
             names.Add(e.Object.Metadata!.Namespace + "/" + e.Object.Metadata.Name);
         }
@@ -95,7 +86,7 @@ public sealed class WatchTests
         var names = new List<string>();
         var error = await Assert.ThrowsAsync<KubeApiException>(async () =>
         {
-            await foreach (WatchEvent<Pod> e in api.Kube.CoreV1.Pods.WatchAsync("shop", resourceVersion: "100", cancellationToken: api.Cancel))
+            await foreach (WatchEvent<Pod> e in api.Kube.CoreV1.Pods.WatchSingleConnectionAsync("shop", new() { ResourceVersion = "100" }, cancellationToken: api.Cancel))
             {
                 names.Add(e.Object.Metadata!.Name!);
             }
@@ -118,7 +109,7 @@ public sealed class WatchTests
 
         var error = await Assert.ThrowsAsync<KubeApiException>(async () =>
         {
-            await foreach (WatchEvent<Pod> unused in api.Kube.CoreV1.Pods.WatchAsync("kube-system", cancellationToken: api.Cancel))
+            await foreach (WatchEvent<Pod> unused in api.Kube.CoreV1.Pods.WatchSingleConnectionAsync("kube-system", cancellationToken: api.Cancel))
             {
                 Assert.Fail("No event expected.");
             }
@@ -141,7 +132,7 @@ public sealed class WatchTests
             Pause));
 
         var events = new List<WatchEvent<ClientTests.Kube.StableV1.CronTab>>();
-        await foreach (var e in api.Kube.StableV1.CronTabs.WatchAsync("batch", labelSelector: "job=nightly", cancellationToken: api.Cancel))
+        await foreach (var e in api.Kube.StableV1.CronTabs.WatchSingleConnectionAsync("batch", new() { LabelSelector = "job=nightly" }, cancellationToken: api.Cancel))
         {
             events.Add(e);
         }

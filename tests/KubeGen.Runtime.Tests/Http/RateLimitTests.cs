@@ -42,7 +42,7 @@ public sealed class RateLimitTests
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => GetPodAsync(connection, timeout.Token)));
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class RateLimitTests
         await GetPodAsync(connection, timeout.Token);
 
         Assert.Equal(3, server.Requests.Count);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class RateLimitTests
         OperationCanceledException error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => GetPodAsync(connection, cancel.Token));
 
         Assert.Equal(cancel.Token, error.CancellationToken);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
         Assert.Single(server.Requests);
     }
 

@@ -47,7 +47,7 @@ public sealed class RetryTests
         Assert.Equal("web-0", pod.Metadata?.Name);
         Assert.Equal(2, server.Requests.Count);
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {stopwatch.Elapsed}, before Retry-After: 1 had passed");
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
         Assert.All(server.Requests, r => Assert.Equal("Bearer retry-secret-token", r.Header("Authorization")));
     }
 
@@ -134,7 +134,7 @@ public sealed class RetryTests
         stopwatch.Stop();
 
         Assert.Equal(cancel.Token, error.CancellationToken);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"cancellation took {stopwatch.Elapsed}");
         Assert.Single(server.Requests);
         SecretAssert.NotIn(error, "retry-secret-token");
     }
@@ -225,7 +225,7 @@ public sealed class RetryTests
         Assert.Equal(HttpRequestError.ConnectionError, getError.HttpRequestError);
         Assert.Equal(1 + 3, attempts.Count);
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(1.6), $"backoff was only {stopwatch.Elapsed}"); // 0.25 + 0.5 + 1 s
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
 
         attempts.Count = 0;
         await Assert.ThrowsAsync<HttpRequestException>(() => PostPodAsync(connection, "x", timeout.Token));

@@ -28,8 +28,30 @@ public static class TestCertificates
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), password: null);
     }
 
+    /// <summary>An intermediate certificate authority issued by <paramref name="issuer"/>, with its private key.</summary>
+    public static X509Certificate2 CreateIntermediate(X509Certificate2 issuer, string commonName)
+    {
+        using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using X509Certificate2 issued = request.Create(issuer, now.AddDays(-2), now.AddDays(20) < issuer.NotAfter ? now.AddDays(20) : issuer.NotAfter, Serial());
+        using X509Certificate2 withKey = issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
+    }
+
     /// <summary>A server certificate with the given names (IP addresses or DNS names) as subject alternative names.</summary>
     public static X509Certificate2 CreateServer(X509Certificate2 authority, params string[] names)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        return CreateServer(authority, now.AddDays(-1), now.AddDays(7) < authority.NotAfter ? now.AddDays(7) : authority.NotAfter, names);
+    }
+
+    /// <summary>A server certificate valid from <paramref name="notBefore"/> to <paramref name="notAfter"/> (an expired one, say).</summary>
+    public static X509Certificate2 CreateServer(X509Certificate2 authority, DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] names)
     {
         using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={names[0]}", key, HashAlgorithmName.SHA256);
@@ -51,12 +73,16 @@ public static class TestCertificates
         }
 
         request.CertificateExtensions.Add(san.Build());
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        byte[] serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
-        using X509Certificate2 issued = request.Create(authority, now.AddDays(-1), now.AddDays(7) < authority.NotAfter ? now.AddDays(7) : authority.NotAfter, serial);
+        using X509Certificate2 issued = request.Create(authority, notBefore, notAfter, Serial());
         using X509Certificate2 withKey = issued.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    private static byte[] Serial()
+    {
+        byte[] serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F; // positive
+        return serial;
     }
 
     /// <summary>A server certificate for every loopback name (127.0.0.1, ::1, localhost) issued by <paramref name="authority"/>.</summary>

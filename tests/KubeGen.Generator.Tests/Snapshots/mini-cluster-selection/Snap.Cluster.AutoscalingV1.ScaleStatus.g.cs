@@ -11,7 +11,7 @@ namespace Snap.Cluster.AutoscalingV1
         /// <summary>Actual number of instances.</summary>
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("replicas")]
-        public int Replicas { get; set; }
+        public int? Replicas { get; set; }
 
         /// <summary>Label selector of the pods, in string form (e.g. "app=web,tier in (a,b)").</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("selector")]
@@ -56,7 +56,7 @@ namespace Snap.Cluster.AutoscalingV1
                         {
                             if (global::System.MemoryExtensions.SequenceEqual(name, "replicas"u8))
                             {
-                                value.Replicas = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader).GetValueOrDefault();
+                                value.Replicas = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader);
                                 continue;
                             }
                             if (global::System.MemoryExtensions.SequenceEqual(name, "selector"u8))
@@ -75,8 +75,11 @@ namespace Snap.Cluster.AutoscalingV1
             public static void WriteObject(global::System.Text.Json.Utf8JsonWriter writer, ScaleStatus value)
             {
                 writer.WriteStartObject();
-                writer.WritePropertyName(s_name0);
-                writer.WriteNumberValue(value.Replicas);
+                if (value.Replicas is { } p0)
+                {
+                    writer.WritePropertyName(s_name0);
+                    writer.WriteNumberValue(p0);
+                }
                 if (value.Selector is { } p1)
                 {
                     writer.WritePropertyName(s_name1);

@@ -11,7 +11,7 @@ namespace Snap.Cluster.CoreV1
         /// <summary>Port number on the pod's IP address; 0 &lt; x &lt; 65536.</summary>
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("containerPort")]
-        public int ContainerPortValue { get; set; }
+        public int? ContainerPortValue { get; set; }
 
         /// <summary>Host IP to bind the external port to.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("hostIP")]
@@ -103,7 +103,7 @@ namespace Snap.Cluster.CoreV1
                         {
                             if (global::System.MemoryExtensions.SequenceEqual(name, "containerPort"u8))
                             {
-                                value.ContainerPortValue = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader).GetValueOrDefault();
+                                value.ContainerPortValue = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader);
                                 continue;
                             }
                             break;
@@ -117,8 +117,11 @@ namespace Snap.Cluster.CoreV1
             public static void WriteObject(global::System.Text.Json.Utf8JsonWriter writer, ContainerPort value)
             {
                 writer.WriteStartObject();
-                writer.WritePropertyName(s_name0);
-                writer.WriteNumberValue(value.ContainerPortValue);
+                if (value.ContainerPortValue is { } p0)
+                {
+                    writer.WritePropertyName(s_name0);
+                    writer.WriteNumberValue(p0);
+                }
                 if (value.HostIP is { } p1)
                 {
                     writer.WritePropertyName(s_name1);

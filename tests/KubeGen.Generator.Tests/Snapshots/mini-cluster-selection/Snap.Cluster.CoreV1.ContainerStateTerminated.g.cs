@@ -15,7 +15,7 @@ namespace Snap.Cluster.CoreV1
         /// <summary>Exit status of the last termination.</summary>
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("exitCode")]
-        public int ExitCode { get; set; }
+        public int? ExitCode { get; set; }
 
         /// <summary>When the container last stopped.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("finishedAt")]
@@ -104,7 +104,7 @@ namespace Snap.Cluster.CoreV1
                         {
                             if (global::System.MemoryExtensions.SequenceEqual(name, "exitCode"u8))
                             {
-                                value.ExitCode = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader).GetValueOrDefault();
+                                value.ExitCode = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader);
                                 continue;
                             }
                             break;
@@ -150,8 +150,11 @@ namespace Snap.Cluster.CoreV1
                     writer.WritePropertyName(s_name0);
                     writer.WriteStringValue(p0);
                 }
-                writer.WritePropertyName(s_name1);
-                writer.WriteNumberValue(value.ExitCode);
+                if (value.ExitCode is { } p1)
+                {
+                    writer.WritePropertyName(s_name1);
+                    writer.WriteNumberValue(p1);
+                }
                 if (value.FinishedAt is { } p2)
                 {
                     writer.WritePropertyName(s_name2);

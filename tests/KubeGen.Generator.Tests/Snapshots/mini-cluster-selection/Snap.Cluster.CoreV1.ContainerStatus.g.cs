@@ -34,12 +34,12 @@ namespace Snap.Cluster.CoreV1
         /// <summary>Whether the readiness probe passes.</summary>
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("ready")]
-        public bool Ready { get; set; }
+        public bool? Ready { get; set; }
 
         /// <summary>Number of restarts; may be reset on pod restart.</summary>
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("restartCount")]
-        public int RestartCount { get; set; }
+        public int? RestartCount { get; set; }
 
         /// <summary>Whether the startup probe has passed.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("started")]
@@ -109,7 +109,7 @@ namespace Snap.Cluster.CoreV1
                             }
                             if (global::System.MemoryExtensions.SequenceEqual(name, "ready"u8))
                             {
-                                value.Ready = global::KubeGen.Runtime.KubeJsonReader.ReadBoolean(ref reader).GetValueOrDefault();
+                                value.Ready = global::KubeGen.Runtime.KubeJsonReader.ReadBoolean(ref reader);
                                 continue;
                             }
                             if (global::System.MemoryExtensions.SequenceEqual(name, "state"u8))
@@ -155,7 +155,7 @@ namespace Snap.Cluster.CoreV1
                         {
                             if (global::System.MemoryExtensions.SequenceEqual(name, "restartCount"u8))
                             {
-                                value.RestartCount = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader).GetValueOrDefault();
+                                value.RestartCount = global::KubeGen.Runtime.KubeJsonReader.ReadInt32(ref reader);
                                 continue;
                             }
                             break;
@@ -194,10 +194,16 @@ namespace Snap.Cluster.CoreV1
                     writer.WritePropertyName(s_name4);
                     writer.WriteStringValue(p4);
                 }
-                writer.WritePropertyName(s_name5);
-                writer.WriteBooleanValue(value.Ready);
-                writer.WritePropertyName(s_name6);
-                writer.WriteNumberValue(value.RestartCount);
+                if (value.Ready is { } p5)
+                {
+                    writer.WritePropertyName(s_name5);
+                    writer.WriteBooleanValue(p5);
+                }
+                if (value.RestartCount is { } p6)
+                {
+                    writer.WritePropertyName(s_name6);
+                    writer.WriteNumberValue(p6);
+                }
                 if (value.Started is { } p7)
                 {
                     writer.WritePropertyName(s_name7);

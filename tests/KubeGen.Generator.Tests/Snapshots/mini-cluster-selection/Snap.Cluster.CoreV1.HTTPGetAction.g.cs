@@ -23,7 +23,7 @@ namespace Snap.Cluster.CoreV1
         /// <summary>Port number or IANA_SVC_NAME of the container port.</summary>
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("port")]
-        public global::KubeGen.Runtime.IntOrString Port { get; set; }
+        public global::KubeGen.Runtime.IntOrString? Port { get; set; }
 
         /// <summary>HTTP or HTTPS; defaults to HTTP.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("scheme")]
@@ -81,7 +81,7 @@ namespace Snap.Cluster.CoreV1
                             }
                             if (global::System.MemoryExtensions.SequenceEqual(name, "port"u8))
                             {
-                                value.Port = global::KubeGen.Runtime.KubeJsonReader.ReadIntOrString(ref reader).GetValueOrDefault();
+                                value.Port = global::KubeGen.Runtime.KubeJsonReader.ReadIntOrString(ref reader);
                                 continue;
                             }
                             break;
@@ -155,8 +155,11 @@ namespace Snap.Cluster.CoreV1
                     writer.WritePropertyName(s_name2);
                     writer.WriteStringValue(p2);
                 }
-                writer.WritePropertyName(s_name3);
-                global::KubeGen.Runtime.IntOrStringJsonConverter.WriteValue(writer, value.Port);
+                if (value.Port is { } p3)
+                {
+                    writer.WritePropertyName(s_name3);
+                    global::KubeGen.Runtime.IntOrStringJsonConverter.WriteValue(writer, p3);
+                }
                 if (value.Scheme is { } p4)
                 {
                     writer.WritePropertyName(s_name4);

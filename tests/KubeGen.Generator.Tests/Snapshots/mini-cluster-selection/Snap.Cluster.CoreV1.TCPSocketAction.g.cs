@@ -15,7 +15,7 @@ namespace Snap.Cluster.CoreV1
         /// <summary>Port number or name.</summary>
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("port")]
-        public global::KubeGen.Runtime.IntOrString Port { get; set; }
+        public global::KubeGen.Runtime.IntOrString? Port { get; set; }
 
         /// <summary>Fields the spec does not describe (for example from a newer server), kept so that writing the object back loses nothing.</summary>
         [global::System.Text.Json.Serialization.JsonExtensionData]
@@ -61,7 +61,7 @@ namespace Snap.Cluster.CoreV1
                             }
                             if (global::System.MemoryExtensions.SequenceEqual(name, "port"u8))
                             {
-                                value.Port = global::KubeGen.Runtime.KubeJsonReader.ReadIntOrString(ref reader).GetValueOrDefault();
+                                value.Port = global::KubeGen.Runtime.KubeJsonReader.ReadIntOrString(ref reader);
                                 continue;
                             }
                             break;
@@ -80,8 +80,11 @@ namespace Snap.Cluster.CoreV1
                     writer.WritePropertyName(s_name0);
                     writer.WriteStringValue(p0);
                 }
-                writer.WritePropertyName(s_name1);
-                global::KubeGen.Runtime.IntOrStringJsonConverter.WriteValue(writer, value.Port);
+                if (value.Port is { } p1)
+                {
+                    writer.WritePropertyName(s_name1);
+                    global::KubeGen.Runtime.IntOrStringJsonConverter.WriteValue(writer, p1);
+                }
                 global::KubeGen.Runtime.KubeJsonWriter.WriteUnknown(writer, value.ExtensionData);
                 writer.WriteEndObject();
             }

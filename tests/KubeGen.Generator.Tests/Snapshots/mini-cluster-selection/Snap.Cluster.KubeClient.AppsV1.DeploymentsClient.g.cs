@@ -19,8 +19,9 @@ namespace Snap.Cluster.AppsV1
         /// <summary>Read the named Deployment.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> GetAsync(string @namespace, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> GetAsync(string @namespace, string name, global::Snap.Cluster.GetOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name");
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Get, url.ToString(), null, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, cancellationToken);
@@ -29,8 +30,9 @@ namespace Snap.Cluster.AppsV1
         /// <summary>Read the scale of the named Deployment.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AutoscalingV1.Scale> GetScaleAsync(string @namespace, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AutoscalingV1.Scale> GetScaleAsync(string @namespace, string name, global::Snap.Cluster.GetOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name").AppendLiteral("/scale");
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Get, url.ToString(), null, global::Snap.Cluster.AutoscalingV1.Scale.JsonTypeInfo, cancellationToken);
@@ -39,8 +41,9 @@ namespace Snap.Cluster.AppsV1
         /// <summary>Read the status of the named Deployment.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> GetStatusAsync(string @namespace, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> GetStatusAsync(string @namespace, string name, global::Snap.Cluster.GetOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name").AppendLiteral("/status");
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Get, url.ToString(), null, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, cancellationToken);
@@ -49,63 +52,63 @@ namespace Snap.Cluster.AppsV1
         /// <summary>Partially update the named Deployment.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
-        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs fieldManager).</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters. Required for apply patches (application/apply-patch+yaml).</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
-        /// <param name="force">Re-acquire fields owned by other managers on apply; must be unset for other patch types.</param>
+        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs a field manager).</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> PatchAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, bool? force = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> PatchAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::Snap.Cluster.PatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(patch);
-            patch.EnsureFieldManager(fieldManager);
+            patch.EnsureFieldManager(options?.FieldManager);
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
-            url.AddQuery("force", force);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+                url.AddQuery("force", options.Force);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Patch, url.ToString(), patch.CreateContent(), global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, cancellationToken);
         }
 
         /// <summary>Partially update the scale of the named Deployment.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
-        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs fieldManager).</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters. Required for apply patches (application/apply-patch+yaml).</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
-        /// <param name="force">Re-acquire fields owned by other managers on apply; must be unset for other patch types.</param>
+        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs a field manager).</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AutoscalingV1.Scale> PatchScaleAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, bool? force = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AutoscalingV1.Scale> PatchScaleAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::Snap.Cluster.PatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(patch);
-            patch.EnsureFieldManager(fieldManager);
+            patch.EnsureFieldManager(options?.FieldManager);
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name").AppendLiteral("/scale");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
-            url.AddQuery("force", force);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+                url.AddQuery("force", options.Force);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Patch, url.ToString(), patch.CreateContent(), global::Snap.Cluster.AutoscalingV1.Scale.JsonTypeInfo, cancellationToken);
         }
 
         /// <summary>Partially update the status of the named Deployment.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
-        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs fieldManager).</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters. Required for apply patches (application/apply-patch+yaml).</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
-        /// <param name="force">Re-acquire fields owned by other managers on apply; must be unset for other patch types.</param>
+        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs a field manager).</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> PatchStatusAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, bool? force = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> PatchStatusAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::Snap.Cluster.PatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(patch);
-            patch.EnsureFieldManager(fieldManager);
+            patch.EnsureFieldManager(options?.FieldManager);
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name").AppendLiteral("/status");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
-            url.AddQuery("force", force);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+                url.AddQuery("force", options.Force);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Patch, url.ToString(), patch.CreateContent(), global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, cancellationToken);
         }
 
@@ -113,19 +116,20 @@ namespace Snap.Cluster.AppsV1
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
         /// <param name="body">The Deployment to send.</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters.</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> ReplaceAsync(string @namespace, string name, global::Snap.Cluster.AppsV1.Deployment body, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> ReplaceAsync(string @namespace, string name, global::Snap.Cluster.AppsV1.Deployment body, global::Snap.Cluster.ReplaceOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.ApiVersion ??= global::Snap.Cluster.AppsV1.Deployment.KubeApiVersion;
             body.Kind ??= global::Snap.Cluster.AppsV1.Deployment.KubeKind;
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Put, url.ToString(), global::KubeGen.Runtime.KubeContent.Json(body, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo), global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, cancellationToken);
         }
 
@@ -133,19 +137,20 @@ namespace Snap.Cluster.AppsV1
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
         /// <param name="body">The Deployment to send.</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters.</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AutoscalingV1.Scale> ReplaceScaleAsync(string @namespace, string name, global::Snap.Cluster.AutoscalingV1.Scale body, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AutoscalingV1.Scale> ReplaceScaleAsync(string @namespace, string name, global::Snap.Cluster.AutoscalingV1.Scale body, global::Snap.Cluster.ReplaceOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.ApiVersion ??= global::Snap.Cluster.AutoscalingV1.Scale.KubeApiVersion;
             body.Kind ??= global::Snap.Cluster.AutoscalingV1.Scale.KubeKind;
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name").AppendLiteral("/scale");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Put, url.ToString(), global::KubeGen.Runtime.KubeContent.Json(body, global::Snap.Cluster.AutoscalingV1.Scale.JsonTypeInfo), global::Snap.Cluster.AutoscalingV1.Scale.JsonTypeInfo, cancellationToken);
         }
 
@@ -153,19 +158,20 @@ namespace Snap.Cluster.AppsV1
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Deployment.</param>
         /// <param name="body">The Deployment to send.</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters.</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> ReplaceStatusAsync(string @namespace, string name, global::Snap.Cluster.AppsV1.Deployment body, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> ReplaceStatusAsync(string @namespace, string name, global::Snap.Cluster.AppsV1.Deployment body, global::Snap.Cluster.ReplaceOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.ApiVersion ??= global::Snap.Cluster.AppsV1.Deployment.KubeApiVersion;
             body.Kind ??= global::Snap.Cluster.AppsV1.Deployment.KubeKind;
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/apps/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/deployments/").AppendSegment(name, "name").AppendLiteral("/status");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Put, url.ToString(), global::KubeGen.Runtime.KubeContent.Json(body, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo), global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, cancellationToken);
         }
     }

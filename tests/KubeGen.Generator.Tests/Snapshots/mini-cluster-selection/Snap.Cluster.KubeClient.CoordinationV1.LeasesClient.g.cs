@@ -19,101 +19,67 @@ namespace Snap.Cluster.CoordinationV1
         /// <summary>Create a Lease.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="body">The Lease to send.</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters.</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> CreateAsync(string @namespace, global::Snap.Cluster.CoordinationV1.Lease body, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> CreateAsync(string @namespace, global::Snap.Cluster.CoordinationV1.Lease body, global::Snap.Cluster.CreateOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.ApiVersion ??= global::Snap.Cluster.CoordinationV1.Lease.KubeApiVersion;
             body.Kind ??= global::Snap.Cluster.CoordinationV1.Lease.KubeKind;
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Post, url.ToString(), global::KubeGen.Runtime.KubeContent.Json(body, global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo), global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
         }
 
         /// <summary>Delete a Lease.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Lease.</param>
-        /// <param name="options">Delete options such as preconditions (uid, resourceVersion) and propagationPolicy; null sends none.</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="gracePeriodSeconds">Seconds before the object is deleted; 0 deletes at once. Defaults to a per-object value.</param>
-        /// <param name="ignoreStoreReadErrorWithClusterBreakingPotential">Force the deletion of an object that cannot be read from storage. Unsafe: it skips finalizers &amp; preconditions.</param>
-        /// <param name="orphanDependents">Deprecated: use propagationPolicy. Whether dependents are orphaned.</param>
-        /// <param name="propagationPolicy">Garbage collection policy: 'Orphan', 'Background' or 'Foreground'.</param>
+        /// <param name="options">Delete options such as preconditions (uid, resourceVersion), propagationPolicy and gracePeriodSeconds; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        /// <returns>The Lease while its deletion is pending; null when the server answered with a Status (already deleted).</returns>
-        public async global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease?> DeleteAsync(string @namespace, string name, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? dryRun = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, bool? orphanDependents = null, string? propagationPolicy = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease?> DeleteAsync(string @namespace, string name, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases/").AppendSegment(name, "name");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("gracePeriodSeconds", gracePeriodSeconds);
-            url.AddQuery("ignoreStoreReadErrorWithClusterBreakingPotential", ignoreStoreReadErrorWithClusterBreakingPotential);
-            url.AddQuery("orphanDependents", orphanDependents);
-            url.AddQuery("propagationPolicy", propagationPolicy);
             var response = await _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::KubeGen.Runtime.KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);
             return global::KubeGen.Runtime.KubeObjectOrStatus.Read(response, global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo);
         }
 
         /// <summary>Delete a collection of Lease objects.</summary>
         /// <param name="namespace">The namespace of the object.</param>
-        /// <param name="options">Delete options such as preconditions (uid, resourceVersion) and propagationPolicy; null sends none.</param>
-        /// <param name="continue">
-        /// Token from a previous paged list call to fetch the next chunk.
-        /// <para/>
-        /// An expired token gives 410 Gone; start the list again then.
-        /// </param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldSelector">Restricts the returned objects by their fields, e.g. status.phase=Running. Defaults to everything.</param>
-        /// <param name="gracePeriodSeconds">Seconds before the object is deleted; 0 deletes at once. Defaults to a per-object value.</param>
-        /// <param name="ignoreStoreReadErrorWithClusterBreakingPotential">Force the deletion of an object that cannot be read from storage. Unsafe: it skips finalizers &amp; preconditions.</param>
-        /// <param name="labelSelector">Restricts the returned objects by their labels, e.g. app=web,tier!=db. Defaults to everything.</param>
-        /// <param name="limit">Maximum number of items to return; the response carries a continue token when more exist. Not supported with watch.</param>
-        /// <param name="orphanDependents">Deprecated: use propagationPolicy. Whether dependents are orphaned.</param>
-        /// <param name="propagationPolicy">Garbage collection policy: 'Orphan', 'Background' or 'Foreground'.</param>
-        /// <param name="resourceVersion">
-        /// Constrains which resource versions the request may be served from.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="resourceVersionMatch">
-        /// How resourceVersion applies to a list call: Exact or NotOlderThan.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="sendInitialEvents">
-        /// With watch=true, start the stream with synthetic ADDED events for the current state, then a BOOKMARK carrying the "k8s.io/initial-events-end" annotation.
-        /// Requires resourceVersionMatch=NotOlderThan.
-        /// </param>
-        /// <param name="timeoutSeconds">Timeout for the list/watch call, regardless of activity.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public async global::System.Threading.Tasks.Task DeleteCollectionAsync(string @namespace, global::Snap.Cluster.MetaV1.DeleteOptions? options = null, string? @continue = null, string? dryRun = null, string? fieldSelector = null, int? gracePeriodSeconds = null, bool? ignoreStoreReadErrorWithClusterBreakingPotential = null, string? labelSelector = null, int? limit = null, bool? orphanDependents = null, string? propagationPolicy = null, string? resourceVersion = null, string? resourceVersionMatch = null, bool? sendInitialEvents = null, int? timeoutSeconds = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public async global::System.Threading.Tasks.Task DeleteCollectionAsync(string @namespace, global::Snap.Cluster.DeleteCollectionOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases");
-            url.AddQuery("continue", @continue);
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldSelector", fieldSelector);
-            url.AddQuery("gracePeriodSeconds", gracePeriodSeconds);
-            url.AddQuery("ignoreStoreReadErrorWithClusterBreakingPotential", ignoreStoreReadErrorWithClusterBreakingPotential);
-            url.AddQuery("labelSelector", labelSelector);
-            url.AddQuery("limit", limit);
-            url.AddQuery("orphanDependents", orphanDependents);
-            url.AddQuery("propagationPolicy", propagationPolicy);
-            url.AddQuery("resourceVersion", resourceVersion);
-            url.AddQuery("resourceVersionMatch", resourceVersionMatch);
-            url.AddQuery("sendInitialEvents", sendInitialEvents);
-            url.AddQuery("timeoutSeconds", timeoutSeconds);
-            await _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), options is null ? null : global::KubeGen.Runtime.KubeContent.Json(options, global::Snap.Cluster.MetaV1.DeleteOptions.JsonTypeInfo), global::KubeGen.Runtime.KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);
+            if (options is not null)
+            {
+                url.AddQuery("continue", options.Continue);
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldSelector", options.FieldSelector);
+                url.AddQuery("gracePeriodSeconds", options.GracePeriodSeconds);
+                url.AddQuery("ignoreStoreReadErrorWithClusterBreakingPotential", options.IgnoreStoreReadErrorWithClusterBreakingPotential);
+                url.AddQuery("labelSelector", options.LabelSelector);
+                url.AddQuery("limit", options.Limit);
+                url.AddQuery("orphanDependents", options.OrphanDependents);
+                url.AddQuery("propagationPolicy", options.PropagationPolicy);
+                url.AddQuery("resourceVersion", options.ResourceVersion);
+                url.AddQuery("resourceVersionMatch", options.ResourceVersionMatch);
+                url.AddQuery("sendInitialEvents", options.SendInitialEvents);
+                url.AddQuery("timeoutSeconds", options.TimeoutSeconds);
+            }
+            await _connection.SendAsync(global::System.Net.Http.HttpMethod.Delete, url.ToString(), null, global::KubeGen.Runtime.KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Read the named Lease.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Lease.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> GetAsync(string @namespace, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> GetAsync(string @namespace, string name, global::Snap.Cluster.GetOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases/").AppendSegment(name, "name");
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Get, url.ToString(), null, global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
@@ -121,91 +87,61 @@ namespace Snap.Cluster.CoordinationV1
 
         /// <summary>List or watch Lease objects.</summary>
         /// <param name="namespace">The namespace of the object.</param>
-        /// <param name="continue">
-        /// Token from a previous paged list call to fetch the next chunk.
-        /// <para/>
-        /// An expired token gives 410 Gone; start the list again then.
-        /// </param>
-        /// <param name="fieldSelector">Restricts the returned objects by their fields, e.g. status.phase=Running. Defaults to everything.</param>
-        /// <param name="labelSelector">Restricts the returned objects by their labels, e.g. app=web,tier!=db. Defaults to everything.</param>
-        /// <param name="limit">Maximum number of items to return; the response carries a continue token when more exist. Not supported with watch.</param>
-        /// <param name="resourceVersion">
-        /// Constrains which resource versions the request may be served from.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="resourceVersionMatch">
-        /// How resourceVersion applies to a list call: Exact or NotOlderThan.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="timeoutSeconds">Timeout for the list/watch call, regardless of activity.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.LeaseList> ListAsync(string @namespace, string? @continue = null, string? fieldSelector = null, string? labelSelector = null, int? limit = null, string? resourceVersion = null, string? resourceVersionMatch = null, int? timeoutSeconds = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.LeaseList> ListAsync(string @namespace, global::Snap.Cluster.ListOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases");
-            url.AddQuery("continue", @continue);
-            url.AddQuery("fieldSelector", fieldSelector);
-            url.AddQuery("labelSelector", labelSelector);
-            url.AddQuery("limit", limit);
-            url.AddQuery("resourceVersion", resourceVersion);
-            url.AddQuery("resourceVersionMatch", resourceVersionMatch);
-            url.AddQuery("timeoutSeconds", timeoutSeconds);
+            if (options is not null)
+            {
+                url.AddQuery("continue", options.Continue);
+                url.AddQuery("fieldSelector", options.FieldSelector);
+                url.AddQuery("labelSelector", options.LabelSelector);
+                url.AddQuery("limit", options.Limit);
+                url.AddQuery("resourceVersion", options.ResourceVersion);
+                url.AddQuery("resourceVersionMatch", options.ResourceVersionMatch);
+                url.AddQuery("timeoutSeconds", options.TimeoutSeconds);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Get, url.ToString(), null, global::Snap.Cluster.CoordinationV1.LeaseList.JsonTypeInfo, cancellationToken);
         }
 
         /// <summary>List or watch Lease objects across all namespaces.</summary>
-        /// <param name="continue">
-        /// Token from a previous paged list call to fetch the next chunk.
-        /// <para/>
-        /// An expired token gives 410 Gone; start the list again then.
-        /// </param>
-        /// <param name="fieldSelector">Restricts the returned objects by their fields, e.g. status.phase=Running. Defaults to everything.</param>
-        /// <param name="labelSelector">Restricts the returned objects by their labels, e.g. app=web,tier!=db. Defaults to everything.</param>
-        /// <param name="limit">Maximum number of items to return; the response carries a continue token when more exist. Not supported with watch.</param>
-        /// <param name="resourceVersion">
-        /// Constrains which resource versions the request may be served from.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="resourceVersionMatch">
-        /// How resourceVersion applies to a list call: Exact or NotOlderThan.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="timeoutSeconds">Timeout for the list/watch call, regardless of activity.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.LeaseList> ListForAllNamespacesAsync(string? @continue = null, string? fieldSelector = null, string? labelSelector = null, int? limit = null, string? resourceVersion = null, string? resourceVersionMatch = null, int? timeoutSeconds = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.LeaseList> ListForAllNamespacesAsync(global::Snap.Cluster.ListOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/leases");
-            url.AddQuery("continue", @continue);
-            url.AddQuery("fieldSelector", fieldSelector);
-            url.AddQuery("labelSelector", labelSelector);
-            url.AddQuery("limit", limit);
-            url.AddQuery("resourceVersion", resourceVersion);
-            url.AddQuery("resourceVersionMatch", resourceVersionMatch);
-            url.AddQuery("timeoutSeconds", timeoutSeconds);
+            if (options is not null)
+            {
+                url.AddQuery("continue", options.Continue);
+                url.AddQuery("fieldSelector", options.FieldSelector);
+                url.AddQuery("labelSelector", options.LabelSelector);
+                url.AddQuery("limit", options.Limit);
+                url.AddQuery("resourceVersion", options.ResourceVersion);
+                url.AddQuery("resourceVersionMatch", options.ResourceVersionMatch);
+                url.AddQuery("timeoutSeconds", options.TimeoutSeconds);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Get, url.ToString(), null, global::Snap.Cluster.CoordinationV1.LeaseList.JsonTypeInfo, cancellationToken);
         }
 
         /// <summary>Partially update the named Lease.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Lease.</param>
-        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs fieldManager).</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters. Required for apply patches (application/apply-patch+yaml).</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
-        /// <param name="force">Re-acquire fields owned by other managers on apply; must be unset for other patch types.</param>
+        /// <param name="patch">The patch: JSON patch, JSON merge patch, strategic merge patch or server-side apply (which needs a field manager).</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> PatchAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, bool? force = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> PatchAsync(string @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::Snap.Cluster.PatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(patch);
-            patch.EnsureFieldManager(fieldManager);
+            patch.EnsureFieldManager(options?.FieldManager);
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases/").AppendSegment(name, "name");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
-            url.AddQuery("force", force);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+                url.AddQuery("force", options.Force);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Patch, url.ToString(), patch.CreateContent(), global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
         }
 
@@ -213,130 +149,111 @@ namespace Snap.Cluster.CoordinationV1
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Lease.</param>
         /// <param name="body">The Lease to send.</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters.</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> ReplaceAsync(string @namespace, string name, global::Snap.Cluster.CoordinationV1.Lease body, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> ReplaceAsync(string @namespace, string name, global::Snap.Cluster.CoordinationV1.Lease body, global::Snap.Cluster.ReplaceOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.ApiVersion ??= global::Snap.Cluster.CoordinationV1.Lease.KubeApiVersion;
             body.Kind ??= global::Snap.Cluster.CoordinationV1.Lease.KubeKind;
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases/").AppendSegment(name, "name");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Put, url.ToString(), global::KubeGen.Runtime.KubeContent.Json(body, global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo), global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
         }
 
         /// <summary>List or watch Lease objects.</summary>
         /// <param name="namespace">The namespace of the object.</param>
-        /// <param name="allowWatchBookmarks">Ask for BOOKMARK events; servers may ignore it. Ignored unless this is a watch.</param>
-        /// <param name="fieldSelector">Restricts the returned objects by their fields, e.g. status.phase=Running. Defaults to everything.</param>
-        /// <param name="labelSelector">Restricts the returned objects by their labels, e.g. app=web,tier!=db. Defaults to everything.</param>
-        /// <param name="resourceVersion">
-        /// Constrains which resource versions the request may be served from.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="resourceVersionMatch">
-        /// How resourceVersion applies to a list call: Exact or NotOlderThan.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="sendInitialEvents">
-        /// With watch=true, start the stream with synthetic ADDED events for the current state, then a BOOKMARK carrying the "k8s.io/initial-events-end" annotation.
-        /// Requires resourceVersionMatch=NotOlderThan.
-        /// </param>
-        /// <param name="timeoutSeconds">Timeout for the list/watch call, regardless of activity.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        /// <remarks>The enumeration ends when the server closes the watch; an ERROR event throws KubeApiException.</remarks>
-        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchAsync(string @namespace, bool? allowWatchBookmarks = null, string? fieldSelector = null, string? labelSelector = null, string? resourceVersion = null, string? resourceVersionMatch = null, bool? sendInitialEvents = null, int? timeoutSeconds = null, global::System.Threading.CancellationToken cancellationToken = default)
+        /// <remarks>One watch connection: the enumeration ends when the server closes it, a failure of the connection throws, and an ERROR event throws KubeApiException. To follow changes, use WatchAsync, which resumes.</remarks>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchSingleConnectionAsync(string @namespace, global::Snap.Cluster.WatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases");
-            url.AddQuery("allowWatchBookmarks", allowWatchBookmarks);
-            url.AddQuery("fieldSelector", fieldSelector);
-            url.AddQuery("labelSelector", labelSelector);
-            url.AddQuery("resourceVersion", resourceVersion);
-            url.AddQuery("resourceVersionMatch", resourceVersionMatch);
-            url.AddQuery("sendInitialEvents", sendInitialEvents);
-            url.AddQuery("timeoutSeconds", timeoutSeconds);
+            if (options is not null)
+            {
+                url.AddQuery("allowWatchBookmarks", options.AllowWatchBookmarks);
+                url.AddQuery("fieldSelector", options.FieldSelector);
+                url.AddQuery("labelSelector", options.LabelSelector);
+                url.AddQuery("resourceVersion", options.ResourceVersion);
+                url.AddQuery("resourceVersionMatch", options.ResourceVersionMatch);
+                url.AddQuery("sendInitialEvents", options.SendInitialEvents);
+                url.AddQuery("timeoutSeconds", options.TimeoutSeconds);
+            }
             url.AddQuery("watch", true);
             return _connection.WatchAsync(url.ToString(), global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
         }
 
         /// <summary>List or watch Lease objects across all namespaces.</summary>
-        /// <param name="allowWatchBookmarks">Ask for BOOKMARK events; servers may ignore it. Ignored unless this is a watch.</param>
-        /// <param name="fieldSelector">Restricts the returned objects by their fields, e.g. status.phase=Running. Defaults to everything.</param>
-        /// <param name="labelSelector">Restricts the returned objects by their labels, e.g. app=web,tier!=db. Defaults to everything.</param>
-        /// <param name="resourceVersion">
-        /// Constrains which resource versions the request may be served from.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="resourceVersionMatch">
-        /// How resourceVersion applies to a list call: Exact or NotOlderThan.
-        /// <para/>
-        /// Defaults to unset.
-        /// </param>
-        /// <param name="sendInitialEvents">
-        /// With watch=true, start the stream with synthetic ADDED events for the current state, then a BOOKMARK carrying the "k8s.io/initial-events-end" annotation.
-        /// Requires resourceVersionMatch=NotOlderThan.
-        /// </param>
-        /// <param name="timeoutSeconds">Timeout for the list/watch call, regardless of activity.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        /// <remarks>The enumeration ends when the server closes the watch; an ERROR event throws KubeApiException.</remarks>
-        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchForAllNamespacesAsync(bool? allowWatchBookmarks = null, string? fieldSelector = null, string? labelSelector = null, string? resourceVersion = null, string? resourceVersionMatch = null, bool? sendInitialEvents = null, int? timeoutSeconds = null, global::System.Threading.CancellationToken cancellationToken = default)
+        /// <remarks>One watch connection: the enumeration ends when the server closes it, a failure of the connection throws, and an ERROR event throws KubeApiException. To follow changes, use WatchAsync, which resumes.</remarks>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchSingleConnectionForAllNamespacesAsync(global::Snap.Cluster.WatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/leases");
-            url.AddQuery("allowWatchBookmarks", allowWatchBookmarks);
-            url.AddQuery("fieldSelector", fieldSelector);
-            url.AddQuery("labelSelector", labelSelector);
-            url.AddQuery("resourceVersion", resourceVersion);
-            url.AddQuery("resourceVersionMatch", resourceVersionMatch);
-            url.AddQuery("sendInitialEvents", sendInitialEvents);
-            url.AddQuery("timeoutSeconds", timeoutSeconds);
+            if (options is not null)
+            {
+                url.AddQuery("allowWatchBookmarks", options.AllowWatchBookmarks);
+                url.AddQuery("fieldSelector", options.FieldSelector);
+                url.AddQuery("labelSelector", options.LabelSelector);
+                url.AddQuery("resourceVersion", options.ResourceVersion);
+                url.AddQuery("resourceVersionMatch", options.ResourceVersionMatch);
+                url.AddQuery("sendInitialEvents", options.SendInitialEvents);
+                url.AddQuery("timeoutSeconds", options.TimeoutSeconds);
+            }
             url.AddQuery("watch", true);
             return _connection.WatchAsync(url.ToString(), global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
         }
 
-        /// <summary>Creates an informer cache of leases: lists (paginated), then watches from the list's resourceVersion, resuming after dropped or silent connections and listing again after 410 Gone. Call StartAsync, then WaitForSyncAsync.</summary>
-        /// <param name="namespace">The namespace to cache; null caches every namespace.</param>
-        /// <param name="labelSelector">Restricts the cached objects by their labels, e.g. app=web.</param>
-        /// <param name="fieldSelector">Restricts the cached objects by their fields.</param>
-        /// <param name="options">Page size, resync period, watch idle bound; null uses the defaults.</param>
-        public global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList> CreateCache(string? @namespace = null, string? labelSelector = null, string? fieldSelector = null, global::KubeGen.Runtime.ResourceCacheOptions? options = null)
+        /// <summary>Follows leases in one namespace: lists them (an ADDED event for each), then watches from the list's resourceVersion and reports every change once and in order, resuming after dropped or silent connections; after 410 Gone it lists again and reports only the difference. Never ends until cancelled.</summary>
+        /// <param name="namespace">The namespace to follow.</param>
+        /// <param name="options">Label and field selectors, where to start (a resourceVersion; none lists first), idle bound and backoff; null uses the defaults.</param>
+        /// <param name="cancellationToken">Ends the enumeration.</param>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchAsync(string @namespace, global::KubeGen.Runtime.ResumableWatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            if (@namespace is null)
-            {
-                return new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
-                    (request, ct) => ListForAllNamespacesAsync(@continue: request.Continue, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: request.Limit, resourceVersion: request.ResourceVersion, cancellationToken: ct),
-                    (request, ct) => WatchForAllNamespacesAsync(allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct),
-                    options);
-            }
+            return global::KubeGen.Runtime.ResumableWatch.FollowAsync<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
+                (request, ct) => ListAsync(@namespace, new global::Snap.Cluster.ListOptions { Continue = request.Continue, Limit = request.Limit, ResourceVersion = request.ResourceVersion, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
+                (request, ct) => WatchSingleConnectionAsync(@namespace, new global::Snap.Cluster.WatchOptions { ResourceVersion = request.ResourceVersion, TimeoutSeconds = request.TimeoutSeconds, AllowWatchBookmarks = request.AllowWatchBookmarks, SendInitialEvents = request.SendInitialEvents, ResourceVersionMatch = request.ResourceVersionMatch, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
+                global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo,
+                options?.ResourceVersion,
+                options,
+                cancellationToken);
+        }
 
-            return new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
-                (request, ct) => ListAsync(@namespace, @continue: request.Continue, fieldSelector: fieldSelector, labelSelector: labelSelector, limit: request.Limit, resourceVersion: request.ResourceVersion, cancellationToken: ct),
-                (request, ct) => WatchAsync(@namespace, allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct),
+        /// <summary>Follows leases in all namespaces: lists them (an ADDED event for each), then watches from the list's resourceVersion and reports every change once and in order, resuming after dropped or silent connections; after 410 Gone it lists again and reports only the difference. Never ends until cancelled.</summary>
+        /// <param name="options">Label and field selectors, where to start (a resourceVersion; none lists first), idle bound and backoff; null uses the defaults.</param>
+        /// <param name="cancellationToken">Ends the enumeration.</param>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchForAllNamespacesAsync(global::KubeGen.Runtime.ResumableWatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            return global::KubeGen.Runtime.ResumableWatch.FollowAsync<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
+                (request, ct) => ListForAllNamespacesAsync(new global::Snap.Cluster.ListOptions { Continue = request.Continue, Limit = request.Limit, ResourceVersion = request.ResourceVersion, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
+                (request, ct) => WatchSingleConnectionForAllNamespacesAsync(new global::Snap.Cluster.WatchOptions { ResourceVersion = request.ResourceVersion, TimeoutSeconds = request.TimeoutSeconds, AllowWatchBookmarks = request.AllowWatchBookmarks, SendInitialEvents = request.SendInitialEvents, ResourceVersionMatch = request.ResourceVersionMatch, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
+                global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo,
+                options?.ResourceVersion,
+                options,
+                cancellationToken);
+        }
+
+        /// <summary>Creates an informer cache of leases in one namespace: lists (paginated), then watches from the list's resourceVersion, resuming after dropped or silent connections and listing again after 410 Gone. Call StartAsync, then WaitForSyncAsync.</summary>
+        /// <param name="namespace">The namespace to cache.</param>
+        /// <param name="options">Label and field selectors, page size, resync period, watch idle bound; null uses the defaults.</param>
+        public global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList> CreateCache(string @namespace, global::KubeGen.Runtime.ResourceCacheOptions? options = null)
+            => new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
+                (request, ct) => ListAsync(@namespace, new global::Snap.Cluster.ListOptions { Continue = request.Continue, Limit = request.Limit, ResourceVersion = request.ResourceVersion, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
+                (request, ct) => WatchSingleConnectionAsync(@namespace, new global::Snap.Cluster.WatchOptions { ResourceVersion = request.ResourceVersion, TimeoutSeconds = request.TimeoutSeconds, AllowWatchBookmarks = request.AllowWatchBookmarks, SendInitialEvents = request.SendInitialEvents, ResourceVersionMatch = request.ResourceVersionMatch, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
                 options);
-        }
 
-        /// <summary>Watches leases without ever ending or hanging: resumes from the last resourceVersion (bookmarks advance it) after a clean end, a dropped connection or a connection silent for longer than the idle bound; throws WatchExpiredException on 410 Gone (list again).</summary>
-        /// <param name="namespace">The namespace to watch; null watches every namespace.</param>
-        /// <param name="labelSelector">Restricts the watched objects by their labels, e.g. app=web.</param>
-        /// <param name="fieldSelector">Restricts the watched objects by their fields.</param>
-        /// <param name="resourceVersion">Where to start, typically a list's resourceVersion; null starts at the current state (synthetic ADDED events).</param>
-        /// <param name="options">Idle bound, server timeouts, backoff; null uses the defaults.</param>
-        /// <param name="cancellationToken">Ends the watch.</param>
-        public global::System.Collections.Generic.IAsyncEnumerable<global::KubeGen.Runtime.WatchEvent<global::Snap.Cluster.CoordinationV1.Lease>> WatchResumingAsync(string? @namespace = null, string? labelSelector = null, string? fieldSelector = null, string? resourceVersion = null, global::KubeGen.Runtime.ResumableWatchOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            if (@namespace is null)
-            {
-                return global::KubeGen.Runtime.ResumableWatch.WatchAsync<global::Snap.Cluster.CoordinationV1.Lease>((request, ct) => WatchForAllNamespacesAsync(allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct), resourceVersion, options, cancellationToken);
-            }
-
-            return global::KubeGen.Runtime.ResumableWatch.WatchAsync<global::Snap.Cluster.CoordinationV1.Lease>((request, ct) => WatchAsync(@namespace, allowWatchBookmarks: request.AllowWatchBookmarks, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: request.ResourceVersion, timeoutSeconds: request.TimeoutSeconds, cancellationToken: ct), resourceVersion, options, cancellationToken);
-        }
+        /// <summary>Creates an informer cache of leases in all namespaces: lists (paginated), then watches from the list's resourceVersion, resuming after dropped or silent connections and listing again after 410 Gone. Call StartAsync, then WaitForSyncAsync.</summary>
+        /// <param name="options">Label and field selectors, page size, resync period, watch idle bound; null uses the defaults.</param>
+        public global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList> CreateCacheForAllNamespaces(global::KubeGen.Runtime.ResourceCacheOptions? options = null)
+            => new global::KubeGen.Runtime.ResourceCache<global::Snap.Cluster.CoordinationV1.Lease, global::Snap.Cluster.CoordinationV1.LeaseList>(
+                (request, ct) => ListForAllNamespacesAsync(new global::Snap.Cluster.ListOptions { Continue = request.Continue, Limit = request.Limit, ResourceVersion = request.ResourceVersion, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
+                (request, ct) => WatchSingleConnectionForAllNamespacesAsync(new global::Snap.Cluster.WatchOptions { ResourceVersion = request.ResourceVersion, TimeoutSeconds = request.TimeoutSeconds, AllowWatchBookmarks = request.AllowWatchBookmarks, SendInitialEvents = request.SendInitialEvents, ResourceVersionMatch = request.ResourceVersionMatch, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
+                options);
 
         /// <summary>A store for LeaderElector over one Lease of this client.</summary>
         /// <param name="namespace">The Lease's namespace.</param>
@@ -369,7 +286,7 @@ namespace Snap.Cluster.CoordinationV1
             {
                 try
                 {
-                    return Remember(await _leases.GetAsync(_namespace, _name, cancellationToken).ConfigureAwait(false));
+                    return Remember(await _leases.GetAsync(_namespace, _name, cancellationToken: cancellationToken).ConfigureAwait(false));
                 }
                 catch (global::KubeGen.Runtime.KubeApiException ex) when (ex.IsNotFound)
                 {

@@ -16,7 +16,7 @@ namespace Snap.Cluster.StableV1
 
         /// <remarks>Required by the API.</remarks>
         [global::System.Text.Json.Serialization.JsonPropertyName("size")]
-        public long Size { get; set; }
+        public long? Size { get; set; }
 
         /// <summary>Fields the spec does not describe (for example from a newer server), kept so that writing the object back loses nothing.</summary>
         [global::System.Text.Json.Serialization.JsonExtensionData]
@@ -67,7 +67,7 @@ namespace Snap.Cluster.StableV1
                         {
                             if (global::System.MemoryExtensions.SequenceEqual(name, "size"u8))
                             {
-                                value.Size = global::KubeGen.Runtime.KubeJsonReader.ReadInt64(ref reader).GetValueOrDefault();
+                                value.Size = global::KubeGen.Runtime.KubeJsonReader.ReadInt64(ref reader);
                                 continue;
                             }
                             break;
@@ -130,8 +130,11 @@ namespace Snap.Cluster.StableV1
                     }
                     writer.WriteEndObject();
                 }
-                writer.WritePropertyName(s_name2);
-                writer.WriteNumberValue(value.Size);
+                if (value.Size is { } p2)
+                {
+                    writer.WritePropertyName(s_name2);
+                    writer.WriteNumberValue(p2);
+                }
                 global::KubeGen.Runtime.KubeJsonWriter.WriteUnknown(writer, value.ExtensionData);
                 writer.WriteEndObject();
             }

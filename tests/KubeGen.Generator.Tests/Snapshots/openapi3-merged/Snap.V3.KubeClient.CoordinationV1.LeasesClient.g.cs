@@ -19,8 +19,9 @@ namespace Snap.V3.CoordinationV1
         /// <summary>Read the named Lease.</summary>
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Lease.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.V3.CoordinationV1.Lease> GetAsync(string @namespace, string name, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.V3.CoordinationV1.Lease> GetAsync(string @namespace, string name, global::Snap.V3.GetOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases/").AppendSegment(name, "name");
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Get, url.ToString(), null, global::Snap.V3.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
@@ -30,19 +31,20 @@ namespace Snap.V3.CoordinationV1
         /// <param name="namespace">The namespace of the object.</param>
         /// <param name="name">The name of the Lease.</param>
         /// <param name="body">The Lease to send.</param>
-        /// <param name="dryRun">When present, nothing is persisted. Valid values: - All: all dry run stages are processed</param>
-        /// <param name="fieldManager">Name of the actor making the change, at most 128 printable characters.</param>
-        /// <param name="fieldValidation">How to treat unknown or duplicate fields in the body: Ignore, Warn (the default) or Strict.</param>
+        /// <param name="options">Query parameters of the call; null sends none.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
-        public global::System.Threading.Tasks.Task<global::Snap.V3.CoordinationV1.Lease> ReplaceAsync(string @namespace, string name, global::Snap.V3.CoordinationV1.Lease body, string? dryRun = null, string? fieldManager = null, string? fieldValidation = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::Snap.V3.CoordinationV1.Lease> ReplaceAsync(string @namespace, string name, global::Snap.V3.CoordinationV1.Lease body, global::Snap.V3.ReplaceOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.ApiVersion ??= global::Snap.V3.CoordinationV1.Lease.KubeApiVersion;
             body.Kind ??= global::Snap.V3.CoordinationV1.Lease.KubeKind;
             var url = new global::KubeGen.Runtime.KubeUrlBuilder("/apis/coordination.k8s.io/v1/namespaces/").AppendSegment(@namespace, "namespace").AppendLiteral("/leases/").AppendSegment(name, "name");
-            url.AddQuery("dryRun", dryRun);
-            url.AddQuery("fieldManager", fieldManager);
-            url.AddQuery("fieldValidation", fieldValidation);
+            if (options is not null)
+            {
+                url.AddQuery("dryRun", options.DryRun);
+                url.AddQuery("fieldManager", options.FieldManager);
+                url.AddQuery("fieldValidation", options.FieldValidation);
+            }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Put, url.ToString(), global::KubeGen.Runtime.KubeContent.Json(body, global::Snap.V3.CoordinationV1.Lease.JsonTypeInfo), global::Snap.V3.CoordinationV1.Lease.JsonTypeInfo, cancellationToken);
         }
     }
