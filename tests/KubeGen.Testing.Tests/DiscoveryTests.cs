@@ -101,16 +101,34 @@ public sealed class DiscoveryTests
     [Fact]
     public async Task The_real_spec_loads_and_serves_its_resources()
     {
-        if (RealSpec is null)
-        {
-            Assert.Skip("the shared v1.36 spec is not on this machine");
-        }
-
-        await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(new KubeApiServerEmulatorOptions { SpecFiles = { RealSpec } }, Ct);
+        await using KubeApiServerEmulator server = await StartRealAsync();
         using HttpClient client = server.CreateHttpClient();
         var batch = await client.GetJsonAsync("/apis/batch/v1");
         Assert.Contains(batch.Body!["resources"]!.AsArray(), r => r.Str("name") == "cronjobs" && r.Str("shortNames") == "[\"cj\"]");
         var lease = await client.PostJsonAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases", """{"metadata":{"name":"l"},"spec":{"holderIdentity":"me"}}""");
         Assert.Equal(HttpStatusCode.Created, lease.Code);
+    }
+
+    [Fact]
+    public async Task Derived_OpenApi_v3_types_as_kubectl_validation_expects()
+    {
+        await using KubeApiServerEmulator server = await StartRealAsync();
+        using HttpClient client = server.CreateHttpClient();
+        JsonNode document = (await client.GetJsonAsync("/openapi/v3/api/v1")).Body!;
+
+        // IntOrString and Quantity are oneOf two types, as in kube's own OpenAPI 3.
+        JsonNode schemas = document["components"]!["schemas"]!;
+        Assert.Equal("""[{"type":"integer"},{"type":"string"}]""", schemas["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]!["oneOf"]!.ToJsonString());
+        Assert.Null(schemas["io.k8s.apimachinery.pkg.util.intstr.IntOrString"]!["type"]);
+        Assert.Equal("""[{"type":"string"},{"type":"number"}]""", schemas["io.k8s.apimachinery.pkg.api.resource.Quantity"]!["oneOf"]!.ToJsonString());
+
+        // kubectl asks the first PATCH of a kind whether fieldValidation is supported: every one must say yes.
+        foreach ((string path, JsonNode? item) in document["paths"]!.AsObject())
+        {
+            if (item!["patch"] is JsonNode patch && patch["x-kubernetes-group-version-kind"] is JsonNode gvk && gvk.Str("kind") == "Service")
+            {
+                Assert.True(patch["parameters"]!.AsArray().Any(p => p.Str("name") == "fieldValidation"), path);
+            }
+        }
     }
 }

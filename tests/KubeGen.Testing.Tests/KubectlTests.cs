@@ -11,119 +11,25 @@ namespace KubeGen.Testing.Tests;
 /// </summary>
 public sealed class KubectlTests : IAsyncLifetime
 {
-    private static readonly string? Kubectl = FindKubectl();
-    private KubeApiServerEmulator? _server;
-    private string _work = "";
+    private KubectlWorkspace? Workspace;
 
-    private KubeApiServerEmulator Server => _server!;
+    private KubeApiServerEmulator Server => Workspace!.Server;
+
+    private Kubectl Cli => Workspace!.Cli;
+
+    private string Work => Workspace!.Directory;
 
     public async ValueTask InitializeAsync()
     {
-        if (Kubectl is null)
+        if (Kubectl.Executable is not null)
         {
-            return;
-        }
-
-        _work = Path.Combine(Path.GetTempPath(), "kubegen-kubectl-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_work);
-        _server = await StartAsync(o =>
-        {
-            o.KubeconfigPath = Path.Combine(_work, "kubeconfig");
-            o.ServiceAccountRules = [AccessRule.For("*", "pods,configmaps,deployments.apps,crontabs.stable.example.com,crontabs/scale.stable.example.com", "default"), AccessRule.For("get,list", "namespaces")];
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (_work.Length > 0 && Directory.Exists(_work))
-        {
-            Directory.Delete(_work, recursive: true);
+            Workspace = await KubectlWorkspace.StartAsync(FixtureSpec, o => o.ServiceAccountRules = [AccessRule.For("*", "pods,configmaps,deployments.apps,crontabs.stable.example.com,crontabs/scale.stable.example.com", "default"), AccessRule.For("get,list", "namespaces")]);
         }
     }
 
-    private static string? FindKubectl()
-    {
-        foreach (string candidate in new[] { "/usr/bin/kubectl", "/usr/local/bin/kubectl" }.Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(p => Path.Combine(p, "kubectl"))))
-        {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
+    public ValueTask DisposeAsync() => Workspace?.DisposeAsync() ?? ValueTask.CompletedTask;
 
-        return null;
-    }
-
-    private static void RequireKubectl()
-    {
-        if (Kubectl is not null)
-        {
-            return;
-        }
-
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-        {
-            Assert.Fail("kubectl is required on CI (install Debian's kubernetes-client) but was not found");
-        }
-
-        Assert.Skip("kubectl is not installed; install it to run the kubectl acceptance tests");
-    }
-
-    private string WriteFile(string name, string text)
-    {
-        string path = Path.Combine(_work, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(Kubectl!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(Server.KubeconfigPath);
-        start.ArgumentList.Add("--cache-dir");
-        start.ArgumentList.Add(Path.Combine(_work, "cache"));
-        start.ArgumentList.Add("--request-timeout=20s");
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["HOME"] = _work;
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(Ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kubectl {string.Join(' ', args)} did not finish in 60 s");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private async Task<string> OkAsync(params string[] args)
-    {
-        (int exit, string output, string error) = await RunAsync(args);
-        Assert.True(exit == 0, $"kubectl {string.Join(' ', args)} exited {exit}: {error}{output}");
-        return output;
-    }
+    private string WriteFile(string name, string text) => Workspace!.WriteFile(name, text);
 
     private const string PodYaml = """
         apiVersion: v1
@@ -158,25 +64,25 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Create_get_patch_delete()
     {
-        RequireKubectl();
+        Kubectl.Require();
         string pod = WriteFile("pod.yaml", PodYaml);
-        Assert.Contains("pod/web created", await OkAsync("create", "-f", pod), StringComparison.Ordinal);
+        Assert.Contains("pod/web created", await Cli.OkAsync("create", "-f", pod), StringComparison.Ordinal);
 
-        string table = await OkAsync("get", "pods");
+        string table = await Cli.OkAsync("get", "pods");
         Assert.Matches(@"NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE", table);
         Assert.Matches(@"web\s+0/1\s+Pending", table);
 
-        string json = await OkAsync("get", "pod", "web", "-o", "json");
+        string json = await Cli.OkAsync("get", "pod", "web", "-o", "json");
         Assert.Equal("web", System.Text.Json.Nodes.JsonNode.Parse(json).Str("metadata.name"));
 
-        Assert.Contains("patched", await OkAsync("patch", "pod", "web", "--type=merge", "-p", """{"metadata":{"labels":{"tier":"fe"}}}"""), StringComparison.Ordinal);
-        await OkAsync("patch", "pod", "web", "--type=json", "-p", """[{"op":"add","path":"/metadata/labels/x","value":"y"}]""");
-        await OkAsync("patch", "pod", "web", "--type=strategic", "-p", """{"spec":{"containers":[{"name":"c","image":"nginx:1.26"}]}}""");
-        string patched = await OkAsync("get", "pod", "web", "-o", "jsonpath={.metadata.labels.tier} {.metadata.labels.x} {.spec.containers[0].image}");
+        Assert.Contains("patched", await Cli.OkAsync("patch", "pod", "web", "--type=merge", "-p", """{"metadata":{"labels":{"tier":"fe"}}}"""), StringComparison.Ordinal);
+        await Cli.OkAsync("patch", "pod", "web", "--type=json", "-p", """[{"op":"add","path":"/metadata/labels/x","value":"y"}]""");
+        await Cli.OkAsync("patch", "pod", "web", "--type=strategic", "-p", """{"spec":{"containers":[{"name":"c","image":"nginx:1.26"}]}}""");
+        string patched = await Cli.OkAsync("get", "pod", "web", "-o", "jsonpath={.metadata.labels.tier} {.metadata.labels.x} {.spec.containers[0].image}");
         Assert.Equal("fe y nginx:1.26", patched);
 
-        Assert.Contains("pod \"web\" deleted", await OkAsync("delete", "pod", "web"), StringComparison.Ordinal);
-        (int exit, _, string error) = await RunAsync("get", "pod", "web");
+        Assert.Contains("pod \"web\" deleted", await Cli.OkAsync("delete", "pod", "web"), StringComparison.Ordinal);
+        (int exit, _, string error) = await Cli.RunAsync("get", "pod", "web");
         Assert.NotEqual(0, exit);
         Assert.Contains("Error from server (NotFound): pods \"web\" not found", error, StringComparison.Ordinal);
     }
@@ -184,44 +90,32 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Apply_client_side_and_server_side()
     {
-        RequireKubectl();
+        Kubectl.Require();
         string file = WriteFile("deploy.yaml", DeploymentYaml);
-        Assert.Contains("deployment.apps/web created", await OkAsync("apply", "-f", file), StringComparison.Ordinal);
-        Assert.Contains("unchanged", await OkAsync("apply", "-f", file), StringComparison.Ordinal);
+        Assert.Contains("deployment.apps/web created", await Cli.OkAsync("apply", "-f", file), StringComparison.Ordinal);
+        Assert.Contains("unchanged", await Cli.OkAsync("apply", "-f", file), StringComparison.Ordinal);
         WriteFile("deploy.yaml", DeploymentYaml.Replace("replicas: 2", "replicas: 3", StringComparison.Ordinal));
-        Assert.Contains("configured", await OkAsync("apply", "-f", file), StringComparison.Ordinal);
-        Assert.Equal("3 2", await OkAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation}"));
+        Assert.Contains("configured", await Cli.OkAsync("apply", "-f", file), StringComparison.Ordinal);
+        Assert.Equal("3 2", await Cli.OkAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation}"));
 
         // Server-side apply: a different manager's value conflicts unless forced.
         WriteFile("deploy.yaml", DeploymentYaml.Replace("replicas: 2", "replicas: 5", StringComparison.Ordinal));
-        (int exit, _, string error) = await RunAsync("apply", "--server-side", "-f", file);
+        (int exit, _, string error) = await Cli.RunAsync("apply", "--server-side", "-f", file);
         Assert.NotEqual(0, exit);
         Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas", error, StringComparison.Ordinal);
-        Assert.Contains("serverside-applied", await OkAsync("apply", "--server-side", "--force-conflicts", "-f", file), StringComparison.Ordinal);
-        Assert.Equal("5", await OkAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"));
+        Assert.Contains("serverside-applied", await Cli.OkAsync("apply", "--server-side", "--force-conflicts", "-f", file), StringComparison.Ordinal);
+        Assert.Equal("5", await Cli.OkAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}"));
 
         string pod = WriteFile("pod.yaml", PodYaml);
-        Assert.Contains("pod/web serverside-applied", await OkAsync("apply", "--server-side", "-f", pod), StringComparison.Ordinal);
-        Assert.Contains("kubectl", await OkAsync("get", "pod", "web", "-o", "jsonpath={.metadata.managedFields[0].manager}", "--show-managed-fields"), StringComparison.Ordinal);
+        Assert.Contains("pod/web serverside-applied", await Cli.OkAsync("apply", "--server-side", "-f", pod), StringComparison.Ordinal);
+        Assert.Contains("kubectl", await Cli.OkAsync("get", "pod", "web", "-o", "jsonpath={.metadata.managedFields[0].manager}", "--show-managed-fields"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Get_watch_receives_a_change_made_by_another_request()
     {
-        RequireKubectl();
-        var start = new ProcessStartInfo(Kubectl!)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[] { "--kubeconfig", Server.KubeconfigPath, "--cache-dir", Path.Combine(_work, "cache"), "get", "configmaps", "-w", "--request-timeout=30s" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["HOME"] = _work;
-        using Process watch = Process.Start(start)!;
+        Kubectl.Require();
+        using Process watch = Process.Start(Cli.StartInfo("get", "configmaps", "-w", "--request-timeout=30s"))!;
         try
         {
             await WaitForWatchAsync();
@@ -259,21 +153,21 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Auth_can_i_follows_the_rules()
     {
-        RequireKubectl();
-        Assert.Equal("yes", (await OkAsync("auth", "can-i", "list", "pods")).Trim());
-        Assert.Equal("yes", (await OkAsync("auth", "can-i", "create", "deployments.apps")).Trim());
-        (int exit, string output, _) = await RunAsync("auth", "can-i", "list", "pods", "-n", "kube-system");
+        Kubectl.Require();
+        Assert.Equal("yes", (await Cli.OkAsync("auth", "can-i", "list", "pods")).Trim());
+        Assert.Equal("yes", (await Cli.OkAsync("auth", "can-i", "create", "deployments.apps")).Trim());
+        (int exit, string output, _) = await Cli.RunAsync("auth", "can-i", "list", "pods", "-n", "kube-system");
         Assert.NotEqual(0, exit);
         Assert.Equal("no", output.Trim());
-        (exit, output, _) = await RunAsync("auth", "can-i", "delete", "nodes");
+        (exit, output, _) = await Cli.RunAsync("auth", "can-i", "delete", "nodes");
         Assert.Equal("no", output.Trim());
     }
 
     [Fact]
     public async Task Forbidden_requests_show_the_kube_apiserver_message()
     {
-        RequireKubectl();
-        (int exit, _, string error) = await RunAsync("get", "pods", "-n", "kube-system");
+        Kubectl.Require();
+        (int exit, _, string error) = await Cli.RunAsync("get", "pods", "-n", "kube-system");
         Assert.NotEqual(0, exit);
         Assert.Contains($"Error from server (Forbidden): pods is forbidden: User \"{Server.ServiceAccountUserName}\" cannot list resource \"pods\" in API group \"\" in the namespace \"kube-system\"", error, StringComparison.Ordinal);
     }
@@ -281,14 +175,8 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Get_raw_openapi_v2_is_the_spec_byte_for_byte()
     {
-        RequireKubectl();
-        var start = new ProcessStartInfo(Kubectl!) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string arg in new[] { "--kubeconfig", Server.KubeconfigPath, "--cache-dir", Path.Combine(_work, "cache"), "get", "--raw", "/openapi/v2" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start)!;
+        Kubectl.Require();
+        using Process process = Process.Start(Cli.StartInfo("get", "--raw", "/openapi/v2"))!;
         using var buffer = new MemoryStream();
         await process.StandardOutput.BaseStream.CopyToAsync(buffer, Ct);
         await process.WaitForExitAsync(Ct);
@@ -299,16 +187,39 @@ public sealed class KubectlTests : IAsyncLifetime
     [Fact]
     public async Task Custom_resources_and_scale()
     {
-        RequireKubectl();
+        Kubectl.Require();
         string file = WriteFile("ct.yaml", """
             apiVersion: stable.example.com/v1
             kind: CronTab
             metadata: {name: ct}
             spec: {cronSpec: "* * * * */5", image: busybox, replicas: 1}
             """);
-        await OkAsync("apply", "-f", file);
-        Assert.Matches(@"ct\s+\d+s", await OkAsync("get", "crontabs"));
-        await OkAsync("scale", "crontab", "ct", "--replicas=4");
-        Assert.Equal("4", await OkAsync("get", "crontab", "ct", "-o", "jsonpath={.spec.replicas}"));
+        await Cli.OkAsync("apply", "-f", file);
+        Assert.Matches(@"ct\s+\d+s", await Cli.OkAsync("get", "crontabs"));
+        await Cli.OkAsync("scale", "crontab", "ct", "--replicas=4");
+        Assert.Equal("4", await Cli.OkAsync("get", "crontab", "ct", "-o", "jsonpath={.spec.replicas}"));
+    }
+
+    [Fact]
+    public async Task Unknown_fields_fail_strict_and_warn_otherwise()
+    {
+        Kubectl.Require();
+        string file = WriteFile("cm.yaml", """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: typo}
+            data: {a: b}
+            dta: {c: d}
+            """);
+
+        // kubectl asks for fieldValidation=Strict by default and leaves the check to the server.
+        (int exit, _, string error) = await Cli.RunAsync("create", "-f", file);
+        Assert.NotEqual(0, exit);
+        Assert.Contains("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"dta\"", error, StringComparison.Ordinal);
+
+        (exit, string output, error) = await Cli.RunAsync("create", "--validate=warn", "-f", file);
+        Assert.Equal(0, exit);
+        Assert.Contains("configmap/typo created", output, StringComparison.Ordinal);
+        Assert.Contains("Warning: unknown field \"dta\"", error, StringComparison.Ordinal);
     }
 }

@@ -106,6 +106,22 @@ public sealed class ListTests
     }
 
     [Fact]
+    public async Task A_resourceVersion_the_server_has_not_reached_is_504_and_Exact_0_is_invalid()
+    {
+        await using KubeApiServerEmulator server = await SeededAsync();
+        using HttpClient client = server.CreateHttpClient();
+        long future = server.ResourceVersion + 100;
+        foreach (string match in new[] { "", "&resourceVersionMatch=NotOlderThan", "&resourceVersionMatch=Exact" })
+        {
+            using HttpResponseMessage response = await client.GetAsync($"{ConfigMaps}?resourceVersion={future}{match}", Ct);
+            AssertStatus((response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))), 504, "Timeout", $"Too large resource version: {future}, current: {server.ResourceVersion}");
+            Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+        }
+
+        AssertStatus(await client.GetJsonAsync(ConfigMaps + "?resourceVersion=0&resourceVersionMatch=Exact"), 422, "Invalid", "ListOptions.meta.k8s.io \"\" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
+    }
+
+    [Fact]
     public async Task Exact_resourceVersion_lists_the_past()
     {
         await using KubeApiServerEmulator server = await SeededAsync();
@@ -130,5 +146,30 @@ public sealed class ListTests
         Assert.Equal(["Name", "Data", "Age"], table["columnDefinitions"]!.AsArray().Select(c => c.Str("name")));
         Assert.Equal("a", table["rows"]![0]!["cells"]![0]!.GetValue<string>());
         Assert.Equal("PartialObjectMetadata", table["rows"]![0].Str("object.kind"));
+    }
+
+    [Fact]
+    public async Task Field_selectors_read_the_fields_the_registry_computes()
+    {
+        await using KubeApiServerEmulator server = await StartAsync();
+        using HttpClient client = server.CreateHttpClient();
+        const string Pods = "/api/v1/namespaces/default/pods";
+        await client.PostJsonAsync(Pods, Pod("plain"));
+        await client.PostJsonAsync(Pods, Pod("host").Replace("\"spec\":{", "\"spec\":{\"hostNetwork\":true,", StringComparison.Ordinal));
+        server.Seed("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"ran","namespace":"default"},"spec":{"containers":[{"name":"c","image":"x"}]},"status":{"phase":"Running","podIPs":[{"ip":"10.0.0.7"}]}}""");
+
+        async Task<string[]> Names(string path) => (await client.GetJsonAsync(path)).Body!["items"]!.AsArray().Select(i => i.Str("metadata.name")!).ToArray();
+
+        // spec.hostNetwork is "false" for a pod that does not set it; status.podIP is podIPs[0].
+        Assert.Equal(["plain", "ran"], await Names(Pods + "?fieldSelector=spec.hostNetwork%3Dfalse"));
+        Assert.Equal(["host"], await Names(Pods + "?fieldSelector=spec.hostNetwork%3Dtrue"));
+        Assert.Equal(["ran"], await Names(Pods + "?fieldSelector=status.podIP%3D10.0.0.7,status.phase%3DRunning"));
+        Assert.Equal(["host", "plain"], await Names(Pods + "?fieldSelector=status.phase!%3DRunning"));
+
+        const string Services = "/api/v1/namespaces/default/services";
+        await client.PostJsonAsync(Services, """{"metadata":{"name":"np"},"spec":{"type":"NodePort","ports":[{"port":80}]}}""");
+        await client.PostJsonAsync(Services, """{"metadata":{"name":"cip"},"spec":{"ports":[{"port":80}]}}""");
+        Assert.Equal(["np"], await Names(Services + "?fieldSelector=spec.type%3DNodePort"));
+        AssertStatus(await client.GetJsonAsync(Services + "?fieldSelector=spec.ports%3D80"), 400, "BadRequest", "field label not supported: spec.ports");
     }
 }

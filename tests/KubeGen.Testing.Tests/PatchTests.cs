@@ -45,7 +45,8 @@ public sealed class PatchTests
         var containers = patched.Body!["spec"]!["containers"]!.AsArray();
         Assert.Equal(2, containers.Count);
         Assert.Equal("nginx:2", containers[0].Str("image"));
-        Assert.Equal("""[{"containerPort":80}]""", containers[0]!["ports"]!.ToJsonString());
+        // The container keeps its port; the server defaults its protocol.
+        Assert.Equal("""[{"containerPort":80,"protocol":"TCP"}]""", containers[0]!["ports"]!.ToJsonString());
         Assert.Equal("sidecar", containers[1].Str("name"));
 
         var removed = await client.PatchAsync(Pods + "/p", """{"spec":{"containers":[{"name":"sidecar","$patch":"delete"}]}}""", "application/strategic-merge-patch+json");
@@ -53,7 +54,7 @@ public sealed class PatchTests
 
         // A merge patch replaces the list instead.
         var merged = await client.PatchAsync(Pods + "/p", """{"spec":{"containers":[{"name":"only","image":"x"}]}}""", "application/merge-patch+json");
-        Assert.Equal("""[{"name":"only","image":"x"}]""", merged.Body!["spec"]!["containers"]!.ToJsonString());
+        Assert.Equal("""[{"name":"only","image":"x","imagePullPolicy":"Always","terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File","resources":{}}]""", merged.Body!["spec"]!["containers"]!.ToJsonString());
     }
 
     [Fact]

@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KubeGen.Testing.Conversion;
 using KubeGen.Testing.Patching;
+using KubeGen.Testing.Protobuf;
 using KubeGen.Testing.Security;
 using KubeGen.Testing.Spec;
 using KubeGen.Testing.Store;
@@ -27,6 +29,7 @@ internal sealed partial class ApiHandler
     private readonly FaultInjector _faults;
     private readonly StrategicMergePatch _strategic;
     private readonly FieldManager _fields;
+    private readonly WriteConversions _conversions;
     private readonly byte[]? _openApiV2;
     private readonly Dictionary<string, byte[]> _openApiV3Given;
     private Dictionary<string, byte[]>? _openApiV3;
@@ -46,6 +49,7 @@ internal sealed partial class ApiHandler
         _stopping = stopping;
         _strategic = new StrategicMergePatch(catalog.Schemas);
         _fields = new FieldManager(catalog.Schemas);
+        _conversions = new WriteConversions(catalog.Schemas);
     }
 
     /// <summary>The OpenAPI 3 documents: the given ones, plus documents derived from the Swagger 2.0 spec for the other group-versions.</summary>
@@ -224,23 +228,37 @@ internal sealed partial class ApiHandler
         return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim().ToLowerInvariant();
     }
 
-    private static readonly string[] ObjectMediaTypes = ["application/json", "application/yaml"];
+    /// <summary>The body media types kube-apiserver lists in a 415 for a kind: protobuf only for built-in kinds.</summary>
+    private static string[] ObjectMediaTypes(string groupVersion, string kind)
+        => MessageTable.BuiltIn.ForKind(groupVersion, kind) is null ? ["application/json", "application/yaml"] : ["application/json", "application/yaml", ProtobufBody.MediaType];
 
-    /// <summary>Reads a create/update body as a JSON object (JSON or YAML).</summary>
-    private async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    /// <summary>Reads a create/update body of the given kind as a JSON object (JSON, YAML, or protobuf for built-in kinds).</summary>
+    private Task<JsonObject> ReadObjectAsync(HttpContext context, ApiResource resource)
+        => ReadObjectAsync(context, resource.GroupVersion, resource.Kind);
+
+    private async Task<JsonObject> ReadObjectAsync(HttpContext context, string groupVersion, string kind)
     {
         string mediaType = MediaType(context);
-        if (mediaType is not ("" or "application/json" or "application/yaml" or "*/*" or "application/x-yaml" or "text/yaml"))
+        string[] accepted = ObjectMediaTypes(groupVersion, kind);
+        if (mediaType is not ("" or "application/json" or "application/yaml" or "*/*" or "application/x-yaml" or "text/yaml") && !(mediaType == ProtobufBody.MediaType && accepted.Contains(mediaType)))
         {
-            throw StatusErrors.UnsupportedMediaType(mediaType, ObjectMediaTypes);
+            throw StatusErrors.UnsupportedMediaType(mediaType, accepted);
         }
 
         byte[] body = await ReadBodyAsync(context);
-        JsonNode? node = mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body);
+        if (mediaType == ProtobufBody.MediaType)
+        {
+            return ProtobufBody.Decode(body, groupVersion, kind);
+        }
+
+        var duplicates = new List<string>();
+        JsonNode? node = mediaType.Contains("yaml", StringComparison.Ordinal) ? ParseYaml(body) : ParseJson(body, duplicates);
+        FieldValidation.Of(context).Duplicates(duplicates);
         return node as JsonObject ?? throw StatusErrors.BadRequest("the object provided is unrecognized: expected a JSON object");
     }
 
-    internal static JsonNode? ParseJson(byte[] body)
+    /// <summary>Parses a JSON body; keys given twice keep their last value and are added to <paramref name="duplicates"/>.</summary>
+    internal static JsonNode? ParseJson(byte[] body, List<string>? duplicates = null)
     {
         if (body.Length == 0)
         {
@@ -249,7 +267,7 @@ internal sealed partial class ApiHandler
 
         try
         {
-            return JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 1000 });
+            return Serialization.JsonBody.Parse(body, duplicates ?? []);
         }
         catch (JsonException e)
         {

@@ -108,6 +108,10 @@ internal static class StatusErrors
     public static StatusException BadRequest(string message)
         => new(400, Status(400, "BadRequest", message));
 
+    /// <summary>handlers.transformDecodeError's wording for a body of a known kind that does not decode.</summary>
+    public static StatusException CannotBeHandled(ApiResource resource, string error)
+        => BadRequest($"{resource.Kind} in version \"{resource.Version}\" cannot be handled as a {resource.Kind}: {error}");
+
     public static StatusException Invalid(ApiResource resource, string? name, params FieldCause[] causes)
         => Invalid(resource.Group, resource.Kind, name, causes);
 
@@ -163,4 +167,15 @@ internal static class StatusErrors
 
     public static StatusException Timeout(string message, int retryAfterSeconds = 0)
         => new(504, Status(504, "Timeout", message));
+
+    /// <summary>storage.NewTooLargeResourceVersionError: a version newer than the server has seen.</summary>
+    public static StatusException TooLargeResourceVersion(long wanted, long current)
+    {
+        var details = new JsonObject
+        {
+            ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }),
+            ["retryAfterSeconds"] = 1,
+        };
+        return new(504, Status(504, "Timeout", $"Too large resource version: {wanted}, current: {current}", details), 1);
+    }
 }

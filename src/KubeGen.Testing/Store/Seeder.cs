@@ -44,7 +44,7 @@ internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
         try
         {
             documents = trimmed.StartsWith('{') || trimmed.StartsWith('[')
-                ? [JsonNode.Parse(Encoding.UTF8.GetBytes(manifest)) ?? new JsonObject()]
+                ? [JsonBody.Parse(Encoding.UTF8.GetBytes(manifest), []) ?? new JsonObject()]
                 : YamlJson.ParseDocuments(manifest);
         }
         catch (Exception e) when (e is JsonException or FormatException)

@@ -292,21 +292,59 @@ internal sealed class LabelSelector
 /// <summary>A parsed field selector: <c>field=value</c>, <c>field==value</c>, <c>field!=value</c>, comma-separated.</summary>
 internal sealed class FieldSelector
 {
-    private static readonly Dictionary<string, string[]> ExtraFields = new(StringComparer.Ordinal)
+    /// <summary>
+    /// The fields each built-in resource can be selected by besides <c>metadata.name</c> and
+    /// <c>metadata.namespace</c>, and how the registry computes each (kubernetes
+    /// <c>pkg/registry/*/strategy.go</c>, <c>…SelectableFields</c>): most read a field, some
+    /// another field (<c>status.successful</c> is a Job's <c>status.succeeded</c>), some have a value
+    /// when the field is absent (<c>spec.hostNetwork</c> is <c>false</c>, counts are <c>0</c>).
+    /// </summary>
+    private static readonly Dictionary<string, Dictionary<string, Func<JsonObject, string>>> ExtraFields = new(StringComparer.Ordinal)
     {
-        ["/pods"] = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
-        ["/events"] = ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
-        ["/secrets"] = ["type"],
-        ["/namespaces"] = ["status.phase"],
-        ["/nodes"] = ["spec.unschedulable"],
-        ["/replicationcontrollers"] = ["status.replicas"],
-        ["apps/replicasets"] = ["status.replicas"],
-        ["batch/jobs"] = ["status.successful"],
+        ["/pods"] = new(StringComparer.Ordinal)
+        {
+            ["spec.nodeName"] = o => Read(o, "spec.nodeName"),
+            ["spec.restartPolicy"] = o => Read(o, "spec.restartPolicy"),
+            ["spec.schedulerName"] = o => Read(o, "spec.schedulerName"),
+            ["spec.serviceAccountName"] = o => Read(o, "spec.serviceAccountName"),
+            ["spec.hostNetwork"] = o => Read(o, "spec.hostNetwork", "false"),
+            ["status.phase"] = o => Read(o, "status.phase"),
+            ["status.podIP"] = o => o["status"]?["podIPs"] is JsonArray { Count: > 0 } ips ? Read(ips[0] as JsonObject, "ip") : "",
+            ["status.nominatedNodeName"] = o => Read(o, "status.nominatedNodeName"),
+        },
+        ["/events"] = new(StringComparer.Ordinal)
+        {
+            ["involvedObject.kind"] = o => Read(o, "involvedObject.kind"),
+            ["involvedObject.namespace"] = o => Read(o, "involvedObject.namespace"),
+            ["involvedObject.name"] = o => Read(o, "involvedObject.name"),
+            ["involvedObject.uid"] = o => Read(o, "involvedObject.uid"),
+            ["involvedObject.apiVersion"] = o => Read(o, "involvedObject.apiVersion"),
+            ["involvedObject.resourceVersion"] = o => Read(o, "involvedObject.resourceVersion"),
+            ["involvedObject.fieldPath"] = o => Read(o, "involvedObject.fieldPath"),
+            ["reason"] = o => Read(o, "reason"),
+            ["reportingComponent"] = o => Read(o, "reportingComponent"),
+            ["source"] = o => Read(o, "source.component") is { Length: > 0 } component ? component : Read(o, "reportingComponent"),
+            ["type"] = o => Read(o, "type"),
+        },
+        ["/secrets"] = new(StringComparer.Ordinal) { ["type"] = o => Read(o, "type") },
+        ["/namespaces"] = new(StringComparer.Ordinal) { ["status.phase"] = o => Read(o, "status.phase") },
+        ["/nodes"] = new(StringComparer.Ordinal) { ["spec.unschedulable"] = o => Read(o, "spec.unschedulable", "false") },
+        ["/services"] = new(StringComparer.Ordinal) { ["spec.clusterIP"] = o => Read(o, "spec.clusterIP"), ["spec.type"] = o => Read(o, "spec.type") },
+        ["/replicationcontrollers"] = new(StringComparer.Ordinal) { ["status.replicas"] = o => Read(o, "status.replicas", "0") },
+        ["apps/replicasets"] = new(StringComparer.Ordinal) { ["status.replicas"] = o => Read(o, "status.replicas", "0") },
+        ["batch/jobs"] = new(StringComparer.Ordinal) { ["status.successful"] = o => Read(o, "status.succeeded", "0") },
+        ["certificates.k8s.io/certificatesigningrequests"] = new(StringComparer.Ordinal) { ["spec.signerName"] = o => Read(o, "spec.signerName") },
     };
 
-    private readonly List<(string Field, bool Equal, string Value)> _terms;
+    private static readonly Dictionary<string, Func<JsonObject, string>> MetaFields = new(StringComparer.Ordinal)
+    {
+        ["metadata.name"] = o => Read(o, "metadata.name"),
+        ["metadata.namespace"] = o => Read(o, "metadata.namespace"),
+    };
 
-    private FieldSelector(List<(string, bool, string)> terms) => _terms = terms;
+    private readonly List<(string Field, bool Equal, string Value, Func<JsonObject, string> Read)> _terms;
+
+    private FieldSelector(List<(string, bool, string, Func<JsonObject, string>)> terms) => _terms = terms;
 
     public static readonly FieldSelector Everything = new([]);
 
@@ -318,9 +356,9 @@ internal sealed class FieldSelector
 
     public bool Matches(JsonObject obj)
     {
-        foreach ((string field, bool equal, string expected) in _terms)
+        foreach ((_, bool equal, string expected, Func<JsonObject, string> read) in _terms)
         {
-            string actual = ReadField(obj, field);
+            string actual = read(obj);
             if ((actual == expected) != equal)
             {
                 return false;
@@ -330,7 +368,8 @@ internal sealed class FieldSelector
         return true;
     }
 
-    private static string ReadField(JsonObject obj, string path)
+    /// <summary>A field's value as the selectable field set holds it (strings as they are, other values as JSON), or <paramref name="absent"/>.</summary>
+    private static string Read(JsonObject? obj, string path, string absent = "")
     {
         JsonNode? node = obj;
         foreach (string part in path.Split('.'))
@@ -340,7 +379,7 @@ internal sealed class FieldSelector
 
         return node switch
         {
-            null => "",
+            null => absent,
             JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
             JsonValue v => v.ToJsonString(),
             _ => node.ToJsonString(),
@@ -355,8 +394,8 @@ internal sealed class FieldSelector
             return Everything;
         }
 
-        string[] allowed = ExtraFields.GetValueOrDefault(group + "/" + plural) ?? [];
-        var terms = new List<(string, bool, string)>();
+        Dictionary<string, Func<JsonObject, string>>? extra = ExtraFields.GetValueOrDefault(group + "/" + plural);
+        var terms = new List<(string, bool, string, Func<JsonObject, string>)>();
         foreach (string raw in SplitTerms(text))
         {
             string term = raw.Trim();
@@ -390,12 +429,9 @@ internal sealed class FieldSelector
 
             string field = term[..index].Trim();
             string value = Unescape(term[(index + opLength)..].Trim());
-            if (field is not ("metadata.name" or "metadata.namespace") && !allowed.Contains(field))
-            {
-                throw StatusErrors.BadRequest($"field label not supported: {field}");
-            }
-
-            terms.Add((field, equal, value));
+            Func<JsonObject, string> read = MetaFields.GetValueOrDefault(field) ?? extra?.GetValueOrDefault(field)
+                ?? throw StatusErrors.BadRequest($"field label not supported: {field}");
+            terms.Add((field, equal, value, read));
         }
 
         return new FieldSelector(terms);
