@@ -91,7 +91,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
 
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var rootNamespace);
         var ns = Read("Namespace") ?? (string.IsNullOrWhiteSpace(rootNamespace) ? "Kubernetes" : rootNamespace!.Trim() + ".Kubernetes");
-        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("KubeGenResources"));
+        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("KubeGenResources"), Read("Cluster"), Read("KubeGenOptional"));
     }
 
     private static SpecCatalog ParseSpec(AdditionalText text, System.Threading.CancellationToken cancellationToken)
@@ -125,7 +125,8 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
     }
 
     /// <summary>
-    /// Items with the same Namespace and ClientName form one client (several OpenAPI v3 documents merge).
+    /// Items with the same Namespace and ClientName form one client; within it, items with the same Cluster
+    /// form one cluster (several OpenAPI v3 documents of a cluster merge).
     /// Clients that share a namespace (KGEN0016) are not generated: their sources would collide.
     /// </summary>
     private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all)
@@ -139,7 +140,13 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Select(g => new ClientRequest(
                 g.Key.RootNamespace,
                 g.Key.ClientName,
-                g.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
+                g.GroupBy(s => s.Cluster ?? string.Empty, StringComparer.Ordinal)
+                    .OrderBy(c => c.Key, StringComparer.Ordinal)
+                    .Select(c => new ClusterRequest(
+                        c.Key,
+                        c.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
+                        c.SelectMany(s => (s.Optional ?? string.Empty).Split(';', '|')).Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).OrderBy(e => e, StringComparer.Ordinal).ToImmutableEquatableArray()))
+                    .ToImmutableEquatableArray(),
                 g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray()))
             .ToImmutableArray();
     }

@@ -175,7 +175,8 @@ public sealed class DiagnosticsTests
         var pods = new CatalogResource(string.Empty, "v1", "pods") { Kind = "Pod", Namespaced = true };
         pods.Operations.Add(new CatalogOperation("get", "get", KubeGen.Shared.KubeApiPath.ParseTemplate("/api/v1/namespaces/{namespace}/pods/{name}", out _)!, document, new JsonSlice(0, 17)));
         var catalog = new SpecCatalog("/specs/cluster.json", "0:0", SpecFormat.Swagger2, document, ImmutableArray.Create(pods), ImmutableArray<DiagnosticInfo>.Empty);
-        var request = new ClientRequest("Test.Kube", "KubeClient", new[] { catalog.Path }.ToImmutableEquatableArray(), new[] { string.Empty }.ToImmutableEquatableArray());
+        var cluster = new ClusterRequest(string.Empty, new[] { catalog.Path }.ToImmutableEquatableArray(), ImmutableEquatableArray<string>.Empty);
+        var request = new ClientRequest("Test.Kube", "KubeClient", new[] { cluster }.ToImmutableEquatableArray(), new[] { string.Empty }.ToImmutableEquatableArray());
 
         var result = ModelBuilder.Build(request, new[] { catalog }, TestContext.Current.CancellationToken);
 

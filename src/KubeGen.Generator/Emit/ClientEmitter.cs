@@ -100,6 +100,7 @@ internal static class ClientEmitter
                 {
                     w.Line();
                     w.Doc("summary", $"{resource.Kind} objects ({resource.Plural}).");
+                    AvailabilityEmitter.Write(w, resource.Availability);
                     w.Line($"public {resource.ClientClassName} {resource.PropertyName} {{ get; }}");
                 }
             }

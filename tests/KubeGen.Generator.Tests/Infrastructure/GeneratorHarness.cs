@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KubeGen.Generator.Tests.Infrastructure;
 
@@ -60,6 +61,16 @@ internal static class GeneratorHarness
                     values["build_metadata.AdditionalFiles.ClientName"] = i.ClientName;
                 }
 
+                if (i.Cluster is not null)
+                {
+                    values["build_metadata.AdditionalFiles.Cluster"] = i.Cluster;
+                }
+
+                if (i.Optional is not null)
+                {
+                    values["build_metadata.AdditionalFiles.KubeGenOptional"] = i.Optional.Replace(';', '|');
+                }
+
                 return values.ToImmutable();
             });
         return new TestOptionsProvider(byPath, ImmutableDictionary<string, string>.Empty.Add("build_property.RootNamespace", "Consumer"));
@@ -79,6 +90,15 @@ internal static class GeneratorHarness
     }
 
     public static GenerationResult Run(KubernetesApiItem item, params string[] sources) => Run(new[] { item }, sources);
+
+    /// <summary>Like <see cref="Run(KubernetesApiItem[], string[])"/>, and also runs KubeGen's analyzers over the result: their diagnostics join the compilation's.</summary>
+    public static GenerationResult RunWithAnalyzers(KubernetesApiItem[] items, params string[] sources)
+    {
+        var result = Run(items, sources);
+        var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new KubeGen.Generator.Analyzers.ClusterAvailabilityAnalyzer());
+        var analyzed = result.Compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return result with { CompilationDiagnostics = result.CompilationDiagnostics.AddRange(analyzed.Where(d => d.Severity >= DiagnosticSeverity.Warning)) };
+    }
 }
 
 internal sealed record GenerationResult(
