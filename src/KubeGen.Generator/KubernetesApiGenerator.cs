@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Generator.Emit;
+using KubeGen.Generator.Locking;
 using KubeGen.Generator.Model;
 using KubeGen.Generator.Modeling;
 using KubeGen.Generator.OpenApi;
@@ -30,6 +31,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         public const string BuildModel = nameof(BuildModel);
         public const string PlanFiles = nameof(PlanFiles);
         public const string GeneratedFile = nameof(GeneratedFile);
+        public const string CheckSpecLock = nameof(CheckSpecLock);
     }
 
     private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
@@ -50,8 +52,22 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Select(static (text, cancellationToken) => ParseSpec(text, cancellationToken))
             .WithTrackingName(Steps.ParseSpec);
 
+        // The spec lock: a committed file the build compares each cluster's selected surface with.
+        var lockFiles = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsSet(pair.Right.GetOptions(pair.Left), MetadataPrefix + "KubeGenLock"))
+            .Select(static (pair, cancellationToken) => new LockFileText(pair.Left.Path, pair.Left.GetText(cancellationToken)?.ToString()));
+        var lockSettings = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => new LockSettings(
+                IsSet(provider.GlobalOptions, "build_property.KubeGenWriteLock"),
+                provider.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var directory) ? directory : null));
+        var trackSurface = lockFiles.Collect()
+            .Combine(lockSettings)
+            .Select(static (pair, _) => pair.Left.Length > 0 || pair.Right.Write);
+
         var requests = settings.Collect()
-            .SelectMany(static (all, _) => GroupIntoClients(all));
+            .Combine(trackSurface)
+            .SelectMany(static (pair, _) => GroupIntoClients(pair.Left, pair.Right));
 
         var results = requests
             .Combine(catalogs.Collect())
@@ -79,6 +95,48 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.Select(m => m!).ToImmutableEquatableArray());
         context.RegisterSourceOutput(manifests, static (output, all) => EmitRbacManifest(output, all));
         context.RegisterSourceOutput(settings.Collect(), static (output, all) => ReportSharedNamespaces(output, all));
+
+        var lockOutcome = results.Collect()
+            .Combine(catalogs.Collect())
+            .Combine(lockFiles.Collect())
+            .Combine(lockSettings)
+            .Select(static (input, _) => CheckSpecLock(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+            .WithTrackingName(Steps.CheckSpecLock);
+        context.RegisterSourceOutput(lockOutcome, static (output, outcome) => EmitSpecLock(output, outcome));
+    }
+
+    private static bool IsSet(AnalyzerConfigOptions options, string key)
+        => options.TryGetValue(key, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static SpecLockOutcome? CheckSpecLock(ImmutableArray<ClientResult> results, ImmutableArray<SpecCatalog> catalogs, ImmutableArray<LockFileText> lockFiles, LockSettings settings)
+    {
+        var lockFile = lockFiles.FirstOrDefault();
+        if (lockFile is null && !settings.Write)
+        {
+            return null;
+        }
+
+        var clients = results
+            .Where(r => r.Model is not null && r.Surfaces is { Count: > 0 })
+            .Select(r => new LockClientSurfaces(r.Model!.RootNamespace + "." + r.Model.ClientName, r.Surfaces!))
+            .ToImmutableEquatableArray();
+        var outcome = SpecLockCheck.Run(new SpecLockInput(clients, catalogs, lockFile?.Path, lockFile?.Text, settings.ProjectDirectory));
+        return settings.Write ? outcome : outcome with { Text = string.Empty };
+    }
+
+    private static void EmitSpecLock(SourceProductionContext output, SpecLockOutcome? outcome)
+    {
+        if (outcome is null)
+        {
+            return;
+        }
+
+        Report(output, outcome.Diagnostics);
+        if (outcome.Text.Length > 0)
+        {
+            // Copied byte for byte to the lock by KubeGenUpdateLock: no byte order mark.
+            output.AddSource(SpecLockFile.HintName, SourceText.From(outcome.Text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
+        }
     }
 
     private static bool IsKubernetesApi(AnalyzerConfigOptions options)
@@ -129,7 +187,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
     /// form one cluster (several OpenAPI v3 documents of a cluster merge).
     /// Clients that share a namespace (KGEN0016) are not generated: their sources would collide.
     /// </summary>
-    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all)
+    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all, bool trackSurface)
     {
         var shared = new HashSet<string>(SharedNamespaces(all).SelectMany(g => g.Select(s => s.RootNamespace)), StringComparer.Ordinal);
         return all
@@ -147,7 +205,8 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
                         c.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
                         c.SelectMany(s => (s.Optional ?? string.Empty).Split(';', '|')).Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).OrderBy(e => e, StringComparer.Ordinal).ToImmutableEquatableArray()))
                     .ToImmutableEquatableArray(),
-                g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray()))
+                g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
+                trackSurface))
             .ToImmutableArray();
     }
 
@@ -191,3 +250,9 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         }
     }
 }
+
+/// <summary>The committed spec lock, as the compiler passes it.</summary>
+internal sealed record LockFileText(string Path, string? Text);
+
+/// <summary>The build's lock settings: write the lock file (KubeGenUpdateLock), and the project folder the lock's spec paths are relative to.</summary>
+internal sealed record LockSettings(bool Write, string? ProjectDirectory);

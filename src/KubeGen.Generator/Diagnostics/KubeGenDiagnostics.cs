@@ -136,6 +136,21 @@ internal static class KubeGenDiagnostics
         "Some items of a client name no cluster",
         "The KubernetesApi items of client '{0}' name the clusters {1}, but '{2}' names none; give every item of a client of several clusters its Cluster");
 
+    public static readonly DiagnosticDescriptor SurfaceChanged = Warning(
+        "KGEN0025",
+        "The selected surface changed since the spec lock",
+        "The selected surface of {0} changed since the spec lock ({1}): {2}; review it, then update the lock with 'dotnet build -t:KubeGenUpdateLock'");
+
+    public static readonly DiagnosticDescriptor SpecLockChanged = Info(
+        "KGEN0026",
+        "The spec lock is out of date",
+        "The spec lock is out of date for {0}: {1}; update it with 'dotnet build -t:KubeGenUpdateLock'");
+
+    public static readonly DiagnosticDescriptor SpecLockUnreadable = Warning(
+        "KGEN0027",
+        "The spec lock cannot be read",
+        "The spec lock '{0}' cannot be read at line {1}: {2}; write it again with 'dotnet build -t:KubeGenUpdateLock'");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(KubeGenDiagnostics)
         .GetFields()
         .Select(field => field.GetValue(null))

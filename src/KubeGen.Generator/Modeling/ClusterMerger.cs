@@ -18,7 +18,12 @@ namespace KubeGen.Generator.Modeling;
 /// </summary>
 internal static class ClusterMerger
 {
-    public static ClientModel? Build(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    /// <param name="request">The client.</param>
+    /// <param name="catalogs">Every cluster's specs.</param>
+    /// <param name="diagnostics">Collects the diagnostics.</param>
+    /// <param name="surfaces">When not null, receives each cluster's selected surface (for the spec lock).</param>
+    /// <param name="cancellationToken">Cancels the build.</param>
+    public static ClientModel? Build(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs, List<DiagnosticInfo> diagnostics, List<ClusterSurfaceModel>? surfaces, CancellationToken cancellationToken)
     {
         if (request.Clusters.FirstOrDefault(c => c.Name.Length == 0) is { } unnamed)
         {
@@ -38,6 +43,10 @@ internal static class ClusterMerger
             var clusterDiagnostics = new List<DiagnosticInfo>();
             var model = ModelBuilder.BuildCluster(request, own, allDefinitions, clusterDiagnostics, cancellationToken);
             clusters.Add(new ClusterBuild(cluster, display, model, clusterDiagnostics));
+            if (surfaces is not null && model is not null)
+            {
+                surfaces.Add(new ClusterSurfaceModel(cluster.Name, cluster.SpecPaths, SelectedSurface.Lines(model)));
+            }
         }
 
         ReportMissingSelections(request, clusters, diagnostics);

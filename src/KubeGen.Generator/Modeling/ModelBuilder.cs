@@ -47,12 +47,24 @@ internal sealed class ModelBuilder
     public static ClientResult Build(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
+        var surfaces = new List<ClusterSurfaceModel>();
         try
         {
-            var model = request.Clusters.Count <= 1
-                ? new ModelBuilder(request, catalogs, catalogs.SelectMany(c => c.DefinitionNames), diagnostics).Build(cancellationToken)
-                : ClusterMerger.Build(request, catalogs, diagnostics, cancellationToken);
-            return new ClientResult(model, diagnostics.Distinct().ToImmutableEquatableArray());
+            ClientModel? model;
+            if (request.Clusters.Count <= 1)
+            {
+                model = new ModelBuilder(request, catalogs, catalogs.SelectMany(c => c.DefinitionNames), diagnostics).Build(cancellationToken);
+                if (request.TrackSurface && model is not null && request.Clusters.FirstOrDefault() is { } cluster)
+                {
+                    surfaces.Add(new ClusterSurfaceModel(cluster.Name, cluster.SpecPaths, SelectedSurface.Lines(model)));
+                }
+            }
+            else
+            {
+                model = ClusterMerger.Build(request, catalogs, diagnostics, request.TrackSurface ? surfaces : null, cancellationToken);
+            }
+
+            return new ClientResult(model, diagnostics.Distinct().ToImmutableEquatableArray(), surfaces.ToImmutableEquatableArray());
         }
         catch (OperationCanceledException)
         {
@@ -187,5 +199,5 @@ internal sealed class ModelBuilder
     }
 }
 
-/// <summary>The outcome for one client: a model (null when generation is impossible) and diagnostics.</summary>
-internal sealed record ClientResult(ClientModel? Model, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>The outcome for one client: a model (null when generation is impossible), diagnostics, and, when a spec lock is in use, each cluster's selected surface.</summary>
+internal sealed record ClientResult(ClientModel? Model, ImmutableEquatableArray<DiagnosticInfo> Diagnostics, ImmutableEquatableArray<ClusterSurfaceModel>? Surfaces = null);

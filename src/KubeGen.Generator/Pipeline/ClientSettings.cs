@@ -17,11 +17,13 @@ internal sealed record ClientSettings(string SpecPath, string RootNamespace, str
 /// whose spec may be several files (a cluster's OpenAPI v3 group-version documents merge); a client with
 /// several named clusters gets the API every one of them serves.
 /// </summary>
+/// <param name="TrackSurface">A spec lock is in use: record each cluster's selected surface.</param>
 internal sealed record ClientRequest(
     string RootNamespace,
     string ClientName,
     ImmutableEquatableArray<ClusterRequest> Clusters,
-    ImmutableEquatableArray<string> Selectors)
+    ImmutableEquatableArray<string> Selectors,
+    bool TrackSurface = false)
 {
     /// <summary>Every spec file of every cluster, in cluster order.</summary>
     public ImmutableEquatableArray<string> SpecPaths => Clusters.SelectMany(c => c.SpecPaths).ToImmutableEquatableArray();
