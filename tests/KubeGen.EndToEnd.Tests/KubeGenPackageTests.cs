@@ -7,7 +7,7 @@ namespace KubeGen.EndToEnd.Tests;
 /// <summary>
 /// The layout of the KubeGen package (the one the package-built samples use): the generator and the
 /// assemblies it loads under analyzers/, the runtime as the only compile reference, the MSBuild
-/// item, and System.Threading.RateLimiting as the only dependency. In the Native AOT collection,
+/// item, and System.Threading.RateLimiting and YamlDotNet (kubeconfig files) as the only dependencies. In the Native AOT collection,
 /// because it shares that collection's pack.
 /// </summary>
 [Collection(DemoScriptCollection.Name)]
@@ -99,7 +99,9 @@ public sealed class KubeGenPackageTests(LocalPackageFeed feed, ITestOutputHelper
             .Select(d => $"{d.Parent!.Attribute("targetFramework")!.Value} {d.Attribute("id")!.Value} {d.Attribute("version")!.Value}")
             .Order(StringComparer.Ordinal)
             .ToArray();
-        Assert.Equal(["net10.0 System.Threading.RateLimiting 8.0.0", "net8.0 System.Threading.RateLimiting 8.0.0"], dependencies);
+        Assert.Equal(
+            ["net10.0 System.Threading.RateLimiting 8.0.0", "net10.0 YamlDotNet 18.1.0", "net8.0 System.Threading.RateLimiting 8.0.0", "net8.0 YamlDotNet 18.1.0"],
+            dependencies);
     }
 
     /// <summary>The package's own files, without the OPC bookkeeping every .nupkg has.</summary>
