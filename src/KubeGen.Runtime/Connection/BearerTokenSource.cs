@@ -29,9 +29,9 @@ internal sealed class BearerTokenSource
     private int _fileReads;
     private string[] _knownTokens = [];
 
-    private readonly ExecCredentialPlugin? _plugin;
+    private readonly ICredentialPlugin? _plugin;
 
-    public BearerTokenSource(string? staticToken, string? tokenFile, TimeProvider? timeProvider = null, Func<string, string>? readFile = null, ExecCredentialPlugin? plugin = null)
+    public BearerTokenSource(string? staticToken, string? tokenFile, TimeProvider? timeProvider = null, Func<string, string>? readFile = null, ICredentialPlugin? plugin = null)
     {
         _plugin = plugin;
         _staticToken = string.IsNullOrWhiteSpace(staticToken) ? null : staticToken.Trim();

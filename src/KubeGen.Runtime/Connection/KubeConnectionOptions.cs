@@ -68,7 +68,7 @@ public sealed class KubeConnectionOptions
     public Action<string>? OnWarning { get; init; }
 
     /// <summary>The exec credential plugin of a kubeconfig user; set by <see cref="Discover(KubeConnectOptions?)"/> only.</summary>
-    internal ExecCredentialPlugin? ExecPlugin { get; init; }
+    internal ICredentialPlugin? ExecPlugin { get; init; }
 
     /// <summary>Where the options came from, for messages (a kubeconfig context), or null.</summary>
     internal string? Origin { get; init; }

@@ -51,7 +51,7 @@ internal static class KubeHttpHandlerFactory
 
         if (options.Proxy is { } proxy)
         {
-            handler.Proxy = new WebProxy(proxy);
+            handler.Proxy = new FixedProxy(proxy);
             handler.UseProxy = true;
         }
 

@@ -13,18 +13,16 @@ namespace KubeGen.Client.Tests.Emulator;
 /// </summary>
 public sealed class EmulatorKubeconfigTests : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "kubegen-kubeconfig-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly TemporaryDirectory _work = new("kubegen-kubeconfig-");
 
-    public EmulatorKubeconfigTests() => Directory.CreateDirectory(_work);
-
-    public void Dispose() => Directory.Delete(_work, recursive: true);
+    public void Dispose() => _work.Dispose();
 
     private static KubeConnectOptions From(string kubeconfig) => new() { KubeconfigFiles = { kubeconfig } };
 
     [Fact]
     public async Task Connect_reads_the_emulators_token_kubeconfig_and_kubectl_reads_it_too()
     {
-        string kubeconfig = Path.Combine(_work, "kubeconfig");
+        string kubeconfig = _work.File("kubeconfig");
         await using EmulatorHarness api = await StartAsync(o =>
         {
             o.KubeconfigPath = kubeconfig;
@@ -43,7 +41,7 @@ public sealed class EmulatorKubeconfigTests : IDisposable
         }
 
         KubectlRunner.Require();
-        (int exit, string stdout, string stderr) = await KubectlRunner.RunAsync(kubeconfig, _work, api.Cancel, "get", "configmaps", "-o", "name");
+        (int exit, string stdout, string stderr) = await KubectlRunner.RunAsync(kubeconfig, _work.Path, api.Cancel, "get", "configmaps", "-o", "name");
         Assert.True(exit == 0, stderr);
         Assert.Equal("configmap/settings", stdout.Trim());
     }
@@ -57,7 +55,7 @@ public sealed class EmulatorKubeconfigTests : IDisposable
         var jane = new EmulatorUser { Name = "jane", Groups = ["developers", "system:authenticated"], Rules = [AccessRule.For("get,list,create", "configmaps", inNamespace: Ns)] };
         EmulatorClientCertificate certificate = api.Server.IssueClientCertificate(jane, rsa);
         Assert.StartsWith(rsa ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN EC PRIVATE KEY-----", certificate.PrivateKeyPem, StringComparison.Ordinal);
-        string kubeconfig = Path.Combine(_work, "jane.kubeconfig");
+        string kubeconfig = _work.File("jane.kubeconfig");
         api.Server.WriteKubeconfig(kubeconfig, Ns, certificate);
 
         await using KubeClient kube = KubeClient.Connect(From(kubeconfig));
@@ -71,10 +69,10 @@ public sealed class EmulatorKubeconfigTests : IDisposable
         await Assert.ThrowsAsync<HttpRequestException>(() => api.Kube.CoreV1.ConfigMaps.ListAsync(Ns, cancellationToken: api.Cancel));
 
         KubectlRunner.Require();
-        (int exit, string stdout, string stderr) = await KubectlRunner.RunAsync(kubeconfig, _work, api.Cancel, "get", "configmaps", "-o", "name");
+        (int exit, string stdout, string stderr) = await KubectlRunner.RunAsync(kubeconfig, _work.Path, api.Cancel, "get", "configmaps", "-o", "name");
         Assert.True(exit == 0, stderr);
         Assert.Equal("configmap/by-jane", stdout.Trim());
-        (exit, stdout, _) = await KubectlRunner.RunAsync(kubeconfig, _work, api.Cancel, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+        (exit, stdout, _) = await KubectlRunner.RunAsync(kubeconfig, _work.Path, api.Cancel, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
         if (exit == 0)
         {
             // Only where the emulator answers SelfSubjectReview (kubectl 1.28+); the listing above already proves the identity.
@@ -85,7 +83,7 @@ public sealed class EmulatorKubeconfigTests : IDisposable
     [Fact]
     public async Task The_emulators_own_kubeconfig_can_hold_an_admin_client_certificate()
     {
-        string kubeconfig = Path.Combine(_work, "admin.kubeconfig");
+        string kubeconfig = _work.File("admin.kubeconfig");
         await using EmulatorHarness api = await StartAsync(o =>
         {
             o.KubeconfigPath = kubeconfig;

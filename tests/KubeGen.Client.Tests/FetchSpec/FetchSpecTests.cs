@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using KubeGen.FetchSpec;
 using KubeGen.Testing;
 using KubeGen.Client.Tests.Emulator;
+using KubeGen.Client.Tests.Infrastructure;
 using static KubeGen.Client.Tests.Emulator.EmulatorHarness;
 
 namespace KubeGen.Client.Tests.FetchSpec;
@@ -13,11 +14,9 @@ namespace KubeGen.Client.Tests.FetchSpec;
 /// </summary>
 public sealed class FetchSpecTests : IDisposable
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "kubegen-fetch-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly TemporaryDirectory _work = new("kubegen-fetch-");
 
-    public FetchSpecTests() => Directory.CreateDirectory(_work);
-
-    public void Dispose() => Directory.Delete(_work, recursive: true);
+    public void Dispose() => _work.Dispose();
 
     private static async Task<(int Exit, string Out, string Err)> FetchAsync(CancellationToken cancellationToken, params string[] args)
     {
@@ -30,19 +29,19 @@ public sealed class FetchSpecTests : IDisposable
     [Fact]
     public async Task V2_is_written_byte_for_byte_with_the_server_version_and_a_refetch_reports_the_changes()
     {
-        string kubeconfig = Path.Combine(_work, "kubeconfig");
+        string kubeconfig = _work.File("kubeconfig");
         await using EmulatorHarness api = await StartAsync(o =>
         {
             o.KubeconfigPath = kubeconfig;
             o.ServerVersion = "v1.33.1";
         });
-        string spec = Path.Combine(_work, "openapi", "cluster.json");
+        string spec = _work.File("openapi", "cluster.json");
 
         (int exit, string stdout, string stderr) = await FetchAsync(api.Cancel, "--kubeconfig", kubeconfig, "--out", spec);
 
         Assert.True(exit == 0, stderr);
         Assert.Equal(await File.ReadAllBytesAsync(SpecPath, api.Cancel), await File.ReadAllBytesAsync(spec, api.Cancel));
-        JsonNode sidecar = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_work, "openapi", "cluster.version.json"), api.Cancel))!;
+        JsonNode sidecar = JsonNode.Parse(await File.ReadAllTextAsync(_work.File("openapi", "cluster.version.json"), api.Cancel))!;
         Assert.Equal("v2", (string?)sidecar["openapi"]);
         Assert.Equal("cluster.json", (string?)sidecar["documents"]![0]);
         Assert.Equal("v1.33.1", (string?)sidecar["serverVersion"]!["gitVersion"]);
@@ -56,7 +55,7 @@ public sealed class FetchSpecTests : IDisposable
         older["definitions"]!.AsObject()["io.k8s.api.gone.v1.Gone"] = new JsonObject();
         await File.WriteAllTextAsync(spec, older.ToJsonString(), api.Cancel);
         sidecar["serverVersion"]!["gitVersion"] = "v1.32.0";
-        await File.WriteAllTextAsync(Path.Combine(_work, "openapi", "cluster.version.json"), sidecar.ToJsonString(), api.Cancel);
+        await File.WriteAllTextAsync(_work.File("openapi", "cluster.version.json"), sidecar.ToJsonString(), api.Cancel);
 
         (exit, stdout, stderr) = await FetchAsync(api.Cancel, "--kubeconfig", kubeconfig, "--out", spec);
 
@@ -75,9 +74,9 @@ public sealed class FetchSpecTests : IDisposable
     [Fact]
     public async Task V3_writes_the_chosen_group_version_documents_under_kubernetes_names()
     {
-        string kubeconfig = Path.Combine(_work, "kubeconfig");
+        string kubeconfig = _work.File("kubeconfig");
         await using EmulatorHarness api = await StartAsync(o => o.KubeconfigPath = kubeconfig);
-        string folder = Path.Combine(_work, "v3");
+        string folder = _work.File("v3");
 
         (int exit, string stdout, string stderr) = await FetchAsync(api.Cancel, "--kubeconfig", kubeconfig, "--openapi", "v3", "--out", folder, "--group-version", "apps/v1", "--group-version", "v1");
 
@@ -95,14 +94,14 @@ public sealed class FetchSpecTests : IDisposable
     [Fact]
     public async Task A_client_certificate_kubeconfig_and_bad_input_fail_or_succeed_with_a_clear_message()
     {
-        string kubeconfig = Path.Combine(_work, "admin.kubeconfig");
+        string kubeconfig = _work.File("admin.kubeconfig");
         await using EmulatorHarness api = await StartAsync(o =>
         {
             o.KubeconfigPath = kubeconfig;
             o.KubeconfigClientCertificate = true;
             o.ClientCertificates = ClientCertificateAuthentication.Required;
         });
-        string spec = Path.Combine(_work, "cluster.json");
+        string spec = _work.File("cluster.json");
 
         (int exit, _, string stderr) = await FetchAsync(api.Cancel, "--kubeconfig", kubeconfig, "--out", spec);
         Assert.True(exit == 0, stderr);

@@ -41,6 +41,14 @@ internal sealed class KubeconfigWorkspace : IDisposable
         return path;
     }
 
+    /// <summary>Writes a one-context kubeconfig (<see cref="Config"/>, trusting the test CA) for <paramref name="server"/> and points KUBECONFIG at it.</summary>
+    public string UseConfig(Uri server, string user, string extraCluster = "", bool trustTestAuthority = true)
+    {
+        string path = Write("config", Config(server, trustTestAuthority ? CaPem(TestCertificates.Authority) : null, user, extraCluster: extraCluster));
+        Environment["KUBECONFIG"] = path;
+        return path;
+    }
+
     public KubeConnectionOptions Discover(KubeConnectOptions? options = null)
         => ConnectionDiscovery.Discover(options, name => Environment.TryGetValue(name, out string? value) ? value : null, Home);
 

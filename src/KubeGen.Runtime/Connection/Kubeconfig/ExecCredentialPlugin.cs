@@ -13,7 +13,7 @@ namespace KubeGen.Runtime;
 /// requests that arrive during a run wait for it. The credential reaches only the primary handler
 /// (<see cref="BearerCredential"/>, the TLS client certificate), exactly like a token file's token.
 /// </summary>
-internal sealed class ExecCredentialPlugin : IDisposable
+internal sealed class ExecCredentialPlugin : ICredentialPlugin, IDisposable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 

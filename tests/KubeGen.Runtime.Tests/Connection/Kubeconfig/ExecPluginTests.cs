@@ -57,7 +57,7 @@ public sealed class ExecPluginTests
         await using LoopbackServer server = await LoopbackServer.StartAsync(TestCertificates.Server);
         server.Fallback = Accepting("exec-token-1");
         string plugin = CountingPlugin(work, "2999-01-01T00:00:00Z");
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, KubeconfigWorkspace.CaPem(TestCertificates.Authority), ExecUser(plugin)));
+        work.UseConfig(server.BaseUri, ExecUser(plugin));
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
         await using KubeConnection connection = work.Connect();
@@ -88,7 +88,7 @@ public sealed class ExecPluginTests
         server.Fallback = Accepting("exec-token-1", "exec-token-2", "exec-token-3");
         // Already expired when printed: every request needs a new run (v1beta1 here).
         string plugin = CountingPlugin(work, "2000-01-01T00:00:00Z", "client.authentication.k8s.io/v1beta1");
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, KubeconfigWorkspace.CaPem(TestCertificates.Authority), ExecUser(plugin, "client.authentication.k8s.io/v1beta1")));
+        work.UseConfig(server.BaseUri, ExecUser(plugin, "client.authentication.k8s.io/v1beta1"));
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
         await using KubeConnection connection = work.Connect();
@@ -108,7 +108,7 @@ public sealed class ExecPluginTests
         // The first token was revoked server-side before it expired.
         server.Fallback = Accepting("exec-token-2");
         string plugin = CountingPlugin(work, "2999-01-01T00:00:00Z");
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, KubeconfigWorkspace.CaPem(TestCertificates.Authority), ExecUser(plugin)));
+        work.UseConfig(server.BaseUri, ExecUser(plugin));
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
         await using KubeConnection connection = work.Connect();
@@ -130,8 +130,7 @@ public sealed class ExecPluginTests
             echo "error: the SSO session has expired; run: cloud login" >&2
             exit 3
             """);
-        string config = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, KubeconfigWorkspace.CaPem(TestCertificates.Authority), ExecUser(plugin)));
-        work.Environment["KUBECONFIG"] = config;
+        string config = work.UseConfig(server.BaseUri, ExecUser(plugin));
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
         await using KubeConnection connection = work.Connect();
@@ -156,7 +155,7 @@ public sealed class ExecPluginTests
 
         foreach ((string plugin, string expected) in new[] { (garbage, "is not JSON"), (wrongVersion, "apiVersion 'client.authentication.k8s.io/v1beta1'") })
         {
-            work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, KubeconfigWorkspace.CaPem(TestCertificates.Authority), ExecUser(plugin)));
+            work.UseConfig(server.BaseUri, ExecUser(plugin));
             await using KubeConnection connection = work.Connect();
             KubeconfigException error = await Assert.ThrowsAsync<KubeconfigException>(() => GetPodAsync(connection, timeout.Token));
             Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -171,7 +170,7 @@ public sealed class ExecPluginTests
         using var work = new KubeconfigWorkspace();
         await using LoopbackServer server = await LoopbackServer.StartAsync(TestCertificates.Server);
         string plugin = work.Script("hang.sh", "echo 'waiting for the browser login' >&2\nexec sleep 600");
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, KubeconfigWorkspace.CaPem(TestCertificates.Authority), ExecUser(plugin)));
+        work.UseConfig(server.BaseUri, ExecUser(plugin));
         using CancellationTokenSource timeout = TestSupport.Timeout(60);
 
         await using KubeConnection connection = work.Connect(new KubeConnectOptions { ExecPluginTimeout = TimeSpan.FromSeconds(1) });
@@ -189,9 +188,7 @@ public sealed class ExecPluginTests
     {
         using var work = new KubeconfigWorkspace();
         await using LoopbackServer server = await LoopbackServer.StartAsync(TestCertificates.Server);
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(
-            server.BaseUri, KubeconfigWorkspace.CaPem(TestCertificates.Authority),
-            ExecUser("kubegen-no-such-cloud-cli", extra: "\n      installHint: Install it with 'cloud components install auth-plugin'.")));
+        work.UseConfig(server.BaseUri, ExecUser("kubegen-no-such-cloud-cli", extra: "\n      installHint: Install it with 'cloud components install auth-plugin'."));
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
         await using KubeConnection connection = work.Connect();

@@ -37,7 +37,7 @@ public sealed class KubeconfigTlsTests
         ];
         foreach (string user in users)
         {
-            work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, Ca, user));
+            work.UseConfig(server.BaseUri, user);
             await using KubeConnection connection = work.Connect();
             Assert.Equal("web-0", (await GetPodAsync(connection, timeout.Token)).Metadata?.Name);
         }
@@ -57,14 +57,14 @@ public sealed class KubeconfigTlsTests
         server.Fallback = LoopbackServer.Json(200, PodJson);
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, Ca, "    token: name-token-1111"));
+        work.UseConfig(server.BaseUri, "    token: name-token-1111");
         await using (KubeConnection without = work.Connect())
         {
             HttpRequestException mismatch = await Assert.ThrowsAsync<HttpRequestException>(() => GetPodAsync(without, timeout.Token));
             Assert.Contains("not valid for", mismatch.Message, StringComparison.Ordinal);
         }
 
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, Ca, "    token: name-token-1111", extraCluster: "\n    tls-server-name: kubernetes.internal"));
+        work.UseConfig(server.BaseUri, "    token: name-token-1111", extraCluster: "\n    tls-server-name: kubernetes.internal");
         await using KubeConnection with = work.Connect();
         Assert.Equal("web-0", (await GetPodAsync(with, timeout.Token)).Metadata?.Name);
         Assert.Equal("Bearer name-token-1111", server.Requests[^1].Header("Authorization"));
@@ -77,7 +77,7 @@ public sealed class KubeconfigTlsTests
         await using LoopbackServer server = await LoopbackServer.StartAsync(TestCertificates.Server);
         server.Fallback = LoopbackServer.Json(200, PodJson);
         await using var proxy = new ConnectProxy();
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, Ca, "    token: proxied-token-1111", extraCluster: $"\n    proxy-url: {proxy.Url}"));
+        work.UseConfig(server.BaseUri, "    token: proxied-token-1111", extraCluster: $"\n    proxy-url: {proxy.Url}");
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
         await using KubeConnection connection = work.Connect();
@@ -96,7 +96,7 @@ public sealed class KubeconfigTlsTests
         using X509Certificate2 certificate = TestCertificates.CreateLoopbackServer(otherAuthority);
         await using LoopbackServer server = await LoopbackServer.StartAsync(certificate);
         server.Fallback = LoopbackServer.Json(200, PodJson);
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, caPem: null, "    token: insecure-token-1111", extraCluster: "\n    insecure-skip-tls-verify: true"));
+        work.UseConfig(server.BaseUri, "    token: insecure-token-1111", extraCluster: "\n    insecure-skip-tls-verify: true", trustTestAuthority: false);
         var warnings = new List<string>();
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
@@ -120,7 +120,7 @@ public sealed class KubeconfigTlsTests
             ? LoopbackServer.Json(200, PodJson)(context, request)
             : LoopbackServer.Json(401, """{"kind":"Status","code":401,"reason":"Unauthorized"}""")(context, request);
         work.Write("token", "file-token-0001\n");
-        work.Environment["KUBECONFIG"] = work.Write("config", KubeconfigWorkspace.Config(server.BaseUri, Ca, "    tokenFile: token"));
+        work.UseConfig(server.BaseUri, "    tokenFile: token");
         using CancellationTokenSource timeout = TestSupport.Timeout();
 
         await using KubeConnection connection = work.Connect();
