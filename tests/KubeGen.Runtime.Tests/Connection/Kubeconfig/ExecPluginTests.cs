@@ -121,6 +121,29 @@ public sealed class ExecPluginTests
     }
 
     [Fact]
+    public async Task A_client_certificate_from_the_plugin_authenticates_the_tls_connection()
+    {
+        using var work = new KubeconfigWorkspace();
+        (string certificatePem, string keyPem) = TestCertificates.CreateClientPem(TestCertificates.Authority, "from-plugin", rsa: false);
+        await using LoopbackServer server = await LoopbackServer.StartRequiringClientCertificateAsync(TestCertificates.Server, TestCertificates.Authority);
+        server.Fallback = LoopbackServer.Json(200, PodJson);
+        // What a cloud CLI prints for certificate credentials; the script only replays it.
+        string certificateJson = JsonSerializer.Serialize(certificatePem, TestJsonContext.Default.String);
+        string keyJson = JsonSerializer.Serialize(keyPem, TestJsonContext.Default.String);
+        work.Write("credential.json", "{\"apiVersion\":\"" + V1 + "\",\"kind\":\"ExecCredential\",\"status\":{\"clientCertificateData\":" + certificateJson + ",\"clientKeyData\":" + keyJson + "}}");
+        string plugin = work.Script("cert.sh", "cat \"$(dirname \"$0\")/credential.json\"");
+        work.UseConfig(server.BaseUri, ExecUser(plugin));
+        using CancellationTokenSource timeout = TestSupport.Timeout();
+
+        await using KubeConnection connection = work.Connect();
+        await GetPodAsync(connection, timeout.Token);
+
+        RecordedRequest request = Assert.Single(server.Requests);
+        Assert.Contains("CN=from-plugin", request.ClientCertificateSubject, StringComparison.Ordinal);
+        Assert.Null(request.Header("Authorization"));
+    }
+
+    [Fact]
     public async Task A_failing_plugin_gives_its_exit_code_and_error_output_but_never_its_standard_output()
     {
         using var work = new KubeconfigWorkspace();
