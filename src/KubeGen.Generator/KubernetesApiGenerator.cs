@@ -65,9 +65,16 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Combine(lockSettings)
             .Select(static (pair, _) => pair.Left.Length > 0 || pair.Right.Write);
 
+        // The server's version beside a fetched spec (KubeGenFetchSpec's sidecar): names the cluster in diagnostics and the lock.
+        var serverVersions = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsSet(pair.Right.GetOptions(pair.Left), MetadataPrefix + "KubeGenServerVersion"))
+            .Select(static (pair, cancellationToken) => new ServerVersionFile(pair.Left.Path, ServerVersionSidecar.Read(pair.Left.GetText(cancellationToken)?.ToString())));
+
         var requests = settings.Collect()
             .Combine(trackSurface)
-            .SelectMany(static (pair, _) => GroupIntoClients(pair.Left, pair.Right));
+            .Combine(serverVersions.Collect())
+            .SelectMany(static (pair, _) => GroupIntoClients(pair.Left.Left, pair.Left.Right, pair.Right));
 
         var results = requests
             .Combine(catalogs.Collect())
@@ -187,8 +194,13 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
     /// form one cluster (several OpenAPI v3 documents of a cluster merge).
     /// Clients that share a namespace (KGEN0016) are not generated: their sources would collide.
     /// </summary>
-    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all, bool trackSurface)
+    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all, bool trackSurface, ImmutableArray<ServerVersionFile> serverVersions)
     {
+        string? ServerVersionOf(IEnumerable<string> specPaths)
+            => specPaths.SelectMany(spec => serverVersions.Where(v => v.Version is not null && ServerVersionSidecar.Describes(v.Path, spec)))
+                .Select(v => v.Version)
+                .FirstOrDefault();
+
         var shared = new HashSet<string>(SharedNamespaces(all).SelectMany(g => g.Select(s => s.RootNamespace)), StringComparer.Ordinal);
         return all
             .Where(s => !shared.Contains(s.RootNamespace))
@@ -203,7 +215,8 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
                     .Select(c => new ClusterRequest(
                         c.Key,
                         c.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
-                        c.SelectMany(s => (s.Optional ?? string.Empty).Split(';', '|')).Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).OrderBy(e => e, StringComparer.Ordinal).ToImmutableEquatableArray()))
+                        c.SelectMany(s => (s.Optional ?? string.Empty).Split(';', '|')).Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).OrderBy(e => e, StringComparer.Ordinal).ToImmutableEquatableArray(),
+                        ServerVersionOf(c.Select(s => s.SpecPath))))
                     .ToImmutableEquatableArray(),
                 g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
                 trackSurface))
@@ -253,6 +266,9 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
 
 /// <summary>The committed spec lock, as the compiler passes it.</summary>
 internal sealed record LockFileText(string Path, string? Text);
+
+/// <summary>A server-version sidecar and the version it names (null when it names none KubeGen accepts).</summary>
+internal sealed record ServerVersionFile(string Path, string? Version);
 
 /// <summary>The build's lock settings: write the lock file (KubeGenUpdateLock), and the project folder the lock's spec paths are relative to.</summary>
 internal sealed record LockSettings(bool Write, string? ProjectDirectory);

@@ -7,7 +7,7 @@ namespace KubeGen.EndToEnd.Tests;
 /// The spec lock through MSBuild, as a user's project sees it: a project outside the repository that
 /// references the KubeGen package, <c>dotnet build -t:KubeGenUpdateLock</c> writes kubegen.lock, a
 /// cluster upgrade (the spec file replaced) makes the next build warn with what changed, and updating
-/// the lock again quiets it. In the Native AOT collection because it shares that collection's pack.
+/// the lock again quiets it; a server-version sidecar beside the spec names the version. In the Native AOT collection because it shares that collection's pack.
 /// </summary>
 [Collection(DemoScriptCollection.Name)]
 public sealed class SpecLockBuildTests(LocalPackageFeed feed, ITestOutputHelper output) : IDisposable
@@ -42,16 +42,20 @@ public sealed class SpecLockBuildTests(LocalPackageFeed feed, ITestOutputHelper 
             podSpec["hostnameOverride"] = new JsonObject { ["type"] = "string", ["description"] = "added in the upgrade" };
             podSpec.Remove("priority");
         });
+        // As KubeGenFetchSpec leaves it beside the spec: the server's /version, which names the cluster better.
+        File.WriteAllText(Path.Combine(_project, "cluster.version.json"), """{"openapi":"v2","documents":["cluster.json"],"serverVersion":{"major":"1","minor":"31","gitVersion":"v1.31.0+k3s1"}}""");
         ProcessResult upgraded = await DotnetAsync(ct, "build");
         Assert.True(upgraded.ExitCode == 0, upgraded.CombinedText);
         string[] warnings = upgraded.Combined.Where(l => l.Contains("warning KGEN0025", StringComparison.Ordinal)).Distinct().ToArray();
-        Assert.Contains(warnings, w => w.StartsWith(lockPath, StringComparison.Ordinal) && w.Contains("(v1.30.2 → v1.31.0): field added: CoreV1.PodSpec.hostnameOverride (string)", StringComparison.Ordinal));
+        output.WriteLine(string.Join('\n', warnings));
+        Assert.Contains(warnings, w => w.StartsWith(lockPath, StringComparison.Ordinal) && w.Contains("(v1.30.2 → v1.31.0+k3s1): field added: CoreV1.PodSpec.hostnameOverride (string)", StringComparison.Ordinal));
         Assert.Contains(warnings, w => w.Contains("field removed: CoreV1.PodSpec.priority (int32)", StringComparison.Ordinal));
         Assert.Equal(2, warnings.Select(w => w[(w.IndexOf("warning KGEN0025", StringComparison.Ordinal))..]).Distinct().Count());
 
         ProcessResult again = await DotnetAsync(ct, "build", "-t:KubeGenUpdateLock");
         Assert.True(again.ExitCode == 0, again.CombinedText);
         Assert.Contains("field CoreV1.PodSpec.hostnameOverride string", File.ReadAllLines(lockPath));
+        Assert.Matches("^spec cluster.json v1.31.0\\+k3s1 sha256:", File.ReadAllLines(lockPath)[3]);
         ProcessResult quiet = await DotnetAsync(ct, "build");
         Assert.True(quiet.ExitCode == 0, quiet.CombinedText);
         Assert.DoesNotContain(quiet.Combined, l => l.Contains("KGEN00", StringComparison.Ordinal));

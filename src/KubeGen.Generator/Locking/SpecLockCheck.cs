@@ -47,7 +47,7 @@ internal static class SpecLockCheck
                 client.Surfaces.Select(surface => new LockedCluster(
                     ClusterName(surface.Cluster),
                     surface.SpecPaths.Select(path => catalogs.TryGetValue(path, out var catalog)
-                        ? new LockedSpec(RelativePath(input.ProjectDirectory, path), catalog.ServerVersion ?? "unknown", catalog.Sha256)
+                        ? new LockedSpec(RelativePath(input.ProjectDirectory, path), surface.ServerVersion ?? catalog.ServerVersion ?? "unknown", catalog.Sha256)
                         : new LockedSpec(RelativePath(input.ProjectDirectory, path), "unknown", "unreadable")).ToImmutableEquatableArray(),
                     surface.Lines)).ToImmutableEquatableArray()))
             .ToList();

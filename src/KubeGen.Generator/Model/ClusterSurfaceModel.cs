@@ -8,4 +8,5 @@ namespace KubeGen.Generator.Model;
 /// <param name="Cluster">The cluster's name; empty for a client of one unnamed cluster.</param>
 /// <param name="SpecPaths">The cluster's spec files.</param>
 /// <param name="Lines">The surface, one line per operation, options property, type and field, sorted.</param>
-internal sealed record ClusterSurfaceModel(string Cluster, ImmutableEquatableArray<string> SpecPaths, ImmutableEquatableArray<string> Lines);
+/// <param name="ServerVersion">The server's version from a sidecar beside the spec, when there is one.</param>
+internal sealed record ClusterSurfaceModel(string Cluster, ImmutableEquatableArray<string> SpecPaths, ImmutableEquatableArray<string> Lines, string? ServerVersion);

@@ -38,14 +38,14 @@ internal static class ClusterMerger
         {
             cancellationToken.ThrowIfCancellationRequested();
             var own = catalogs.Where(c => cluster.SpecPaths.Contains(c.Path)).ToList();
-            var version = own.Select(c => c.ServerVersion).FirstOrDefault(v => v is not null);
+            var version = cluster.ServerVersion ?? own.Select(c => c.ServerVersion).FirstOrDefault(v => v is not null);
             var display = version is null ? cluster.Name : $"{cluster.Name} ({version})";
             var clusterDiagnostics = new List<DiagnosticInfo>();
             var model = ModelBuilder.BuildCluster(request, own, allDefinitions, clusterDiagnostics, cancellationToken);
             clusters.Add(new ClusterBuild(cluster, display, model, clusterDiagnostics));
             if (surfaces is not null && model is not null)
             {
-                surfaces.Add(new ClusterSurfaceModel(cluster.Name, cluster.SpecPaths, SelectedSurface.Lines(model)));
+                surfaces.Add(new ClusterSurfaceModel(cluster.Name, cluster.SpecPaths, SelectedSurface.Lines(model), cluster.ServerVersion));
             }
         }
 

@@ -56,7 +56,7 @@ internal sealed class ModelBuilder
                 model = new ModelBuilder(request, catalogs, catalogs.SelectMany(c => c.DefinitionNames), diagnostics).Build(cancellationToken);
                 if (request.TrackSurface && model is not null && request.Clusters.FirstOrDefault() is { } cluster)
                 {
-                    surfaces.Add(new ClusterSurfaceModel(cluster.Name, cluster.SpecPaths, SelectedSurface.Lines(model)));
+                    surfaces.Add(new ClusterSurfaceModel(cluster.Name, cluster.SpecPaths, SelectedSurface.Lines(model), cluster.ServerVersion));
                 }
             }
             else

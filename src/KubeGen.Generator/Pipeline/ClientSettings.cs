@@ -30,4 +30,5 @@ internal sealed record ClientRequest(
 }
 
 /// <summary>One cluster of a client: its name (empty for a client of one unnamed cluster), its spec files and the selector entries it may lack.</summary>
-internal sealed record ClusterRequest(string Name, ImmutableEquatableArray<string> SpecPaths, ImmutableEquatableArray<string> Optional);
+/// <param name="ServerVersion">The server's version from a sidecar beside its spec (KubeGenFetchSpec), when there is one; else the spec says.</param>
+internal sealed record ClusterRequest(string Name, ImmutableEquatableArray<string> SpecPaths, ImmutableEquatableArray<string> Optional, string? ServerVersion = null);

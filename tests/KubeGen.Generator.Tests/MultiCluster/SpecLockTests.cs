@@ -114,6 +114,26 @@ public sealed class SpecLockTests
         Assert.Contains(lockText.Split('\n'), l => l == "cluster dev");
     }
 
+    [Theory]
+    [InlineData("{\"serverVersion\":{\"major\":\"1\",\"minor\":\"34\",\"gitVersion\":\"v1.34.2-eks-113cf36\"}}", "v1.34.2-eks-113cf36")]
+    [InlineData("{\"serverVersion\":{\"gitVersion\":\"v1.34.2\\n#error injected\"}}", "v1.34.0")]
+    [InlineData("not json", "v1.34.0")]
+    public void A_server_version_sidecar_beside_the_spec_names_the_version_when_it_is_a_plain_version(string sidecar, string expected)
+    {
+        var item = Item("kubernetes-v1.34.0.json");
+        var sidecarPath = $"{ProjectDirectory}/specs/kubernetes-v1.34.0.version.json";
+        var sidecarMetadata = ImmutableDictionary<string, string>.Empty.Add("build_metadata.AdditionalFiles.KubeGenServerVersion", "true");
+
+        var result = GeneratorHarness.Run(
+            [item],
+            [(sidecarPath, sidecar, sidecarMetadata)],
+            new Dictionary<string, string> { ["MSBuildProjectDirectory"] = ProjectDirectory, ["KubeGenWriteLock"] = "true" });
+
+        Assert.True(result.CompilationDiagnostics.IsEmpty, result.DescribeProblems());
+        var specLine = result.Source("KubeGen.lock.g.cs").Split('\n')[3];
+        Assert.StartsWith($"spec specs/kubernetes-v1.34.0.json {expected} sha256:", specLine, StringComparison.Ordinal);
+    }
+
     private static KubernetesApiItem Item(string spec)
         => new($"{ProjectDirectory}/specs/{spec}", File.ReadAllText(TestPaths.SharedSpec(spec)), Selection, "App.Kube");
 
