@@ -1,0 +1,93 @@
+namespace KubeGen.Runtime.Tests.Controllers;
+
+/// <summary>A minimal kind with the controller metadata, for controller tests without a generated client.</summary>
+internal sealed class TestKind : IKubeObject
+{
+    public TestKind(string name, string? ns = "default", string resourceVersion = "1")
+        => Metadata = new TestKindMetadata { Name = name, Namespace = ns, ResourceVersion = resourceVersion };
+
+    public string? ApiVersion { get; set; } = "example.com/v1";
+
+    public string? Kind { get; set; } = "Widget";
+
+    public TestKindMetadata Metadata { get; }
+
+    public IKubeObjectMetadata? ObjectMetadata => Metadata;
+}
+
+internal sealed class TestKindMetadata : IKubeControllerMetadata
+{
+    public string? Name { get; set; }
+
+    public string? Namespace { get; set; }
+
+    public string? ResourceVersion { get; set; }
+
+    public string? Uid { get; set; } = Guid.NewGuid().ToString();
+
+    public long? Generation { get; set; }
+
+    public DateTimeOffset? DeletionTimestamp { get; set; }
+
+    public IDictionary<string, string>? Labels { get; set; }
+
+    public IDictionary<string, string>? Annotations { get; set; }
+
+    public IList<string>? Finalizers { get; set; }
+
+    public List<KubeOwnerReference>? Owners { get; set; }
+
+    public IEnumerable<IKubeOwnerReference>? OwnerReferences => Owners;
+
+    public bool HasManagedFields { get; set; } = true;
+
+    public void ClearManagedFields() => HasManagedFields = false;
+}
+
+/// <summary>An informer over a fixed set of objects, synced from the start; the test raises its events.</summary>
+internal sealed class FakeInformer<T> : IInformer<T>
+    where T : class, IKubeObject
+{
+    private readonly Dictionary<ReconcileRequest, T> _objects = [];
+
+    public event Action<T>? OnAdded;
+
+    public event Action<T, T>? OnUpdated;
+
+    public event Action<T>? OnDeleted;
+
+    public bool IsStarted { get; private set; }
+
+    public bool HasSynced { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        IsStarted = true;
+        HasSynced = true;
+        return Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public T? Get(string? @namespace, string name) => _objects.GetValueOrDefault(new ReconcileRequest(@namespace, name));
+
+    public IReadOnlyList<T> List() => [.. _objects.Values];
+
+    public void Add(T item)
+    {
+        _objects[ReconcileRequest.For(item)!.Value] = item;
+        OnAdded?.Invoke(item);
+    }
+
+    public void Update(T old, T item)
+    {
+        _objects[ReconcileRequest.For(item)!.Value] = item;
+        OnUpdated?.Invoke(old, item);
+    }
+
+    public void Delete(T item)
+    {
+        _objects.Remove(ReconcileRequest.For(item)!.Value);
+        OnDeleted?.Invoke(item);
+    }
+}
