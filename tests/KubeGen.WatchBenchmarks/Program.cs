@@ -5,11 +5,17 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using KubeGen.WatchBenchmarks;
 
-// --cache-memory: retained heap of 10,000 ConfigMaps (each case in a fresh process).
+// --cache-memory [all|pods]: retained heap of 10,000 ConfigMaps or pods (each case in a fresh process).
 // --quick: smoke test (1 warmup, 1 iteration). Anything else goes to BenchmarkDotNet (e.g. --filter '*').
 if (args.Length > 0 && args[0] == "--cache-memory")
 {
     return await CacheMemory.RunAsync(args);
+}
+
+// --memory-gate [--update]: retained bytes per cached pod against the committed baseline (fails above 110 %); .ci/run runs it.
+if (args.Length > 0 && args[0] == "--memory-gate")
+{
+    return await MemoryGate.RunAsync(args.Contains("--update"));
 }
 
 bool quick = args.Contains("--quick");
