@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -44,6 +45,12 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     private readonly int _maxRetries;
     private readonly long _maxResponseBytes;
     private int _disposed;
+
+    /// <summary>Bodies up to this size with a known length are read into one buffer (<see cref="ReadJsonAsync"/>); larger ones stream.</summary>
+    private const long MaxOneBufferBytes = 1L << 30;
+
+    /// <summary>Bodies up to this size read into a buffer from the shared pool; larger ones into a buffer of their own.</summary>
+    private const long MaxPooledBytes = 1L << 20;
 
     /// <summary>Creates a connection from explicit options, with its own HTTP pipeline.</summary>
     /// <exception cref="ArgumentException">The server is not an absolute http or https URL, the timeout is not positive, <see cref="KubeConnectionOptions.MaxRetries"/> is negative, or a handler factory returned an unusable handler.</exception>
@@ -498,6 +505,34 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
         Stream body = await OpenBodyAsync(response, method, pathAndQuery, cancellationToken).ConfigureAwait(false);
+        if (response.Content.Headers.ContentLength is long length and > 0 and <= MaxOneBufferBytes)
+        {
+            // A body of known length (a list) is read into one buffer of exactly that size and parsed from memory: faster than
+            // the streaming reader, and it leaves nothing behind. The streaming reader must hold a whole value that its converter
+            // cannot resume, which for a list is the whole body, in ArrayPool buffers it doubles as it goes; the pool keeps them
+            // after the call (hundreds of MB after one large unpaged list). This buffer is garbage once the objects are read.
+            // Small bodies (most calls) borrow a pooled buffer; a large one gets its own, which the GC takes back.
+            bool pooled = length <= MaxPooledBytes;
+            byte[] buffer = pooled ? ArrayPool<byte>.Shared.Rent((int)length) : GC.AllocateUninitializedArray<byte>((int)length);
+            try
+            {
+                int read;
+                await using (body.ConfigureAwait(false))
+                {
+                    read = await body.ReadAtLeastAsync(buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                return Parse(buffer.AsSpan(0, read), response, method, pathAndQuery, responseType);
+            }
+            finally
+            {
+                if (pooled)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+
         // A few bytes more than the snippet, so that the snippet can end at a character boundary.
         var capture = new PrefixCapturingStream(body, ResponseErrors.MaxSnippetBytes + 4);
         await using (capture.ConfigureAwait(false))
@@ -522,6 +557,23 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
 
             return value;
         }
+    }
+
+    private T Parse<T>(ReadOnlySpan<byte> json, HttpResponseMessage response, HttpMethod method, string pathAndQuery, JsonTypeInfo<T> responseType)
+    {
+        ReadOnlySpan<byte> start = json[..Math.Min(json.Length, ResponseErrors.MaxSnippetBytes + 4)];
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(json, responseType);
+        }
+        catch (JsonException ex)
+        {
+            throw ResponseErrors.CreateResponseException(response.StatusCode, method.Method, pathAndQuery, responseType.Type.Name, start, _tokens.Redact, ex);
+        }
+
+        return value ?? throw ResponseErrors.CreateResponseException(
+            response.StatusCode, method.Method, pathAndQuery, responseType.Type.Name, start, _tokens.Redact, new JsonException("The response body is JSON null."));
     }
 
     private CancellationTokenSource? StartTimeout(CancellationToken cancellationToken)
