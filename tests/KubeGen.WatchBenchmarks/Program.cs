@@ -12,6 +12,18 @@ if (args.Length > 0 && args[0] == "--cache-memory")
     return await CacheMemory.RunAsync(args);
 }
 
+// --list-peak: peak RSS of one unpaged 10,000-pod list, KubeGen and KubernetesClient, each in a fresh process.
+if (args.Length > 0 && args[0] == "--list-peak")
+{
+    return await ListPeakMemory.RunAsync(args);
+}
+
+// --controller-latency: change -> reconcile start, p50/p99, under steady load (in process).
+if (args.Length > 0 && args[0] == "--controller-latency")
+{
+    return await ControllerLatency.RunAsync();
+}
+
 // --memory-gate [--update]: retained bytes per cached pod against the committed baseline (fails above 110 %); .ci/run runs it.
 if (args.Length > 0 && args[0] == "--memory-gate")
 {
