@@ -57,19 +57,22 @@ public sealed class ControllerManager
             throw new InvalidOperationException("The manager is already running.");
         }
 
+        // The campaign's own token: a source that fails for good stops the campaign (the Lease is released) before the run fails.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             ISyncingSource[] sources = [.. _controllers.SelectMany(c => c.Sources).Distinct()];
             Task[] loops = [.. sources.Where(s => !s.IsStarted).Select(s => s.StartAsync(cancellationToken))];
             Task failed = loops.Length == 0 ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.WhenAny(loops).Unwrap();
-
-            // A source that fails for good (403 on its first list) fails the run; otherwise work until cancelled.
             Task work = _options.LeaderElection is { } createElector
-                ? CampaignAsync(createElector, cancellationToken)
-                : WorkAsync(cancellationToken, cancellationToken);
+                ? CampaignAsync(createElector, running.Token, cancellationToken)
+                : WorkAsync(running.Token, cancellationToken);
             Task first = await Task.WhenAny(work, failed).ConfigureAwait(false);
             if (first == failed && !cancellationToken.IsCancellationRequested)
             {
+                // An informer ended on its own: its first list failed for good (403: a missing RBAC rule).
+                await running.CancelAsync().ConfigureAwait(false);
+                await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await failed.ConfigureAwait(false);
                 throw new InvalidOperationException("An informer stopped.");
             }
@@ -91,7 +94,7 @@ public sealed class ControllerManager
         }
     }
 
-    private async Task CampaignAsync(Func<LeaderElectionOptions, LeaderElector> createElector, CancellationToken cancellationToken)
+    private async Task CampaignAsync(Func<LeaderElectionOptions, LeaderElector> createElector, CancellationToken cancellationToken, CancellationToken shutdown)
     {
         LeaderElectionOptions given = _options.Election ?? new LeaderElectionOptions();
         var election = new LeaderElectionOptions
@@ -107,7 +110,7 @@ public sealed class ControllerManager
             OnStartedLeading = async leading =>
             {
                 Task extra = given.OnStartedLeading is { } started ? started(leading) : Task.CompletedTask;
-                await WorkAsync(leading, cancellationToken).ConfigureAwait(false);
+                await WorkAsync(leading, shutdown).ConfigureAwait(false);
                 await extra.ConfigureAwait(false);
             },
         };
