@@ -16,8 +16,7 @@ public static class KubeApply
         where T : class, IKubeObject
         where TApply : IApplyConfiguration<TApply>
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        string name = configuration.Name is { Length: > 0 } n ? n : throw new ArgumentException("The apply configuration has no metadata.name.", nameof(configuration));
+        string name = NameOf(configuration);
         return ApplyAsync(client, configuration.Namespace, name, KubePatch.Apply(configuration, TApply.JsonTypeInfo), options, cancellationToken);
     }
 
@@ -45,8 +44,7 @@ public static class KubeApply
         where T : class, IKubeObject
         where TApply : IApplyConfiguration<TApply>
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        string name = configuration.Name is { Length: > 0 } n ? n : throw new ArgumentException("The apply configuration has no metadata.name.", nameof(configuration));
+        string name = NameOf(configuration);
         return ApplyStatusAsync(client, configuration.Namespace, name, KubePatch.Apply(configuration, TApply.JsonTypeInfo), options, cancellationToken);
     }
 
@@ -88,6 +86,14 @@ public static class KubeApply
                 working = await client.GetAsync(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The applied object's name, which a configuration must carry.</summary>
+    private static string NameOf<TApply>(TApply configuration)
+        where TApply : IApplyConfiguration<TApply>
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.Name is { Length: > 0 } name ? name : throw new ArgumentException("The apply configuration has no metadata.name.", nameof(configuration));
     }
 
     private static void Check<T>(IKubeObjectClient<T> client, KubePatch document, ApplyOptions options)

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Diagnostics.CodeAnalysis;
 
 namespace KubeGen.Runtime;
@@ -211,15 +212,7 @@ public sealed class ResourceCache<T, TList> : IInformer<T>, IAsyncDisposable
                     }
                     catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
                     {
-                        Report(ex);
-                        if (!HasSynced && !ResumableWatch.IsTransient(ex))
-                        {
-                            _synced.TrySetException(ex);
-                            throw;
-                        }
-
-                        listFailures++;
-                        await Task.Delay(ResumableWatch.Backoff(listFailures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken).ConfigureAwait(false);
+                        await ReadFailedAsync(ex, ++listFailures, cancellationToken).ConfigureAwait(false);
                     }
 
                     continue;
@@ -233,18 +226,7 @@ public sealed class ResourceCache<T, TList> : IInformer<T>, IAsyncDisposable
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
                 {
-                    Report(ex);
-                    if (!HasSynced && !ResumableWatch.IsTransient(ex))
-                    {
-                        // The first list cannot succeed by retrying (403: a missing RBAC rule, 404: no such resource):
-                        // waiting for the sync would hang forever, so the sync fails with the reason.
-                        _synced.TrySetException(ex);
-                        throw;
-                    }
-
-                    // Transient, or after the sync (the store keeps serving its last state; permissions may be restored).
-                    listFailures++;
-                    await Task.Delay(ResumableWatch.Backoff(listFailures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    await ReadFailedAsync(ex, ++listFailures, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -282,6 +264,23 @@ public sealed class ResourceCache<T, TList> : IInformer<T>, IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Reading the state (a list, or a streamed initial state) failed: reported, then backed off. A first read that retrying
+    /// cannot fix (403: a missing RBAC rule, 404: no such resource) fails the sync and the loop instead, since waiting for
+    /// the sync would hang forever. After the sync the store keeps serving its last state (permissions may be restored).
+    /// </summary>
+    private Task ReadFailedAsync(Exception exception, int failures, CancellationToken cancellationToken)
+    {
+        Report(exception);
+        if (!HasSynced && !ResumableWatch.IsTransient(exception))
+        {
+            _synced.TrySetException(exception);
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        return Task.Delay(ResumableWatch.Backoff(failures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken);
     }
 
     /// <summary>Lists every page and replaces the store, reporting the difference. Returns the list's resourceVersion.</summary>

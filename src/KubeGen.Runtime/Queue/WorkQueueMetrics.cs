@@ -71,43 +71,10 @@ public sealed class WorkQueueMetrics
     }
 
     /// <summary>The sum of how long each item in hand has been processed (client-go's unfinished work): it grows while a worker is stuck.</summary>
-    public TimeSpan UnfinishedWork
-    {
-        get
-        {
-            long now = _time.GetTimestamp();
-            lock (_gate)
-            {
-                TimeSpan total = TimeSpan.Zero;
-                foreach (long started in _startedAt.Values)
-                {
-                    total += _time.GetElapsedTime(started, now);
-                }
-
-                return total;
-            }
-        }
-    }
+    public TimeSpan UnfinishedWork => FoldInHand(static (total, elapsed) => total + elapsed);
 
     /// <summary>How long the longest item in hand has been processed.</summary>
-    public TimeSpan LongestRunningProcessor
-    {
-        get
-        {
-            long now = _time.GetTimestamp();
-            lock (_gate)
-            {
-                TimeSpan longest = TimeSpan.Zero;
-                foreach (long started in _startedAt.Values)
-                {
-                    TimeSpan elapsed = _time.GetElapsedTime(started, now);
-                    longest = elapsed > longest ? elapsed : longest;
-                }
-
-                return longest;
-            }
-        }
-    }
+    public TimeSpan LongestRunningProcessor => FoldInHand(static (longest, elapsed) => elapsed > longest ? elapsed : longest);
 
     internal void Added()
     {
@@ -153,6 +120,22 @@ public sealed class WorkQueueMetrics
         {
             WorkDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _tag);
         }
+    }
+
+    /// <summary>Combines how long each item in hand has been processed.</summary>
+    private TimeSpan FoldInHand(Func<TimeSpan, TimeSpan, TimeSpan> combine)
+    {
+        long now = _time.GetTimestamp();
+        TimeSpan result = TimeSpan.Zero;
+        lock (_gate)
+        {
+            foreach (long started in _startedAt.Values)
+            {
+                result = combine(result, _time.GetElapsedTime(started, now));
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The queue has shut down: it is no longer observed.</summary>
