@@ -191,7 +191,14 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// <exception cref="KubeResponseTooLargeException">The response body is larger than <see cref="KubeConnectionOptions.MaxResponseBytes"/>.</exception>
     /// <exception cref="TimeoutException">The request took longer than <see cref="KubeConnectionOptions.RequestTimeout"/>.</exception>
     /// <exception cref="HttpRequestException">No response arrived (after the retries for GET and HEAD): the connection was refused or dropped, or the server's TLS certificate is not trusted (the message says why).</exception>
-    public async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    public Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+        => SendAsync(method, pathAndQuery, content, responseType, JsonAccept, cancellationToken);
+
+    /// <summary>
+    /// <see cref="SendAsync{T}(HttpMethod, string, HttpContent?, JsonTypeInfo{T}, CancellationToken)"/> with another Accept header
+    /// (the metadata-only client asks for <c>as=PartialObjectMetadataList</c>, with plain JSON as the fallback).
+    /// </summary>
+    internal async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, HttpContent? content, JsonTypeInfo<T> responseType, string accept, CancellationToken cancellationToken)
     {
         try
         {
@@ -203,7 +210,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
             CancellationToken token = timeout?.Token ?? cancellationToken;
             try
             {
-                using HttpResponseMessage response = await SendCoreAsync(method, pathAndQuery, content, JsonAccept, token).ConfigureAwait(false);
+                using HttpResponseMessage response = await SendCoreAsync(method, pathAndQuery, content, accept, token).ConfigureAwait(false);
                 return await ReadJsonAsync(response, method, pathAndQuery, responseType, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (IsTimeout(timeout, cancellationToken))
@@ -263,7 +270,15 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     {
         ValidatePath(pathAndQuery);
         ArgumentNullException.ThrowIfNull(objectType);
-        return WatchCoreAsync(pathAndQuery, objectType, cancellationToken);
+        return WatchCoreAsync(pathAndQuery, objectType, JsonAccept, cancellationToken);
+    }
+
+    /// <summary><see cref="WatchAsync{T}(string, JsonTypeInfo{T}, CancellationToken)"/> with another Accept header (metadata-only watches).</summary>
+    internal IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string pathAndQuery, JsonTypeInfo<T> objectType, string accept, CancellationToken cancellationToken)
+    {
+        ValidatePath(pathAndQuery);
+        ArgumentNullException.ThrowIfNull(objectType);
+        return WatchCoreAsync(pathAndQuery, objectType, accept, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -287,9 +302,9 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     }
 
     private async IAsyncEnumerable<WatchEvent<T>> WatchCoreAsync<T>(
-        string pathAndQuery, JsonTypeInfo<T> objectType, [EnumeratorCancellation] CancellationToken cancellationToken)
+        string pathAndQuery, JsonTypeInfo<T> objectType, string accept, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await SendCoreAsync(HttpMethod.Get, pathAndQuery, content: null, JsonAccept, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await SendCoreAsync(HttpMethod.Get, pathAndQuery, content: null, accept, cancellationToken).ConfigureAwait(false);
         Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
