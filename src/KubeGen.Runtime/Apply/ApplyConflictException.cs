@@ -1,12 +1,5 @@
 namespace KubeGen.Runtime;
 
-/// <summary>One field a server-side apply wanted that another field manager owns.</summary>
-/// <param name="Manager">The other manager ("kubectl-edit", "helm").</param>
-/// <param name="Field">The field, as the server names it (<c>.data.mode</c>, <c>.spec.replicas</c>); null when not given.</param>
-/// <param name="ApiVersion">The apiVersion the other manager used, when given.</param>
-/// <param name="Subresource">The subresource the other manager wrote through ("status"), when given.</param>
-public sealed record ApplyConflict(string Manager, string? Field, string? ApiVersion, string? Subresource);
-
 /// <summary>
 /// A server-side apply without <c>force</c> was refused (409) because other field managers own fields it sets. The
 /// <see cref="Conflicts"/> name them and their fields (parsed from the Status causes, reason <c>FieldManagerConflict</c>).

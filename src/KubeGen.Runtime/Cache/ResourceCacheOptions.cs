@@ -42,13 +42,3 @@ public sealed class ResourceCacheOptions
     /// <summary>The first wait after a failed list (default 0.8 s, doubling to <see cref="ResumableWatchOptions.MaxBackoff"/>).</summary>
     public TimeSpan ListBackoff { get; set; } = TimeSpan.FromMilliseconds(800);
 }
-
-/// <summary>How an informer reads the full state before it watches.</summary>
-public enum InitialListMode
-{
-    /// <summary>Paged lists (limit/continue), then a watch from the list's resourceVersion.</summary>
-    List,
-
-    /// <summary>A watch streaming the state first (<c>sendInitialEvents=true</c>), falling back to <see cref="List"/> when the server does not support it.</summary>
-    Stream,
-}

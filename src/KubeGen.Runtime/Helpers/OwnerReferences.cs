@@ -1,14 +1,5 @@
 namespace KubeGen.Runtime;
 
-/// <summary>An owner reference as a value: what <see cref="OwnerReferences"/> builds for applied objects.</summary>
-/// <param name="ApiVersion">The owner's apiVersion.</param>
-/// <param name="Kind">The owner's kind.</param>
-/// <param name="Name">The owner's name.</param>
-/// <param name="Uid">The owner's uid.</param>
-/// <param name="Controller">Whether the owner is the managing controller.</param>
-/// <param name="BlockOwnerDeletion">Whether foreground deletion of the owner waits for the owned object.</param>
-public sealed record KubeOwnerReference(string ApiVersion, string Kind, string Name, string Uid, bool? Controller = null, bool? BlockOwnerDeletion = null) : IKubeOwnerReference;
-
 /// <summary>Owner references, as controller-runtime's <c>controllerutil</c> sets and reads them.</summary>
 public static class OwnerReferences
 {
@@ -78,13 +69,4 @@ public static class OwnerReferences
         int slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? string.Empty : apiVersion[..slash];
     }
-}
-
-/// <summary>The one message for metadata that lacks <see cref="IKubeControllerMetadata"/>.</summary>
-internal static class ControllerMetadata
-{
-    public static InvalidOperationException Missing(IKubeObjectMetadata metadata)
-        => new($"{metadata.GetType().Name} does not implement IKubeControllerMetadata (finalizers, owner references, managed fields). "
-            + "Generated ObjectMeta types do from the KubeGen version that adds the controller runtime; with an older generator add the "
-            + "partial class adapter shown in docs/controllers.md (Adapters).");
 }
