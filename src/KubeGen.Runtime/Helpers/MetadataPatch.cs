@@ -23,13 +23,7 @@ internal static class MetadataPatch
                 writer.WriteString("resourceVersion", resourceVersion);
             }
 
-            writer.WriteStartArray("finalizers");
-            foreach (string finalizer in finalizers)
-            {
-                writer.WriteStringValue(finalizer);
-            }
-
-            writer.WriteEndArray();
+            KubeJsonWriter.WriteStrings(writer, "finalizers", finalizers);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

@@ -35,16 +35,7 @@ internal static class PartialObjectMetadataJson
 
             WriteMap(writer, "labels", m.Labels);
             WriteMap(writer, "annotations", m.Annotations);
-            if (m.Finalizers is { } finalizers)
-            {
-                writer.WriteStartArray("finalizers");
-                foreach (string finalizer in finalizers)
-                {
-                    writer.WriteStringValue(finalizer);
-                }
-
-                writer.WriteEndArray();
-            }
+            KubeJsonWriter.WriteStrings(writer, "finalizers", m.Finalizers);
 
             writer.WriteEndObject();
             writer.WriteEndObject();
