@@ -30,6 +30,9 @@ internal sealed partial class ApiHandler
     private readonly StrategicMergePatch _strategic;
     private readonly FieldManager _fields;
     private readonly WriteConversions _conversions;
+    private readonly Validation.SchemaValidator _schemaValidator;
+    private readonly Validation.ListSemantics _listSemantics;
+    private readonly Validation.BuiltInRules _builtInRules;
     private readonly byte[]? _openApiV2;
     private readonly Dictionary<string, byte[]> _openApiV3Given;
     private Dictionary<string, byte[]>? _openApiV3;
@@ -50,6 +53,9 @@ internal sealed partial class ApiHandler
         _strategic = new StrategicMergePatch(catalog.Schemas);
         _fields = new FieldManager(catalog.Schemas);
         _conversions = new WriteConversions(catalog.Schemas);
+        _schemaValidator = new Validation.SchemaValidator(catalog.Schemas);
+        _listSemantics = new Validation.ListSemantics(catalog.Schemas);
+        _builtInRules = new Validation.BuiltInRules(catalog.Schemas);
     }
 
     /// <summary>The OpenAPI 3 documents: the given ones, plus documents derived from the Swagger 2.0 spec for the other group-versions.</summary>
