@@ -38,18 +38,20 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
     private readonly ApiCatalog _catalog;
     private readonly TokenRegistry _tokens;
     private readonly WatchRegistry _watches;
+    private readonly ApiHandler _handler;
     private readonly X509Certificate2 _authority;
     private readonly X509Certificate2 _server;
     private readonly bool _ownsServiceAccountDirectory;
     private readonly string _serviceAccountUserName;
     private EmulatorUser _serviceAccountUser;
 
-    private KubeApiServerEmulator(WebApplication app, CancellationTokenSource stopping, ObjectStore store, ApiCatalog catalog, TokenRegistry tokens, WatchRegistry watches, FaultInjector faults, X509Certificate2 authority, X509Certificate2 server, Uri baseUrl, string serviceAccountDirectory, bool ownsDirectory, string kubeconfigPath, string token, EmulatorUser serviceAccountUser)
+    private KubeApiServerEmulator(WebApplication app, CancellationTokenSource stopping, ObjectStore store, ApiCatalog catalog, ApiHandler handler, TokenRegistry tokens, WatchRegistry watches, FaultInjector faults, X509Certificate2 authority, X509Certificate2 server, Uri baseUrl, string serviceAccountDirectory, bool ownsDirectory, string kubeconfigPath, string token, EmulatorUser serviceAccountUser)
     {
         _app = app;
         _stopping = stopping;
         _store = store;
         _catalog = catalog;
+        _handler = handler;
         _tokens = tokens;
         _watches = watches;
         _authority = authority;
@@ -170,6 +172,8 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
             seeder.Seed(manifest, "seed manifest");
         }
 
+        handler.SettleControllers();
+
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(KubeApiServerEmulator).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
 
@@ -204,7 +208,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         string ca = authority.ExportCertificatePem() + "\n";
         ServiceAccountFiles.Write(saDirectory, serviceAccountToken, ca, options.ServiceAccountNamespace);
         string kubeconfig = options.KubeconfigPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(saDirectory))!, "kubeconfig");
-        var emulator = new KubeApiServerEmulator(app, stopping, store, catalog, tokens, watches, faults, authority, server, baseUrl, saDirectory, ownsDirectory, kubeconfig, serviceAccountToken, serviceAccount);
+        var emulator = new KubeApiServerEmulator(app, stopping, store, catalog, handler, tokens, watches, faults, authority, server, baseUrl, saDirectory, ownsDirectory, kubeconfig, serviceAccountToken, serviceAccount);
         emulator.WriteKubeconfig(kubeconfig, options.ServiceAccountNamespace);
         return emulator;
     }
@@ -291,6 +295,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(manifest);
         new Seeder(_catalog, _store).Seed(manifest, "manifest");
+        _handler.SettleControllers();
     }
 
     /// <summary>A copy of a stored object, or null.</summary>

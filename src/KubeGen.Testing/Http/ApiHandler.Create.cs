@@ -41,7 +41,7 @@ internal sealed partial class ApiHandler
         PrepareForCreate(obj, resource);
         Validate(obj, resource);
         string ns = info.ObjectNamespace;
-        CheckNamespace(resource, ns);
+        CheckNamespace(resource, ns, MetaString(obj, "name"));
         _fields.TrackUpdate(null, obj, SchemaOf(resource), ScopeOf(resource, null), FieldManagerOf(context, "unknown"), resource.GroupVersion, null, Now());
         if (IsDryRun(context))
         {
@@ -56,6 +56,7 @@ internal sealed partial class ApiHandler
 
         JsonObject stored = _store.Mutate(resource.Key, ns, name, (current, _) =>
             current is not null ? throw StatusErrors.AlreadyExists(resource, name) : new Mutation.Put(obj))!;
+        _controllers.Settle();
         await WriteJsonAsync(context, 201, stored);
     }
 
@@ -98,11 +99,21 @@ internal sealed partial class ApiHandler
     private static bool TracksGeneration(ApiResource resource, JsonObject obj)
         => obj.ContainsKey("spec") && !(resource.Group.Length == 0 && resource.Kind is "Service" or "Namespace" or "Node");
 
-    private void CheckNamespace(ApiResource resource, string ns)
+    /// <summary>
+    /// The NamespaceLifecycle admission plugin: a namespaced object can only be created in a namespace
+    /// that exists (404) and is not being deleted (403).
+    /// </summary>
+    private void CheckNamespace(ApiResource resource, string ns, string? name)
     {
-        if (resource.Namespaced && NamespacesServed && _store.Get(NamespacesKey, "", ns) is null)
+        if (!resource.Namespaced || !NamespacesServed)
         {
-            throw StatusErrors.NamespaceNotFound(ns);
+            return;
+        }
+
+        JsonObject namespaceObject = _store.Get(NamespacesKey, "", ns) ?? throw StatusErrors.NamespaceNotFound(ns);
+        if (Lifecycle.NamespaceController.IsTerminating(namespaceObject))
+        {
+            throw StatusErrors.Forbidden(resource.Group, resource.Plural, name, $"unable to create new content in namespace {ns} because it is being terminated");
         }
     }
 }

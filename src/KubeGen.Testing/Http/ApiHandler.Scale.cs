@@ -99,6 +99,7 @@ internal sealed partial class ApiHandler
             return mutation;
         });
 
+        _controllers.Settle();
         JsonObject final = dryRun || result is null ? result ?? throw StatusErrors.NotFound(resource, info.Name!) : _store.Get(resource.Key, info.ObjectNamespace, info.Name!) ?? result;
         await WriteJsonAsync(context, 200, ScaleOf(resource, final));
     }

@@ -38,6 +38,8 @@ internal sealed partial class ApiHandler
     private Dictionary<string, byte[]>? _openApiV3;
     private readonly CancellationToken _stopping;
     private readonly WatchRegistry _watches;
+    private readonly Lifecycle.Deleter _deleter;
+    private readonly Lifecycle.ClusterControllers _controllers;
 
     public ApiHandler(KubeApiServerEmulatorOptions options, ApiCatalog catalog, ObjectStore store, TokenRegistry tokens, FaultInjector faults, byte[]? openApiV2, Dictionary<string, byte[]> openApiV3, WatchRegistry watches, CancellationToken stopping)
     {
@@ -56,7 +58,17 @@ internal sealed partial class ApiHandler
         _schemaValidator = new Validation.SchemaValidator(catalog.Schemas);
         _listSemantics = new Validation.ListSemantics(catalog.Schemas);
         _builtInRules = new Validation.BuiltInRules(catalog.Schemas);
+        _deleter = new Lifecycle.Deleter(store);
+        _controllers = new Lifecycle.ClusterControllers();
+        var writes = new Lifecycle.ControllerWrites(store);
+        _controllers.Add(new Lifecycle.GarbageCollector(store, catalog, _controllers.Owners, _deleter, writes));
+        _controllers.Add(new Lifecycle.NamespaceController(store, catalog, _deleter, writes));
+        _controllers.Add(new Lifecycle.PodTermination(catalog, _controllers.Owners, _deleter));
+        store.Changed = _controllers.Changed;
     }
+
+    /// <summary>Runs the emulated controllers until they have nothing left to do (after seeding; every write request does it itself).</summary>
+    public void SettleControllers() => _controllers.Settle();
 
     /// <summary>The OpenAPI 3 documents: the given ones, plus documents derived from the Swagger 2.0 spec for the other group-versions.</summary>
     private Dictionary<string, byte[]> OpenApiV3
