@@ -30,7 +30,7 @@ namespace KubeGen.Testing;
 /// <see cref="ServiceAccountDirectory"/> and <see cref="Environment"/> as a pod would, or
 /// <see cref="KubeconfigPath"/> with kubectl), and dispose it when done.
 /// </summary>
-public sealed class KubeApiServerEmulator : IAsyncDisposable
+public sealed partial class KubeApiServerEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
@@ -87,6 +87,14 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
 
     /// <summary>The current service account token (also in <see cref="ServiceAccountDirectory"/>).</summary>
     public string ServiceAccountToken { get; private set; }
+
+    /// <summary>
+    /// A token for <c>kubernetes-admin</c> in the group <c>system:masters</c>, which every request is
+    /// allowed for (as kube-apiserver allows that group): for setting up what a test's service account
+    /// is then checked against, e.g. <c>CreateHttpClient(server.AdminToken)</c> or
+    /// <c>WriteKubeconfig(path, token: server.AdminToken)</c>.
+    /// </summary>
+    public string AdminToken { get; private init; } = "";
 
     /// <summary>The service account's user name, <c>system:serviceaccount:ns:name</c>.</summary>
     public string ServiceAccountUserName => _serviceAccountUserName;
@@ -146,6 +154,8 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         EmulatorUser serviceAccount = EmulatorUser.ServiceAccount(options.ServiceAccountNamespace, options.ServiceAccountName, [.. options.ServiceAccountRules ?? [AccessRule.All]]);
         string serviceAccountToken = NewToken();
         tokens.Add(serviceAccountToken, serviceAccount);
+        string adminToken = NewToken();
+        tokens.Add(adminToken, EmulatorUser.Admin());
 
         var store = new ObjectStore(options.HistoryWindow, options.WatchQueueLimit);
         var watches = new WatchRegistry();
@@ -208,7 +218,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         string ca = authority.ExportCertificatePem() + "\n";
         ServiceAccountFiles.Write(saDirectory, serviceAccountToken, ca, options.ServiceAccountNamespace);
         string kubeconfig = options.KubeconfigPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(saDirectory))!, "kubeconfig");
-        var emulator = new KubeApiServerEmulator(app, stopping, store, catalog, handler, tokens, watches, faults, authority, server, baseUrl, saDirectory, ownsDirectory, kubeconfig, serviceAccountToken, serviceAccount);
+        var emulator = new KubeApiServerEmulator(app, stopping, store, catalog, handler, tokens, watches, faults, authority, server, baseUrl, saDirectory, ownsDirectory, kubeconfig, serviceAccountToken, serviceAccount) { AdminToken = adminToken };
         emulator.WriteKubeconfig(kubeconfig, options.ServiceAccountNamespace);
         return emulator;
     }

@@ -100,6 +100,9 @@ internal sealed class WriteConversions(SchemaIndex schemas)
             case ("batch", "CronJob"):
                 WorkloadDefaults.CronJob(obj);
                 break;
+            case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+                CustomResources.CrdDefaults.Apply(obj);
+                break;
         }
 
         // The spec is the server's Go type: a default for a field the spec's version does not have

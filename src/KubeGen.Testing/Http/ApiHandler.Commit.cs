@@ -98,7 +98,7 @@ internal sealed partial class ApiHandler
     {
         JsonObject metadata = Metadata(target);
         metadata["resourceVersion"] = MetaString(current, "resourceVersion");
-        if (TracksGeneration(resource, target) && SpecChanged(current, target))
+        if (TracksGeneration(resource, target) && SpecChanged(current, target, statusIsSeparate: resource.HasStatus || !resource.IsCustom))
         {
             long generation = Serialization.JsonNodes.TryGetInt64(current["metadata"]?["generation"], out long n) ? n : 0;
             metadata["generation"] = generation + 1;
@@ -149,7 +149,12 @@ internal sealed partial class ApiHandler
         }
     }
 
-    private static bool SpecChanged(JsonObject before, JsonObject after)
+    /// <summary>
+    /// Whether anything but metadata (and status, where it is separate) changed: what bumps
+    /// generation. A custom resource without a status subresource counts status changes too, as
+    /// apiextensions' strategy does.
+    /// </summary>
+    private static bool SpecChanged(JsonObject before, JsonObject after, bool statusIsSeparate)
     {
         if (before["metadata"]?["generation"] is null && !after.ContainsKey("spec"))
         {
@@ -157,7 +162,12 @@ internal sealed partial class ApiHandler
         }
 
         var keys = new HashSet<string>(before.Select(p => p.Key).Concat(after.Select(p => p.Key)), StringComparer.Ordinal);
-        keys.ExceptWith(["metadata", "status", "apiVersion", "kind"]);
+        keys.ExceptWith(["metadata", "apiVersion", "kind"]);
+        if (statusIsSeparate)
+        {
+            keys.Remove("status");
+        }
+
         return keys.Any(k => !JsonNode.DeepEquals(before[k], after[k]));
     }
 

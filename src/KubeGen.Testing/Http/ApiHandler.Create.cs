@@ -19,6 +19,12 @@ internal sealed partial class ApiHandler
             throw StatusErrors.MethodNotAllowed();
         }
 
+        if (resource.DefinedBy is string definedBy && _store.Get(CustomResources.CrdController.Key, "", definedBy)?["metadata"]?["deletionTimestamp"] is not null)
+        {
+            // A CRD being deleted serves its instances until they are gone, but takes no new ones.
+            throw StatusErrors.MethodNotSupported(resource.Group, resource.Plural, "create");
+        }
+
         JsonObject obj = await ReadObjectAsync(context, resource);
         Normalize(obj, resource, info);
         JsonObject metadata = Metadata(obj);
@@ -93,11 +99,12 @@ internal sealed partial class ApiHandler
     }
 
     /// <summary>
-    /// Whether <c>metadata.generation</c> counts the object's spec changes: for kinds with a spec,
-    /// except the built-ins whose registry strategies never set it (Services, Namespaces, Nodes).
+    /// Whether <c>metadata.generation</c> counts the object's spec changes: for custom resources
+    /// (their strategy always sets it) and kinds with a spec, except the built-ins whose registry
+    /// strategies never set it (Services, Namespaces, Nodes).
     /// </summary>
     private static bool TracksGeneration(ApiResource resource, JsonObject obj)
-        => obj.ContainsKey("spec") && !(resource.Group.Length == 0 && resource.Kind is "Service" or "Namespace" or "Node");
+        => resource.IsCustom || (obj.ContainsKey("spec") && !(resource.Group.Length == 0 && resource.Kind is "Service" or "Namespace" or "Node"));
 
     /// <summary>
     /// The NamespaceLifecycle admission plugin: a namespaced object can only be created in a namespace

@@ -76,6 +76,11 @@ internal sealed partial class ApiHandler
             _builtInRules.Validate(obj, resource, schema, causes);
         }
 
+        if (resource.Group == "apiextensions.k8s.io" && resource.Kind == "CustomResourceDefinition")
+        {
+            CustomResources.CrdValidation.Validate(obj, causes);
+        }
+
         if (causes.Count > 0)
         {
             throw StatusErrors.Invalid(resource, name, [.. causes]);

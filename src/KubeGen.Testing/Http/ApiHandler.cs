@@ -35,7 +35,6 @@ internal sealed partial class ApiHandler
     private readonly Validation.BuiltInRules _builtInRules;
     private readonly byte[]? _openApiV2;
     private readonly Dictionary<string, byte[]> _openApiV3Given;
-    private Dictionary<string, byte[]>? _openApiV3;
     private readonly CancellationToken _stopping;
     private readonly WatchRegistry _watches;
     private readonly Lifecycle.Deleter _deleter;
@@ -64,31 +63,12 @@ internal sealed partial class ApiHandler
         _controllers.Add(new Lifecycle.GarbageCollector(store, catalog, _controllers.Owners, _deleter, writes));
         _controllers.Add(new Lifecycle.NamespaceController(store, catalog, _deleter, writes));
         _controllers.Add(new Lifecycle.PodTermination(catalog, _controllers.Owners, _deleter));
+        _controllers.Add(new CustomResources.CrdController(store, catalog, _deleter, writes));
         store.Changed = _controllers.Changed;
     }
 
     /// <summary>Runs the emulated controllers until they have nothing left to do (after seeding; every write request does it itself).</summary>
     public void SettleControllers() => _controllers.Settle();
-
-    /// <summary>The OpenAPI 3 documents: the given ones, plus documents derived from the Swagger 2.0 spec for the other group-versions.</summary>
-    private Dictionary<string, byte[]> OpenApiV3
-    {
-        get
-        {
-            if (_openApiV3 is null)
-            {
-                Dictionary<string, byte[]> documents = _catalog.DeriveOpenApiV3();
-                foreach ((string key, byte[] given) in _openApiV3Given)
-                {
-                    documents[key] = given;
-                }
-
-                _openApiV3 = documents;
-            }
-
-            return _openApiV3;
-        }
-    }
 
     /// <summary>The host:port clients use (for APIVersions.serverAddressByClientCIDRs).</summary>
     public string ServerAddress { get; set; } = "";

@@ -38,6 +38,8 @@ internal sealed class Deleter(ObjectStore store)
     public const string NamespaceFinalizer = "kubernetes";
 
     private static readonly ResourceKey NamespacesKey = new("", "v1", "namespaces");
+    private static readonly ResourceKey DefinitionsKey = new("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+    private const string CleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
 
     /// <summary>The namespaces the NamespaceLifecycle admission plugin never lets go.</summary>
     private static readonly HashSet<string> ImmortalNamespaces = new(StringComparer.Ordinal) { "default", "kube-system", "kube-public" };
@@ -61,8 +63,9 @@ internal sealed class Deleter(ObjectStore store)
             }
 
             CheckPreconditions(resource, name, current, request);
-            Mutation mutation = isNamespace && ApiHandler.MetaString(current, "deletionTimestamp") is null
-                ? StartTermination(current)
+            bool marked = ApiHandler.MetaString(current, "deletionTimestamp") is not null;
+            Mutation mutation = isNamespace && !marked ? StartTermination(current)
+                : resource.Key == DefinitionsKey && !marked ? StartDefinitionCleanup(resource, current, request)
                 : Decide(resource, name, current, request, isNamespace);
             switch (mutation)
             {
@@ -107,6 +110,26 @@ internal sealed class Deleter(ObjectStore store)
         JsonObject status = target["status"] as JsonObject ?? new JsonObject();
         status["phase"] = "Terminating";
         target["status"] = status;
+        return new Mutation.Put(target);
+    }
+
+    /// <summary>
+    /// The CRD registry's first delete: the cleanup finalizer (the CRD controller deletes every
+    /// instance, then removes it) and a <c>Terminating</c> condition; then the generic delete marks it.
+    /// </summary>
+    private static Mutation StartDefinitionCleanup(ApiResource resource, JsonObject current, DeleteRequest request)
+    {
+        List<string> finalizers = GarbageCollectionFinalizers(resource, Finalizers(current), request);
+        if (!finalizers.Contains(CleanupFinalizer))
+        {
+            finalizers.Add(CleanupFinalizer);
+        }
+
+        JsonObject target = WithFinalizers(current, finalizers);
+        JsonObject metadata = ApiHandler.Metadata(target);
+        metadata["deletionTimestamp"] = ApiHandler.Now();
+        metadata["deletionGracePeriodSeconds"] = 0;
+        CustomResources.CrdController.SetCondition(target, "Terminating", "True", "InstanceDeletionPending", "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon");
         return new Mutation.Put(target);
     }
 

@@ -46,7 +46,10 @@ internal sealed class ApiResource
 
     public string GroupVersion => Group.Length == 0 ? Version : Group + "/" + Version;
 
-    public string SingularName => Kind.ToLowerInvariant();
+    /// <summary>A CRD's <c>names.singular</c>; built-in resources use the lower-case kind.</summary>
+    public string? Singular { get; init; }
+
+    public string SingularName => Singular ?? Kind.ToLowerInvariant();
 
     public string ListKind => Kind + "List";
 

@@ -39,6 +39,16 @@ internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
     /// <exception cref="InvalidDataException">The manifest cannot be parsed or names a kind the spec does not serve.</exception>
     public void Seed(string manifest, string source)
     {
+        foreach (JsonObject obj in Objects(manifest, source))
+        {
+            Put(obj, source);
+        }
+    }
+
+    /// <summary>The objects of a manifest: JSON or YAML, several documents, <c>kind: List</c> flattened.</summary>
+    /// <exception cref="InvalidDataException">The manifest cannot be parsed.</exception>
+    public static List<JsonObject> Objects(string manifest, string source)
+    {
         List<JsonNode> documents;
         string trimmed = manifest.TrimStart();
         try
@@ -52,13 +62,7 @@ internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
 
-        foreach (JsonNode document in documents)
-        {
-            foreach (JsonObject obj in Flatten(document))
-            {
-                Put(obj, source);
-            }
-        }
+        return [.. documents.SelectMany(Flatten)];
     }
 
     private static IEnumerable<JsonObject> Flatten(JsonNode node)
