@@ -39,6 +39,7 @@ internal sealed partial class ApiHandler
     private readonly WatchRegistry _watches;
     private readonly Lifecycle.Deleter _deleter;
     private readonly Lifecycle.ClusterControllers _controllers;
+    private readonly Authorization.RbacAuthorizer _authorizer;
 
     public ApiHandler(KubeApiServerEmulatorOptions options, ApiCatalog catalog, ObjectStore store, TokenRegistry tokens, FaultInjector faults, byte[]? openApiV2, Dictionary<string, byte[]> openApiV3, WatchRegistry watches, CancellationToken stopping)
     {
@@ -58,6 +59,7 @@ internal sealed partial class ApiHandler
         _listSemantics = new Validation.ListSemantics(catalog.Schemas);
         _builtInRules = new Validation.BuiltInRules(catalog.Schemas);
         _deleter = new Lifecycle.Deleter(store);
+        _authorizer = new Authorization.RbacAuthorizer(store, catalog);
         _controllers = new Lifecycle.ClusterControllers();
         var writes = new Lifecycle.ControllerWrites(store);
         _controllers.Add(new Lifecycle.GarbageCollector(store, catalog, _controllers.Owners, _deleter, writes));
@@ -152,9 +154,9 @@ internal sealed partial class ApiHandler
     /// <summary>Serves an admitted resource request (<see cref="Admit"/> has resolved <see cref="RequestInfo.Resource"/>).</summary>
     private async Task ServeResourceAsync(HttpContext context, RequestInfo info, EmulatorUser user, Fault? fault)
     {
-        if (IsSelfSubjectAccessReview(info))
+        if (IsSelfSubjectReview(info))
         {
-            await SelfSubjectAccessReviewAsync(context, user, info.Resource!);
+            await SelfSubjectReviewAsync(context, user, info.Resource!);
             return;
         }
 
