@@ -180,4 +180,29 @@ public sealed class LifecycleTests
         Assert.Equal(("MODIFIED", "20"), (terminating.Str("type"), terminating.Str("object.metadata.deletionGracePeriodSeconds")));
         Assert.Equal("DELETED", (await watch.NextAsync()).Str("type"));
     }
+
+    [Fact]
+    public async Task Rollouts_complete_only_when_simulated()
+    {
+        await using KubeApiServerEmulator plain = await StartAsync();
+        using HttpClient plainClient = plain.CreateHttpClient();
+        await plainClient.PostJsonAsync(Deployments, Deployment("web", replicas: 2));
+        Assert.Null((await plainClient.GetJsonAsync(Deployments + "/web")).Body!["status"]);
+
+        await using KubeApiServerEmulator server = await StartAsync(o => o.SimulateRollouts = true);
+        using HttpClient client = server.CreateHttpClient();
+        var created = await client.PostJsonAsync(Deployments, Deployment("web", replicas: 2));
+        Assert.Null(created.Body!["status"]);
+        JsonNode status = (await client.GetJsonAsync(Deployments + "/web")).Body!["status"]!;
+        Assert.Equal(("1", "2", "2", "2", "2"), (status.Str("observedGeneration"), status.Str("replicas"), status.Str("updatedReplicas"), status.Str("readyReplicas"), status.Str("availableReplicas")));
+        Assert.Equal(["Available True MinimumReplicasAvailable", "Progressing True NewReplicaSetAvailable"], status["conditions"]!.AsArray().Select(c => $"{c.Str("type")} {c.Str("status")} {c.Str("reason")}"));
+
+        await client.PatchAsync(Deployments + "/web/scale", """{"spec":{"replicas":0}}""", "application/merge-patch+json");
+        status = (await client.GetJsonAsync(Deployments + "/web")).Body!["status"]!;
+        Assert.Equal(("2", null), (status.Str("observedGeneration"), status.Str("replicas")));
+
+        // A status a client writes stands until the spec changes again.
+        await client.PatchAsync(Deployments + "/web/status", """{"status":{"readyReplicas":7}}""", "application/merge-patch+json");
+        Assert.Equal("7", (await client.GetJsonAsync(Deployments + "/web")).Body.Str("status.readyReplicas"));
+    }
 }

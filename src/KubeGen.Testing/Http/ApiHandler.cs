@@ -66,6 +66,11 @@ internal sealed partial class ApiHandler
         _controllers.Add(new Lifecycle.NamespaceController(store, catalog, _deleter, writes));
         _controllers.Add(new Lifecycle.PodTermination(catalog, _controllers.Owners, _deleter));
         _controllers.Add(new CustomResources.CrdController(store, catalog, _deleter, writes));
+        if (options.SimulateRollouts)
+        {
+            _controllers.Add(new Lifecycle.RolloutSimulator(_controllers.Owners, writes));
+        }
+
         store.Changed = _controllers.Changed;
     }
 
