@@ -6,11 +6,13 @@ using KubeGen.Testing;
 //   dotnet run --project src/KubeGen.ApiServer -- --spec <file> [--spec <file>...] [--port N]
 //     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
 //     [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
-//     [--service-account NS/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE] [--no-simulated-rollouts]
+//     [--service-account NS/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE] [--apply manifests.yaml]...
+//     [--no-simulated-rollouts]
 
 // Rollouts complete, so that `kubectl rollout status` finishes against the command line's emulator.
 var options = new KubeApiServerEmulatorOptions { SimulateRollouts = true };
 string? adminKubeconfig = null;
+var applyFiles = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
     string arg = args[i];
@@ -73,6 +75,10 @@ for (int i = 0; i < args.Length; i++)
                 // The service account may do nothing until Roles and bindings (e.g. a generated rbac.yaml) say so.
                 options.ServiceAccountRules = [];
                 break;
+            case "--apply":
+                // Unlike --seed, through the API once it runs: validated, defaulted, CRDs served at once.
+                applyFiles.Add(Path.GetFullPath(Value()));
+                break;
             case "--admin-kubeconfig":
                 adminKubeconfig = Path.GetFullPath(Value());
                 break;
@@ -126,6 +132,19 @@ catch (Exception e) when (e is IOException or InvalidDataException or System.Tex
 
 await using (emulator)
 {
+    try
+    {
+        foreach (string file in applyFiles)
+        {
+            await emulator.ApplyAsync(await File.ReadAllTextAsync(file, stop.Token), stop.Token);
+        }
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+
     Console.WriteLine($"KubeGen API server emulator listening on {emulator.BaseUrl.ToString().TrimEnd('/')}");
     foreach ((string key, string value) in emulator.Environment)
     {
@@ -159,5 +178,5 @@ static void PrintUsage(TextWriter writer) => writer.WriteLine("""
                              [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
                              [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
                              [--service-account NAMESPACE/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE]
-                             [--no-simulated-rollouts]
+                             [--apply manifests.yaml]... [--no-simulated-rollouts]
     """);
