@@ -9,24 +9,26 @@ namespace PodLister;
 /// <summary>
 /// Lists the pods of the namespace it runs in as a table (NAME, PHASE, RESTARTS, AGE, NODE), like
 /// <c>kubectl get pods</c>. With <c>--watch</c> it then follows the changes, one line per event,
-/// until Ctrl+C or SIGTERM. It connects the way a pod does (<see cref="KubeClient.InCluster"/>):
-/// KUBERNETES_SERVICE_HOST/PORT and the mounted service-account token, CA and namespace
-/// (or the directory in KUBEGEN_SERVICEACCOUNT_DIR).
+/// until Ctrl+C or SIGTERM. It connects with <see cref="KubeClient.Connect"/>, so the same binary
+/// runs in a pod (KUBERNETES_SERVICE_HOST/PORT and the mounted service-account token, CA and
+/// namespace) and on a laptop (KUBECONFIG, else ~/.kube/config: the current context's cluster,
+/// credentials and namespace).
 /// </summary>
 internal static class Program
 {
     private const string Usage = """
-        usage: PodLister [--watch|-w] [--namespace|-n NAMESPACE] [--print-rbac]
-          (no options)   list the pods of the pod's own namespace
+        usage: PodLister [--watch|-w] [--namespace|-n NAMESPACE] [--context NAME] [--print-rbac]
+          (no options)   list the pods of the pod's own namespace (or the kubeconfig context's)
           --watch, -w    then follow changes, one line per event, until Ctrl+C
-          --namespace    list another namespace than the service account's
+          --namespace    list another namespace than the service account's or context's
+          --context      use this kubeconfig context instead of the current one
           --print-rbac   print the RBAC rules this build needs (a Role's rules) and exit
         """;
 
     private static async Task<int> Main(string[] args)
     {
         bool watch = false, printRbac = false;
-        string? ns = null;
+        string? ns = null, context = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -36,6 +38,9 @@ internal static class Program
                     break;
                 case "--namespace" or "-n" when i + 1 < args.Length:
                     ns = args[++i];
+                    break;
+                case "--context" when i + 1 < args.Length:
+                    context = args[++i];
                     break;
                 case "--print-rbac":
                     printRbac = true;
@@ -71,12 +76,13 @@ internal static class Program
         KubeClient kube;
         try
         {
-            kube = KubeClient.InCluster();
+            // KUBECONFIG, else in-cluster (service-account token and CA), else ~/.kube/config.
+            kube = KubeClient.Connect(new KubeConnectOptions { Context = context });
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            Console.Error.WriteLine($"error: not running in a cluster: {ex.Message}");
-            Console.Error.WriteLine("Outside a cluster, set KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT and KUBEGEN_SERVICEACCOUNT_DIR (see README.md).");
+            // A KubeconfigException names the file and the field; "no source" names every place looked at.
+            Console.Error.WriteLine($"error: cannot connect: {ex.Message}");
             return 1;
         }
 
@@ -112,6 +118,12 @@ internal static class Program
             catch (HttpRequestException ex)
             {
                 Console.Error.WriteLine($"error: cannot reach the API server: {ex.Message}");
+                return 1;
+            }
+            catch (KubeconfigException ex)
+            {
+                // The kubeconfig user's exec plugin failed (its message and error output, never the credential).
+                Console.Error.WriteLine($"error: {ex.Message}");
                 return 1;
             }
         }

@@ -5,7 +5,13 @@
 #   3. runs the native binary the way a pod runs it (KUBERNETES_SERVICE_HOST/PORT and a
 #      service-account directory with token, ca.crt and namespace), which prints the table,
 #   4. stops the emulator.
-# Needs the .NET 10 SDK, clang and zlib1g-dev. Extra arguments go to PodLister (e.g. --watch).
+# Needs the .NET 10 SDK. Native AOT also needs clang and zlib1g-dev: when they are missing the
+# script installs them (as root, with apt-get), and when it cannot, it runs the same sample
+# JIT-compiled (dotnet PodLister.dll) against the emulator and says how to get the native binary.
+#
+#   demo.sh [--kubeconfig] [PodLister arguments, e.g. --watch]
+#     --kubeconfig   run PodLister from the emulator's kubeconfig (KUBECONFIG=...) instead of as a
+#                    pod: the same binary and the same KubeClient.Connect() call, outside a cluster.
 #
 # Environment:
 #   PODLISTER_DEMO_DIR   work directory (publish output, build artifacts, emulator files); it is
@@ -22,17 +28,42 @@ spec="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
 
+from_kubeconfig=0
+if [[ "${1:-}" == "--kubeconfig" ]]; then
+  from_kubeconfig=1
+  shift
+fi
+
 # ---- prerequisites ------------------------------------------------------------------------
 command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK (dotnet) is not on PATH: https://dot.net/download"
-if ! command -v clang >/dev/null 2>&1; then
-  fail "Native AOT needs clang and zlib1g-dev for the native link. Install them with:
-    sudo apt-get update && sudo apt-get install -y clang zlib1g-dev"
-fi
-if ! printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1; then
-  fail "clang cannot link against zlib. Install it with:
-    sudo apt-get update && sudo apt-get install -y zlib1g-dev"
-fi
 [[ -f "$spec" ]] || fail "spec '$spec' does not exist"
+
+# Native AOT links with clang against zlib. What is missing is installed when this runs as root
+# with apt-get (quietly, saying what); otherwise the demo runs the sample JIT-compiled.
+can_link() { command -v clang >/dev/null 2>&1 && printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1; }
+missing_aot_packages() {
+  local missing=()
+  command -v clang >/dev/null 2>&1 || missing+=(clang)
+  if ! { command -v dpkg >/dev/null 2>&1 && dpkg -s zlib1g-dev >/dev/null 2>&1; } && ! can_link; then
+    missing+=(zlib1g-dev)
+  fi
+  echo "${missing[*]:-}"
+}
+aot=1
+if ! can_link; then
+  packages=$(missing_aot_packages)
+  packages=${packages:-clang zlib1g-dev}
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing $packages for the Native AOT link (apt-get)"
+    apt_log="$(mktemp)"
+    # shellcheck disable=SC2086  # a list of package names
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages; } >"$apt_log" 2>&1; then
+      tail -n 5 "$apt_log" >&2
+    fi
+    rm -f "$apt_log"
+  fi
+  can_link || aot=0
+fi
 
 case "$(uname -m)" in
   x86_64 | amd64) rid=linux-x64 ;;
@@ -89,15 +120,25 @@ run_build() {
 started=$(date +%s.%N)
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 
-# ---- 1. Native AOT publish ---------------------------------------------------------------
-say "Publishing PodLister as Native AOT ($rid) into $work/publish"
+# ---- 1. Native AOT publish (or a JIT build without clang) ------------------------------------
 t=$(date +%s.%N)
-run_build "$work/publish.log" dotnet publish "$here/PodLister.csproj" -c Release -r "$rid" \
-  -o "$work/publish" "-p:KubeSpec=$spec" "${build_flags[@]}"
-binary="$work/publish/PodLister"
-[[ -x "$binary" ]] || fail "the publish produced no $binary"
-size=$(stat -c %s "$binary")
-say "Published in $(elapsed "$t"): $binary ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
+if [[ "$aot" == 1 ]]; then
+  say "Publishing PodLister as Native AOT ($rid) into $work/publish"
+  run_build "$work/publish.log" dotnet publish "$here/PodLister.csproj" -c Release -r "$rid" \
+    -o "$work/publish" "-p:KubeSpec=$spec" "${build_flags[@]}"
+  binary="$work/publish/PodLister"
+  [[ -x "$binary" ]] || fail "the publish produced no $binary"
+  command=("$binary")
+  size=$(stat -c %s "$binary")
+  say "Published in $(elapsed "$t"): $binary ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
+else
+  say "Building PodLister JIT-compiled (no clang/zlib for Native AOT) into $work/jit"
+  run_build "$work/jit-build.log" dotnet build "$here/PodLister.csproj" -c Release \
+    -o "$work/jit" "-p:KubeSpec=$spec" "${build_flags[@]}"
+  [[ -f "$work/jit/PodLister.dll" ]] || fail "the build produced no $work/jit/PodLister.dll"
+  command=(dotnet "$work/jit/PodLister.dll")
+  say "Built in $(elapsed "$t")"
+fi
 
 # ---- 2. the API server emulator ----------------------------------------------------------
 say "Building the API server emulator (src/KubeGen.ApiServer)"
@@ -147,16 +188,27 @@ sa_dir=${sa_dir:-$work/sa}
 [[ -n "$host" && -n "$port" ]] || { cat "$server_log" >&2; fail "the emulator did not print KUBERNETES_SERVICE_HOST/PORT"; }
 say "Emulator listening on $url (service account: $sa_dir, namespace $(cat "$sa_dir/namespace"))"
 
-# ---- 3. the native binary, as in a pod -----------------------------------------------------
-say "KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir $binary${*:+ $*}"
+# ---- 3. PodLister, as in a pod (or from the kubeconfig) ------------------------------------
+# KubeClient.Connect() takes KUBECONFIG first, then in-cluster, then ~/.kube/config: each run sets
+# exactly the one source it means.
+if [[ "$from_kubeconfig" == 1 ]]; then
+  say "KUBECONFIG=$work/kubeconfig ${command[*]}${*:+ $*}"
+  run=(env -u KUBERNETES_SERVICE_HOST -u KUBERNETES_SERVICE_PORT -u KUBEGEN_SERVICEACCOUNT_DIR "KUBECONFIG=$work/kubeconfig" "HOME=$work" "${command[@]}" "$@")
+else
+  say "KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir ${command[*]}${*:+ $*}"
+  run=(env -u KUBECONFIG "KUBERNETES_SERVICE_HOST=$host" "KUBERNETES_SERVICE_PORT=$port" "KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir" "${command[@]}" "$@")
+fi
 echo
 t=$(date +%s.%N)
 status=0
 # Ctrl+C (e.g. to end --watch) reaches PodLister, which stops cleanly; the script then carries on.
 trap 'true' INT
-KUBERNETES_SERVICE_HOST="$host" KUBERNETES_SERVICE_PORT="$port" KUBEGEN_SERVICEACCOUNT_DIR="$sa_dir" \
-  "$binary" "$@" || status=$?
+"${run[@]}" || status=$?
 echo
 say "PodLister exited with $status after $(elapsed "$t")"
-say "Native binary: $size bytes; the whole demo took $(elapsed "$started")"
+if [[ "$aot" == 1 ]]; then
+  say "Native binary: $size bytes; the whole demo took $(elapsed "$started")"
+else
+  say "Ran JIT-compiled; for the Native AOT binary install clang and zlib1g-dev (as root: apt-get install -y clang zlib1g-dev) and run demo.sh again."
+fi
 exit "$status"

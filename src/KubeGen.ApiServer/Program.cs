@@ -4,7 +4,7 @@ using KubeGen.Testing;
 
 // KubeGen.ApiServer: runs the KubeGen.Testing API server emulator until Ctrl+C.
 //   dotnet run --project src/KubeGen.ApiServer -- --spec <file> [--spec <file>...] [--port N]
-//     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
+//     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--client-cert] [--require-client-cert] [--openapi-v3 FILE]...
 //     [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
 //     [--service-account NS/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE] [--apply manifests.yaml]...
 //     [--no-simulated-rollouts]
@@ -44,6 +44,13 @@ for (int i = 0; i < args.Length; i++)
                 break;
             case "--kubeconfig":
                 options.KubeconfigPath = Path.GetFullPath(Value());
+                break;
+            case "--client-cert":
+                // The kubeconfig authenticates with an administrator's client certificate instead of the SA token.
+                options.KubeconfigClientCertificate = true;
+                break;
+            case "--require-client-cert":
+                options.ClientCertificates = ClientCertificateAuthentication.Required;
                 break;
             case "--openapi-v3":
                 options.AddOpenApiV3File(Value());
@@ -175,7 +182,8 @@ return 0;
 
 static void PrintUsage(TextWriter writer) => writer.WriteLine("""
     usage: KubeGen.ApiServer --spec <swagger.json> [--spec <file>...] [--port N] [--sa-dir DIR]
-                             [--seed manifests.yaml|json]... [--kubeconfig FILE] [--openapi-v3 FILE]...
+                             [--seed manifests.yaml|json]... [--kubeconfig FILE] [--client-cert] [--require-client-cert]
+                             [--openapi-v3 FILE]...
                              [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
                              [--service-account NAMESPACE/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE]
                              [--apply manifests.yaml]... [--no-simulated-rollouts]

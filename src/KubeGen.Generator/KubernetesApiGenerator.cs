@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using KubeGen.Generator.Diagnostics;
 using KubeGen.Generator.Emit;
+using KubeGen.Generator.Locking;
 using KubeGen.Generator.Model;
 using KubeGen.Generator.Modeling;
 using KubeGen.Generator.OpenApi;
@@ -30,6 +31,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         public const string BuildModel = nameof(BuildModel);
         public const string PlanFiles = nameof(PlanFiles);
         public const string GeneratedFile = nameof(GeneratedFile);
+        public const string CheckSpecLock = nameof(CheckSpecLock);
     }
 
     private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
@@ -50,8 +52,29 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Select(static (text, cancellationToken) => ParseSpec(text, cancellationToken))
             .WithTrackingName(Steps.ParseSpec);
 
+        // The spec lock: a committed file the build compares each cluster's selected surface with.
+        var lockFiles = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsSet(pair.Right.GetOptions(pair.Left), MetadataPrefix + "KubeGenLock"))
+            .Select(static (pair, cancellationToken) => new LockFileText(pair.Left.Path, pair.Left.GetText(cancellationToken)?.ToString()));
+        var lockSettings = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => new LockSettings(
+                IsSet(provider.GlobalOptions, "build_property.KubeGenWriteLock"),
+                provider.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var directory) ? directory : null));
+        var trackSurface = lockFiles.Collect()
+            .Combine(lockSettings)
+            .Select(static (pair, _) => pair.Left.Length > 0 || pair.Right.Write);
+
+        // The server's version beside a fetched spec (KubeGenFetchSpec's sidecar): names the cluster in diagnostics and the lock.
+        var serverVersions = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Where(static pair => IsSet(pair.Right.GetOptions(pair.Left), MetadataPrefix + "KubeGenServerVersion"))
+            .Select(static (pair, cancellationToken) => new ServerVersionFile(pair.Left.Path, ServerVersionSidecar.Read(pair.Left.GetText(cancellationToken)?.ToString())));
+
         var requests = settings.Collect()
-            .SelectMany(static (all, _) => GroupIntoClients(all));
+            .Combine(trackSurface)
+            .Combine(serverVersions.Collect())
+            .SelectMany(static (pair, _) => GroupIntoClients(pair.Left.Left, pair.Left.Right, pair.Right));
 
         var results = requests
             .Combine(catalogs.Collect())
@@ -79,6 +102,48 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.Select(m => m!).ToImmutableEquatableArray());
         context.RegisterSourceOutput(manifests, static (output, all) => EmitRbacManifest(output, all));
         context.RegisterSourceOutput(settings.Collect(), static (output, all) => ReportSharedNamespaces(output, all));
+
+        var lockOutcome = results.Collect()
+            .Combine(catalogs.Collect())
+            .Combine(lockFiles.Collect())
+            .Combine(lockSettings)
+            .Select(static (input, _) => CheckSpecLock(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+            .WithTrackingName(Steps.CheckSpecLock);
+        context.RegisterSourceOutput(lockOutcome, static (output, outcome) => EmitSpecLock(output, outcome));
+    }
+
+    private static bool IsSet(AnalyzerConfigOptions options, string key)
+        => options.TryGetValue(key, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    private static SpecLockOutcome? CheckSpecLock(ImmutableArray<ClientResult> results, ImmutableArray<SpecCatalog> catalogs, ImmutableArray<LockFileText> lockFiles, LockSettings settings)
+    {
+        var lockFile = lockFiles.FirstOrDefault();
+        if (lockFile is null && !settings.Write)
+        {
+            return null;
+        }
+
+        var clients = results
+            .Where(r => r.Model is not null && r.Surfaces is { Count: > 0 })
+            .Select(r => new LockClientSurfaces(r.Model!.RootNamespace + "." + r.Model.ClientName, r.Surfaces!))
+            .ToImmutableEquatableArray();
+        var outcome = SpecLockCheck.Run(new SpecLockInput(clients, catalogs, lockFile?.Path, lockFile?.Text, settings.ProjectDirectory));
+        return settings.Write ? outcome : outcome with { Text = string.Empty };
+    }
+
+    private static void EmitSpecLock(SourceProductionContext output, SpecLockOutcome? outcome)
+    {
+        if (outcome is null)
+        {
+            return;
+        }
+
+        Report(output, outcome.Diagnostics);
+        if (outcome.Text.Length > 0)
+        {
+            // Copied byte for byte to the lock by KubeGenUpdateLock: no byte order mark.
+            output.AddSource(SpecLockFile.HintName, SourceText.From(outcome.Text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
+        }
     }
 
     private static bool IsKubernetesApi(AnalyzerConfigOptions options)
@@ -91,7 +156,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
 
         provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var rootNamespace);
         var ns = Read("Namespace") ?? (string.IsNullOrWhiteSpace(rootNamespace) ? "Kubernetes" : rootNamespace!.Trim() + ".Kubernetes");
-        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("KubeGenResources"));
+        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("KubeGenResources"), Read("Cluster"), Read("KubeGenOptional"));
     }
 
     private static SpecCatalog ParseSpec(AdditionalText text, System.Threading.CancellationToken cancellationToken)
@@ -125,11 +190,17 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
     }
 
     /// <summary>
-    /// Items with the same Namespace and ClientName form one client (several OpenAPI v3 documents merge).
+    /// Items with the same Namespace and ClientName form one client; within it, items with the same Cluster
+    /// form one cluster (several OpenAPI v3 documents of a cluster merge).
     /// Clients that share a namespace (KGEN0016) are not generated: their sources would collide.
     /// </summary>
-    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all)
+    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all, bool trackSurface, ImmutableArray<ServerVersionFile> serverVersions)
     {
+        string? ServerVersionOf(IEnumerable<string> specPaths)
+            => specPaths.SelectMany(spec => serverVersions.Where(v => v.Version is not null && ServerVersionSidecar.Describes(v.Path, spec)))
+                .Select(v => v.Version)
+                .FirstOrDefault();
+
         var shared = new HashSet<string>(SharedNamespaces(all).SelectMany(g => g.Select(s => s.RootNamespace)), StringComparer.Ordinal);
         return all
             .Where(s => !shared.Contains(s.RootNamespace))
@@ -139,8 +210,16 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Select(g => new ClientRequest(
                 g.Key.RootNamespace,
                 g.Key.ClientName,
-                g.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
-                g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray()))
+                g.GroupBy(s => s.Cluster ?? string.Empty, StringComparer.Ordinal)
+                    .OrderBy(c => c.Key, StringComparer.Ordinal)
+                    .Select(c => new ClusterRequest(
+                        c.Key,
+                        c.Select(s => s.SpecPath).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
+                        c.SelectMany(s => (s.Optional ?? string.Empty).Split(';', '|')).Select(e => e.Trim()).Where(e => e.Length > 0).Distinct(StringComparer.Ordinal).OrderBy(e => e, StringComparer.Ordinal).ToImmutableEquatableArray(),
+                        ServerVersionOf(c.Select(s => s.SpecPath))))
+                    .ToImmutableEquatableArray(),
+                g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
+                trackSurface))
             .ToImmutableArray();
     }
 
@@ -184,3 +263,12 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         }
     }
 }
+
+/// <summary>The committed spec lock, as the compiler passes it.</summary>
+internal sealed record LockFileText(string Path, string? Text);
+
+/// <summary>A server-version sidecar and the version it names (null when it names none KubeGen accepts).</summary>
+internal sealed record ServerVersionFile(string Path, string? Version);
+
+/// <summary>The build's lock settings: write the lock file (KubeGenUpdateLock), and the project folder the lock's spec paths are relative to.</summary>
+internal sealed record LockSettings(bool Write, string? ProjectDirectory);

@@ -199,7 +199,7 @@ public sealed partial class KubeApiServerEmulator : IAsyncDisposable
             kestrel.Listen(options.ListenAddress, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(server);
+                listen.UseHttps(https => ClientCertificateTls.Configure(https, server, authority, ClientCertificateTls.ModeOf(options)));
             });
         });
 
@@ -219,7 +219,16 @@ public sealed partial class KubeApiServerEmulator : IAsyncDisposable
         ServiceAccountFiles.Write(saDirectory, serviceAccountToken, ca, options.ServiceAccountNamespace);
         string kubeconfig = options.KubeconfigPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(saDirectory))!, "kubeconfig");
         var emulator = new KubeApiServerEmulator(app, stopping, store, catalog, handler, tokens, watches, faults, authority, server, baseUrl, saDirectory, ownsDirectory, kubeconfig, serviceAccountToken, serviceAccount) { AdminToken = adminToken };
-        emulator.WriteKubeconfig(kubeconfig, options.ServiceAccountNamespace);
+        if (options.KubeconfigClientCertificate)
+        {
+            // kubeadm's admin.conf: an administrator authenticated by a client certificate instead of the SA token.
+            emulator.WriteKubeconfig(kubeconfig, options.ServiceAccountNamespace, emulator.IssueClientCertificate(EmulatorUser.Admin()));
+        }
+        else
+        {
+            emulator.WriteKubeconfig(kubeconfig, options.ServiceAccountNamespace);
+        }
+
         return emulator;
     }
 
@@ -231,30 +240,33 @@ public sealed partial class KubeApiServerEmulator : IAsyncDisposable
     /// replacing any file already there.
     /// </summary>
     public void WriteKubeconfig(string path, string? ns = null, string? token = null)
-    {
-        string caData = Convert.ToBase64String(Encoding.ASCII.GetBytes(CaCertificatePem));
-        string text = $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: kubegen-emulator
-              cluster:
-                server: {BaseUrl.ToString().TrimEnd('/')}
-                certificate-authority-data: {caData}
-            contexts:
-            - name: kubegen-emulator
-              context:
-                cluster: kubegen-emulator
-                user: kubegen-emulator
-                namespace: {ns ?? "default"}
-            current-context: kubegen-emulator
-            users:
-            - name: kubegen-emulator
-              user:
-                token: "{token ?? ServiceAccountToken}"
+        => SecretFile.Write(path, KubeconfigWriter.Text(BaseUrl, CaCertificatePem, ns ?? "default", token ?? ServiceAccountToken, certificate: null));
 
-            """;
-        SecretFile.Write(path, text);
+    /// <summary>
+    /// Writes a kubeconfig whose user authenticates with <paramref name="clientCertificate"/> (from <see cref="IssueClientCertificate"/>)
+    /// instead of a token; mode 0600 like the token kind, since it holds the private key.
+    /// </summary>
+    public void WriteKubeconfig(string path, string? ns, EmulatorClientCertificate clientCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(clientCertificate);
+        SecretFile.Write(path, KubeconfigWriter.Text(BaseUrl, CaCertificatePem, ns ?? "default", token: null, clientCertificate));
+    }
+
+    /// <summary>
+    /// Issues a TLS client certificate from the emulator's CA for <paramref name="user"/> (CN = name, O = groups; an RSA 2048
+    /// key as PKCS#1 when <paramref name="rsa"/>, else EC P-256 as SEC1) and lets it authenticate that user, with that user's
+    /// rules. It is accepted when <see cref="KubeApiServerEmulatorOptions.ClientCertificates"/> is not <see cref="ClientCertificateAuthentication.Off"/>.
+    /// </summary>
+    public EmulatorClientCertificate IssueClientCertificate(EmulatorUser user, bool rsa = false)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        (X509Certificate2 certificate, string certificatePem, string keyPem) = ClientCertificateIssuer.Issue(_authority, user, rsa);
+        using (certificate)
+        {
+            _tokens.AddCertificate(certificate, user);
+        }
+
+        return new EmulatorClientCertificate(certificatePem, keyPem);
     }
 
     /// <summary>Adds (or replaces) a bearer token for a user, optionally expiring at a given time.</summary>

@@ -42,6 +42,19 @@ public sealed class KubeApiServerEmulatorOptions
     /// <summary>Where to write a kubeconfig for kubectl (server, CA data, the service account token); <c>kubeconfig</c> next to the service-account directory when null.</summary>
     public string? KubeconfigPath { get; set; }
 
+    /// <summary>
+    /// Whether TLS client certificates are asked for (<see cref="ClientCertificateAuthentication.Off"/> by default) or required;
+    /// see <see cref="KubeApiServerEmulator.IssueClientCertificate"/>.
+    /// </summary>
+    public ClientCertificateAuthentication ClientCertificates { get; set; }
+
+    /// <summary>
+    /// Writes the kubeconfig at <see cref="KubeconfigPath"/> with a client certificate for an administrator (<c>kubernetes-admin</c>,
+    /// group <c>system:masters</c>, every permission) instead of the service account token, like kubeadm's <c>admin.conf</c>.
+    /// Needs <see cref="ClientCertificates"/> to be Accepted or Required (set to Accepted when left Off).
+    /// </summary>
+    public bool KubeconfigClientCertificate { get; set; }
+
     /// <summary>Address to listen on; 127.0.0.1 by default.</summary>
     public IPAddress ListenAddress { get; set; } = IPAddress.Loopback;
 

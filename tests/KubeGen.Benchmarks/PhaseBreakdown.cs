@@ -80,7 +80,7 @@ internal static class PhaseBreakdown
         var request = new ClientRequest(
             GeneratorInput.RootNamespace,
             GeneratorInput.ClientName,
-            new[] { input.SpecPath }.ToImmutableEquatableArray(),
+            new[] { new ClusterRequest(string.Empty, new[] { input.SpecPath }.ToImmutableEquatableArray(), ImmutableEquatableArray<string>.Empty) }.ToImmutableEquatableArray(),
             new[] { input.Resources is null ? string.Empty : GeneratorInput.CompilerSelector(input.Resources) }.ToImmutableEquatableArray());
         ClientResult result = null!;
         times["ModelBuilder.Build"] = Measure.Milliseconds(() => result = ModelBuilder.Build(request, new[] { catalog }, cancellationToken));

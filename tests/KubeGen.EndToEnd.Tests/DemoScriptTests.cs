@@ -7,8 +7,10 @@ namespace KubeGen.EndToEnd.Tests;
 /// <summary>
 /// The PodLister sample's first command, <c>samples/PodLister/demo.sh</c>, run as a user runs it:
 /// it publishes the sample with Native AOT, starts the API server emulator seeded with
-/// demo-pods.yaml and runs the native binary against it. Then the sample's deploy/role.yaml is
-/// checked against the rules the generated client says it needs.
+/// demo-pods.yaml and runs the native binary against it, as a pod and (<c>--kubeconfig</c>) from the
+/// emulator's kubeconfig; and, on a PATH without clang or apt-get, it runs the same sample
+/// JIT-compiled and prints one line on getting the native binary. Then the sample's
+/// deploy/role.yaml is checked against the rules the generated client says it needs.
 /// </summary>
 [Collection(DemoScriptCollection.Name)]
 public sealed partial class DemoScriptTests(DemoScriptFixture fixture, ITestOutputHelper output) : IClassFixture<DemoScriptFixture>
@@ -27,6 +29,36 @@ public sealed partial class DemoScriptTests(DemoScriptFixture fixture, ITestOutp
     {
         fixture.RequirePrerequisites();
         ProcessResult demo = fixture.Demo!;
+        List<string> stdout = AssertSeededTable(demo);
+        Assert.Contains(stdout, line => line.StartsWith("==> KUBERNETES_SERVICE_HOST=", StringComparison.Ordinal));
+        Assert.True(File.Exists(fixture.BinaryPath), $"demo.sh left no native binary at {fixture.BinaryPath}.");
+        output.WriteLine($"native binary: {new FileInfo(fixture.BinaryPath).Length.ToString("N0", CultureInfo.InvariantCulture)} bytes; demo.sh took {demo.Duration.TotalSeconds:0.0} s");
+    }
+
+    [Fact]
+    public void With_kubeconfig_the_same_native_binary_connects_from_the_emulators_kubeconfig()
+    {
+        fixture.RequirePrerequisites();
+        List<string> stdout = AssertSeededTable(fixture.KubeconfigDemo!);
+        Assert.Contains(stdout, line => line.StartsWith("==> KUBECONFIG=", StringComparison.Ordinal) && line.EndsWith("/publish/PodLister", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_clang_the_demo_runs_the_sample_jit_compiled_and_says_in_one_line_how_to_get_the_native_binary()
+    {
+        fixture.RequireJitPrerequisites();
+        ProcessResult demo = fixture.JitDemo!;
+        List<string> stdout = AssertSeededTable(demo);
+        Assert.DoesNotContain(stdout, line => line.Contains("Publishing PodLister as Native AOT", StringComparison.Ordinal));
+        Assert.Contains(stdout, line => line.Contains("dotnet ", StringComparison.Ordinal) && line.EndsWith("/jit/PodLister.dll", StringComparison.Ordinal));
+        string hint = Assert.Single(stdout, line => line.Contains("Native AOT binary", StringComparison.Ordinal));
+        Assert.Contains("clang", hint, StringComparison.Ordinal);
+        Assert.Contains("zlib1g-dev", hint, StringComparison.Ordinal);
+    }
+
+    /// <summary>A demo run that succeeded and printed the seeded pods as kubectl would; returns its standard output.</summary>
+    private List<string> AssertSeededTable(ProcessResult demo)
+    {
         Report(demo);
         Assert.False(demo.TimedOut, $"demo.sh did not finish within {DemoScriptFixture.Timeout.TotalMinutes} minutes and was killed.");
         Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.CombinedText}");
@@ -55,8 +87,7 @@ public sealed partial class DemoScriptTests(DemoScriptFixture fixture, ITestOutp
         }
 
         Assert.Contains(stdout, line => line.StartsWith("==> PodLister exited with 0", StringComparison.Ordinal));
-        Assert.True(File.Exists(fixture.BinaryPath), $"demo.sh left no native binary at {fixture.BinaryPath}.");
-        output.WriteLine($"native binary: {new FileInfo(fixture.BinaryPath).Length.ToString("N0", CultureInfo.InvariantCulture)} bytes; demo.sh took {demo.Duration.TotalSeconds:0.0} s");
+        return stdout;
     }
 
     [Fact]
@@ -102,7 +133,7 @@ public sealed class DemoScriptCollection
     public const string Name = "PodLister demo script";
 }
 
-/// <summary>Runs demo.sh once for the class.</summary>
+/// <summary>Runs demo.sh for the class: as a pod, with --kubeconfig (incremental: the same work directory), and without clang.</summary>
 public sealed class DemoScriptFixture : IAsyncLifetime
 {
     /// <summary>A cold run (restore, AOT publish, emulator build) takes about two minutes on 2 cores.</summary>
@@ -116,6 +147,12 @@ public sealed class DemoScriptFixture : IAsyncLifetime
 
     public ProcessResult? Demo { get; private set; }
 
+    public ProcessResult? KubeconfigDemo { get; private set; }
+
+    public string? MissingJitPrerequisite { get; private set; }
+
+    public ProcessResult? JitDemo { get; private set; }
+
     public string BinaryPath => Path.Combine(_workDirectory ?? string.Empty, "publish", "PodLister");
 
     public async ValueTask InitializeAsync()
@@ -123,16 +160,26 @@ public sealed class DemoScriptFixture : IAsyncLifetime
         RepositoryRoot = NativeAotPublishFixture.FindRepositoryRoot();
         if (!OperatingSystem.IsLinux())
         {
-            MissingPrerequisite = "samples/PodLister/demo.sh publishes and runs a Linux native binary, so it needs Linux.";
+            MissingPrerequisite = MissingJitPrerequisite = "samples/PodLister/demo.sh publishes and runs a Linux native binary, so it needs Linux.";
             return;
         }
 
         string? bash = ProcessRunner.FindOnPath("bash");
         if (bash is null)
         {
-            MissingPrerequisite = "samples/PodLister/demo.sh needs bash on PATH.";
+            MissingPrerequisite = MissingJitPrerequisite = "samples/PodLister/demo.sh needs bash on PATH.";
             return;
         }
+
+        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-demo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_workDirectory);
+
+        // The fallback first, in a work directory of its own: a PATH of links to every program but clang and
+        // apt-get, so the script can neither link natively nor install clang, whatever this machine has.
+        string jitWork = Path.Combine(_workDirectory, "jit-run");
+        Dictionary<string, string?> jitEnvironment = ScriptEnvironment(jitWork);
+        jitEnvironment["PATH"] = PathWithout(jitEnvironment.GetValueOrDefault("PATH") ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty, Path.Combine(_workDirectory, "no-clang-bin"));
+        JitDemo = await ProcessRunner.RunAsync(bash, [Path.Combine("samples", "PodLister", "demo.sh")], RepositoryRoot, jitEnvironment, Timeout, TestContext.Current.CancellationToken);
 
         if (ProcessRunner.FindOnPath("clang") is null)
         {
@@ -142,8 +189,6 @@ public sealed class DemoScriptFixture : IAsyncLifetime
             return;
         }
 
-        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-demo-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_workDirectory);
         Demo = await ProcessRunner.RunAsync(
             bash,
             [Path.Combine("samples", "PodLister", "demo.sh")],
@@ -151,6 +196,34 @@ public sealed class DemoScriptFixture : IAsyncLifetime
             ScriptEnvironment(_workDirectory),
             Timeout,
             TestContext.Current.CancellationToken);
+        KubeconfigDemo = await ProcessRunner.RunAsync(
+            bash,
+            [Path.Combine("samples", "PodLister", "demo.sh"), "--kubeconfig"],
+            RepositoryRoot,
+            ScriptEnvironment(_workDirectory),
+            Timeout,
+            TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A folder of symbolic links to every program on <paramref name="path"/> except clang* and apt*, as a one-entry PATH.</summary>
+    private static string PathWithout(string path, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (string directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(Directory.Exists))
+        {
+            foreach (string file in Directory.EnumerateFiles(directory))
+            {
+                string name = Path.GetFileName(file);
+                string link = Path.Combine(folder, name);
+                // The first directory of PATH to have a program wins, as in a shell.
+                if (!name.StartsWith("clang", StringComparison.Ordinal) && !name.StartsWith("apt", StringComparison.Ordinal) && !File.Exists(link) && new FileInfo(link).LinkTarget is null)
+                {
+                    File.CreateSymbolicLink(link, file);
+                }
+            }
+        }
+
+        return folder;
     }
 
     public ValueTask DisposeAsync()
@@ -161,6 +234,9 @@ public sealed class DemoScriptFixture : IAsyncLifetime
 
     /// <summary>Skips without the toolchain, except under CI, where that fails the test.</summary>
     public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, "the PodLister demo");
+
+    /// <summary>The JIT fallback needs only Linux and bash.</summary>
+    public void RequireJitPrerequisites() => EndToEndRun.RequirePrerequisites(MissingJitPrerequisite, "the PodLister demo without clang");
 
     /// <summary>
     /// The script runs builds of its own: MSBuild variables that `dotnet test` (or an IDE) set for

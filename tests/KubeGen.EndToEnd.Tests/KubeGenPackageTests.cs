@@ -7,7 +7,7 @@ namespace KubeGen.EndToEnd.Tests;
 /// <summary>
 /// The layout of the KubeGen package (the one the package-built samples use): the generator and the
 /// assemblies it loads under analyzers/, the runtime as the only compile reference, the MSBuild
-/// item, and System.Threading.RateLimiting as the only dependency. In the Native AOT collection,
+/// item, the spec fetcher under tools/, and System.Threading.RateLimiting and YamlDotNet (kubeconfig files) as the only dependencies. In the Native AOT collection,
 /// because it shares that collection's pack.
 /// </summary>
 [Collection(DemoScriptCollection.Name)]
@@ -25,6 +25,17 @@ public sealed class KubeGenPackageTests(LocalPackageFeed feed, ITestOutputHelper
         "System.Text.Encodings.Web.dll",
         "System.Text.Json.dll",
         "System.Threading.Tasks.Extensions.dll",
+    ];
+
+    /// <summary>The spec fetcher of the KubeGenFetchSpec target, framework-dependent, with the runtime and its dependencies.</summary>
+    private static readonly string[] FetchSpecTool =
+    [
+        "KubeGen.FetchSpec.deps.json",
+        "KubeGen.FetchSpec.dll",
+        "KubeGen.FetchSpec.runtimeconfig.json",
+        "KubeGen.Runtime.dll",
+        "System.Threading.RateLimiting.dll",
+        "YamlDotNet.dll",
     ];
 
     [Fact]
@@ -51,6 +62,7 @@ public sealed class KubeGenPackageTests(LocalPackageFeed feed, ITestOutputHelper
             "lib/net10.0/KubeGen.Runtime.xml",
             "lib/net8.0/KubeGen.Runtime.dll",
             "lib/net8.0/KubeGen.Runtime.xml",
+            .. FetchSpecTool.Select(name => "tools/fetch-spec/" + name),
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), entries);
     }
@@ -99,7 +111,9 @@ public sealed class KubeGenPackageTests(LocalPackageFeed feed, ITestOutputHelper
             .Select(d => $"{d.Parent!.Attribute("targetFramework")!.Value} {d.Attribute("id")!.Value} {d.Attribute("version")!.Value}")
             .Order(StringComparer.Ordinal)
             .ToArray();
-        Assert.Equal(["net10.0 System.Threading.RateLimiting 8.0.0", "net8.0 System.Threading.RateLimiting 8.0.0"], dependencies);
+        Assert.Equal(
+            ["net10.0 System.Threading.RateLimiting 8.0.0", "net10.0 YamlDotNet 18.1.0", "net8.0 System.Threading.RateLimiting 8.0.0", "net8.0 YamlDotNet 18.1.0"],
+            dependencies);
     }
 
     /// <summary>The package's own files, without the OPC bookkeeping every .nupkg has.</summary>

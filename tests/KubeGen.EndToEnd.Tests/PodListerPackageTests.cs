@@ -11,7 +11,8 @@ namespace KubeGen.EndToEnd.Tests;
 /// <summary>
 /// samples/PodLister built from the KubeGen package (local feed, see <see cref="SamplePackagePublishFixture"/>),
 /// published with Native AOT by the SDK's compiler, and run as a process against the KubeGen.Testing
-/// emulator the way a pod runs it (KUBERNETES_SERVICE_HOST/PORT and a service-account directory).
+/// emulator the way a pod runs it (KUBERNETES_SERVICE_HOST/PORT and a service-account directory), and from a
+/// kubeconfig with a client certificate, as outside a cluster: the same binary, through KubeClient.Connect().
 /// In the Native AOT collection: it packs and publishes, which must not compete with the other publishes.
 /// </summary>
 [Collection(DemoScriptCollection.Name)]
@@ -97,6 +98,41 @@ public sealed partial class PodListerPackageTests(PodListerPackageFixture fixtur
         Assert.Equal("<none>", rows[2][4]);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_same_binary_connects_from_a_kubeconfig_with_a_client_certificate_outside_a_cluster(bool rsa)
+    {
+        fixture.RequirePublishedBinary();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var options = EmulatorOptions();
+        options.ClientCertificates = ClientCertificateAuthentication.Required;
+        options.Namespaces.Add("team-b");
+        options.SeedManifests.Add(PodManifest("web-0", "Running", DateTimeOffset.UtcNow.AddHours(-2), node: "node-a", restarts: [0]).Replace("namespace: default", "namespace: team-b", StringComparison.Ordinal));
+        await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
+        var developer = new EmulatorUser { Name = "dev", Rules = [AccessRule.For("get,list,watch", "pods", inNamespace: "team-b")] };
+        string kubeconfig = Path.Combine(Path.GetDirectoryName(server.KubeconfigPath)!, "dev.kubeconfig");
+        server.WriteKubeconfig(kubeconfig, "team-b", server.IssueClientCertificate(developer, rsa));
+
+        // A laptop: no pod environment, only KUBECONFIG; the context's namespace is the one listed.
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["KUBECONFIG"] = kubeconfig,
+            ["KUBERNETES_SERVICE_HOST"] = null,
+            ["KUBERNETES_SERVICE_PORT"] = null,
+            ["KUBEGEN_SERVICEACCOUNT_DIR"] = null,
+        };
+        ProcessResult run = await ProcessRunner.RunAsync(fixture.BinaryPath, [], fixture.PublishDirectory, environment, AppTimeout, ct);
+
+        Report(run);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Empty(run.StandardError);
+        Assert.Matches(HeaderLine(), run.StandardOutput[0]);
+        string[] row = Columns(run.StandardOutput[1]);
+        Assert.Equal(["web-0", "Running", "0"], row[..3]);
+        Assert.Equal("node-a", row[4]);
+    }
+
     [Fact]
     public async Task Watch_prints_changes_and_keeps_going_after_the_token_rotates()
     {
@@ -106,7 +142,7 @@ public sealed partial class PodListerPackageTests(PodListerPackageFixture fixtur
         options.SeedManifests.Add(PodManifest("web-0", "Running", DateTimeOffset.UtcNow.AddMinutes(-3), node: "node-a", restarts: [0]));
         await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
 
-        await using RunningProcess app = RunningProcess.Start(fixture.BinaryPath, ["--watch"], fixture.PublishDirectory, server.Environment, "PodLister --watch", output);
+        await using RunningProcess app = RunningProcess.Start(fixture.BinaryPath, ["--watch"], fixture.PublishDirectory, server.Environment.Append(new("KUBECONFIG", string.Empty)), "PodLister --watch", output);
         try
         {
             await app.WaitForLineAsync(line => line.StartsWith("web-0 ", StringComparison.Ordinal), "the table row of web-0", StepTimeout, ct);
@@ -225,8 +261,12 @@ public sealed partial class PodListerPackageTests(PodListerPackageFixture fixtur
         return options;
     }
 
+    /// <summary>
+    /// What a pod sees. KUBECONFIG is emptied: KubeClient.Connect() would take it before the pod's service account, and an
+    /// empty KUBECONFIG counts as unset (client-go's rule too).
+    /// </summary>
     private static Dictionary<string, string?> PodEnvironment(KubeApiServerEmulator server)
-        => server.Environment.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        => server.Environment.Append(new("KUBECONFIG", string.Empty)).ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal);
 
     /// <summary>A pod as a seed manifest: seeding keeps status and creationTimestamp.</summary>
     private static string PodManifest(string name, string phase, DateTimeOffset created, string? node, int[] restarts)

@@ -53,21 +53,13 @@ public sealed class ClosureTests
             .Order(StringComparer.Ordinal)
             .ToList();
         var expectedNames = expected
-            .Select(name => NamespaceOf(name) + "." + name[(name.LastIndexOf('.') + 1)..])
+            .Select(name => SpecWalk.NamespaceOf(name) + "." + name[(name.LastIndexOf('.') + 1)..])
             .Order(StringComparer.Ordinal)
             .ToList();
 
         Assert.Equal(expectedNames, emitted);
         var definitionCount = document.RootElement.GetProperty("definitions").EnumerateObject().Count();
         Assert.InRange(emitted.Count, 10, definitionCount / 4);
-    }
-
-    /// <summary>client-go style package alias: io.k8s.api.core.v1.Pod → CoreV1, ...meta.v1.ObjectMeta → MetaV1.</summary>
-    private static string NamespaceOf(string definition)
-    {
-        var parts = definition.Split('.');
-        static string Pascal(string s) => char.ToUpperInvariant(s[0]) + s[1..];
-        return Pascal(parts[^3]) + Pascal(parts[^2]);
     }
 
     private static HashSet<string> ExpectedClosure(JsonElement root, IEnumerable<(string Path, string[]? Methods)> selected)
@@ -102,35 +94,7 @@ public sealed class ClosureTests
             }
         }
 
-        var reached = new HashSet<string>(StringComparer.Ordinal);
-        while (pending.TryPop(out var node))
-        {
-            if (node.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var property in node.EnumerateObject())
-                {
-                    if (property.Name == "$ref")
-                    {
-                        var name = property.Value.GetString()!["#/definitions/".Length..];
-                        if (!s_runtimeTypes.Contains(name) && reached.Add(name))
-                        {
-                            pending.Push(definitions.GetProperty(name));
-                        }
-                    }
-                    else
-                    {
-                        pending.Push(property.Value);
-                    }
-                }
-            }
-            else if (node.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var element in node.EnumerateArray())
-                {
-                    pending.Push(element);
-                }
-            }
-        }
+        var reached = SpecWalk.ReachableDefinitions(root, pending, name => !s_runtimeTypes.Contains(name));
 
         // Definitions without properties are free-form JSON (JsonElement), not classes.
         reached.RemoveWhere(name => !definitions.GetProperty(name).TryGetProperty("properties", out _));

@@ -222,6 +222,67 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void OneClustersSpecEditReparsesOnlyThatSpec()
+    {
+        // One client for two clusters (Cluster metadata): the dev cluster's spec changes, prod's does not.
+        var prodPath = ClusterPath;
+        var devPath = ClusterPath + ".dev.json";
+        var items = new[]
+        {
+            new KubernetesApiItem(prodPath, ClusterText, Selection) { Cluster = "prod" },
+            new KubernetesApiItem(devPath, ClusterText, Selection) { Cluster = "dev" },
+        };
+        var dev = new TestAdditionalText(devPath, ClusterText);
+        var driver = CSharpGeneratorDriver.Create(
+            new[] { new KubernetesApiGenerator().AsSourceGenerator() },
+            ImmutableArray.Create<AdditionalText>(new TestAdditionalText(prodPath, ClusterText), dev),
+            GeneratorHarness.ParseOptions,
+            GeneratorHarness.CreateOptions(items),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var compilation = GeneratorHarness.CreateCompilation();
+        driver = (CSharpGeneratorDriver)driver.RunGenerators(compilation, Token);
+
+        var changed = ClusterText.Replace("\"description\": \"A group of containers", "\"description\": \"Dev: a group of containers", StringComparison.Ordinal);
+        Assert.NotEqual(ClusterText, changed);
+        driver = (CSharpGeneratorDriver)driver.ReplaceAdditionalText(dev, new TestAdditionalText(devPath, changed)).RunGenerators(compilation, Token);
+        var result = Result(driver);
+
+        var parses = Outputs(result, KubernetesApiGenerator.Steps.ParseSpec);
+        Assert.Equal(2, parses.Count);
+        Assert.Single(parses, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Single(parses, o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        AssertReasons(result, KubernetesApiGenerator.Steps.BuildModel, IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
+    public void UnrelatedCSharpEditDoesNotRecheckTheSpecLock()
+    {
+        var item = new KubernetesApiItem(ClusterPath, ClusterText, Selection);
+        const string lockPath = "/project/kubegen.lock";
+        var driver = CSharpGeneratorDriver.Create(
+            new[] { new KubernetesApiGenerator().AsSourceGenerator() },
+            ImmutableArray.Create<AdditionalText>(new TestAdditionalText(ClusterPath, ClusterText), new TestAdditionalText(lockPath, "client Test.Kube.KubeClient\n")),
+            GeneratorHarness.ParseOptions,
+            new TestOptionsProvider(
+                ImmutableDictionary<string, ImmutableDictionary<string, string>>.Empty
+                    .Add(ClusterPath, GeneratorHarness.ItemMetadata(item))
+                    .Add(lockPath, ImmutableDictionary<string, string>.Empty.Add("build_metadata.AdditionalFiles.KubeGenLock", "true")),
+                ImmutableDictionary<string, string>.Empty.Add("build_property.RootNamespace", "Consumer")),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        var compilation = GeneratorHarness.CreateCompilation("namespace App; public class Program { }");
+        driver = (CSharpGeneratorDriver)driver.RunGenerators(compilation, Token);
+        var first = Result(driver);
+        Assert.Contains(first.Diagnostics, d => d.Id == "KGEN0026"); // the lock has no entry for the cluster
+        Assert.Single(Outputs(first, KubernetesApiGenerator.Steps.CheckSpecLock), o => o.Reason == IncrementalStepRunReason.New);
+
+        driver = (CSharpGeneratorDriver)driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("class Other { }", GeneratorHarness.ParseOptions, cancellationToken: Token)), Token);
+        var result = Result(driver);
+
+        AssertReasons(result, KubernetesApiGenerator.Steps.CheckSpecLock, IncrementalStepRunReason.Cached);
+        Assert.Equal(first.Diagnostics.Select(d => d.ToString()), result.Diagnostics.Select(d => d.ToString()));
+    }
+
+    [Fact]
     public void BrokenSpecEditIsReportedAndRecovers()
     {
         var original = new TestAdditionalText(ClusterPath, ClusterText);

@@ -111,6 +111,46 @@ internal static class KubeGenDiagnostics
         "Schema declares a property twice",
         "The schema of '{0}' declares the property '{1}' more than once; the last declaration is used, as JSON readers do");
 
+    public static readonly DiagnosticDescriptor ClusterLacksSelection = Error(
+        "KGEN0020",
+        "A cluster does not serve what is selected",
+        "'{0}', selected for client '{1}', is served by {2} but not by cluster {3}; select what every cluster serves, or mark it optional for that cluster (Optional=\"{0}\" on its KubernetesApi item)");
+
+    public static readonly DiagnosticDescriptor OptionalSelectionMissing = Info(
+        "KGEN0021",
+        "An optional selection is missing from a cluster",
+        "'{0}' is not served by cluster {1} (optional there); the members it gives are marked as served by {2} only");
+
+    public static readonly DiagnosticDescriptor ClusterSpecificMemberUsed = Warning(
+        "KGEN0022",
+        "A member some clusters do not serve is used",
+        "'{0}' is not served by {1} (only by {2}): against that cluster the call fails or the value is ignored");
+
+    public static readonly DiagnosticDescriptor ClusterTypeConflict = Warning(
+        "KGEN0023",
+        "A field's type differs between clusters",
+        "'{0}' is {1} in {2} but {3} in {4}; it is generated as {5}");
+
+    public static readonly DiagnosticDescriptor ClusterNamesMixed = Error(
+        "KGEN0024",
+        "Some items of a client name no cluster",
+        "The KubernetesApi items of client '{0}' name the clusters {1}, but '{2}' names none; give every item of a client of several clusters its Cluster");
+
+    public static readonly DiagnosticDescriptor SurfaceChanged = Warning(
+        "KGEN0025",
+        "The selected surface changed since the spec lock",
+        "The selected surface of {0} changed since the spec lock ({1}): {2}; review it, then update the lock with 'dotnet build -t:KubeGenUpdateLock'");
+
+    public static readonly DiagnosticDescriptor SpecLockChanged = Info(
+        "KGEN0026",
+        "The spec lock is out of date",
+        "The spec lock is out of date for {0}: {1}; update it with 'dotnet build -t:KubeGenUpdateLock'");
+
+    public static readonly DiagnosticDescriptor SpecLockUnreadable = Warning(
+        "KGEN0027",
+        "The spec lock cannot be read",
+        "The spec lock '{0}' cannot be read at line {1}: {2}; write it again with 'dotnet build -t:KubeGenUpdateLock'");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(KubeGenDiagnostics)
         .GetFields()
         .Select(field => field.GetValue(null))

@@ -41,10 +41,14 @@ internal static class ClientEmitter
                 w.Line($"public static {model.ClientName} InCluster({CSharpTypes.Runtime}InClusterOptions? options = null)");
                 w.Line($"    => new({Connection}.InCluster(options), ownsConnection: true);");
                 w.Line();
+                w.Doc("summary", "Connects from anywhere, in controller-runtime's order: the kubeconfig files of KUBECONFIG when it is set; else in-cluster, exactly as InCluster(), when the service-account environment and files are there; else ~/.kube/config. The kubeconfig's current context (or options.Context) gives the cluster, the credentials (token, client certificate, exec plugin) and Namespace.");
+                w.Line($"public static {model.ClientName} Connect({CSharpTypes.Runtime}KubeConnectOptions? options = null)");
+                w.Line($"    => new({Connection}.Connect(options), ownsConnection: true);");
+                w.Line();
                 w.Doc("summary", "The connection every request of this client goes through.");
                 w.Line($"public {Connection} Connection {{ get; }}");
                 w.Line();
-                w.Doc("summary", "The default namespace: the pod's own namespace when running in a cluster.");
+                w.Doc("summary", "The default namespace: the pod's own namespace in a cluster, the kubeconfig context's namespace outside (default when it has none).");
                 w.Line("public string Namespace => Connection.Namespace;");
                 foreach (var groupVersion in model.GroupVersions)
                 {
@@ -100,6 +104,7 @@ internal static class ClientEmitter
                 {
                     w.Line();
                     w.Doc("summary", $"{resource.Kind} objects ({resource.Plural}).");
+                    AvailabilityEmitter.Write(w, resource.Availability);
                     w.Line($"public {resource.ClientClassName} {resource.PropertyName} {{ get; }}");
                 }
             }

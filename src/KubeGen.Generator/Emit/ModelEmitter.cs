@@ -70,6 +70,7 @@ internal static class ModelEmitter
                     w.Line("/// <remarks>Required by the API.</remarks>");
                 }
 
+                AvailabilityEmitter.Write(w, property.Availability);
                 var initializer = !property.Nullable && !property.Type.IsValueType ? " = default!;" : string.Empty;
                 w.Line($"[global::System.Text.Json.Serialization.JsonPropertyName({SourceWriter.Literal(property.JsonName)})]");
                 w.Line($"public {CSharpTypes.PropertyType(property)} {property.Name} {{ get; set; }}{initializer}");

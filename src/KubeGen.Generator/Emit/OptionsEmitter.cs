@@ -25,6 +25,7 @@ internal static class OptionsEmitter
 
                     first = false;
                     w.Doc("summary", property.Description ?? property.JsonName);
+                    AvailabilityEmitter.Write(w, property.Availability);
                     w.Line($"public {CSharpTypes.Name(property.Type)}? {property.Name} {{ get; set; }}");
                 }
             }

@@ -21,6 +21,7 @@ internal static class ResourceClientEmitter
         using (w.Block($"namespace {file.Namespace}"))
         {
             w.Doc("summary", $"Operations on {resource.DisplayName}.");
+            AvailabilityEmitter.Write(w, resource.Availability);
             using (w.Block($"public sealed partial class {resource.ClientClassName}"))
             {
                 w.Line($"private readonly {Connection} _connection;");
@@ -104,6 +105,7 @@ internal static class ResourceClientEmitter
             w.Line("/// <remarks>One watch connection: the enumeration ends when the server closes it, a failure of the connection throws, and an ERROR event throws KubeApiException. To follow changes, use WatchAsync, which resumes.</remarks>");
         }
 
+        AvailabilityEmitter.Write(w, operation.Availability);
         var isAsync = operation.Result is OperationResult.Nothing or OperationResult.ObjectWhileDeleting;
         using (w.Block($"public {(isAsync ? "async " : string.Empty)}{returnType} {operation.MethodName}({string.Join(", ", parameters)})"))
         {

@@ -50,8 +50,8 @@ internal sealed record OptionsFileModel(string RootNamespace, string ClientName,
 /// <summary>What a group-version class is written from: its resources' properties, not their operations.</summary>
 internal sealed record GroupVersionFileModel(string Namespace, string ClassName, string DisplayName, ImmutableEquatableArray<ResourceRefModel> Resources);
 
-/// <summary>A resource as its group-version class refers to it.</summary>
-internal sealed record ResourceRefModel(string PropertyName, string ClientClassName, string Kind, string Plural);
+/// <summary>A resource as its group-version class refers to it (with its availability, for a client of several clusters).</summary>
+internal sealed record ResourceRefModel(string PropertyName, string ClientClassName, string Kind, string Plural, ClusterAvailabilityModel? Availability);
 
 /// <summary>What a resource client class is written from.</summary>
 internal sealed record ResourceFileModel(string Namespace, ResourceModel Resource);

@@ -12,6 +12,7 @@ namespace KubeGen.Generator.Model;
 /// <param name="Result">How the method returns the answer.</param>
 /// <param name="Description">The spec's description of the operation.</param>
 /// <param name="Verb">The RBAC verb the call needs.</param>
+/// <param name="Availability">For a client of several clusters, when only some of them serve the call.</param>
 internal sealed record OperationModel(
     string MethodName,
     OperationKind Kind,
@@ -23,7 +24,8 @@ internal sealed record OperationModel(
     OptionsUseModel? Options,
     OperationResult Result,
     string? Description,
-    string Verb)
+    string Verb,
+    ClusterAvailabilityModel? Availability = null)
 {
     /// <summary>The method takes the namespace (first).</summary>
     public bool TakesNamespace => Path.InNamespace;

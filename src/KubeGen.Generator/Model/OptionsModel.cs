@@ -11,8 +11,8 @@ namespace KubeGen.Generator.Model;
 /// <param name="HintName">The generated file.</param>
 internal sealed record OptionsTypeModel(string Name, OperationKind Verb, ImmutableEquatableArray<OptionPropertyModel> Properties, string HintName);
 
-/// <summary>One query parameter as an options property.</summary>
-internal sealed record OptionPropertyModel(string JsonName, string Name, TypeRef Type, string? Description);
+/// <summary>One query parameter as an options property; <paramref name="Availability"/> for a parameter only some of a client's clusters take.</summary>
+internal sealed record OptionPropertyModel(string JsonName, string Name, TypeRef Type, string? Description, ClusterAvailabilityModel? Availability = null);
 
 /// <summary>An operation's options parameter: the class, and the properties this operation's spec declares (the ones it sends).</summary>
 /// <param name="TypeName">The fully qualified options class.</param>

@@ -37,7 +37,8 @@ internal sealed record TypeModel(
 /// default when the object is written back).
 /// </param>
 /// <param name="Description">The schema's description.</param>
-internal sealed record PropertyModel(string JsonName, string Name, TypeRef Type, bool Required, bool Nullable, string? Description);
+/// <param name="Availability">For a client of several clusters, when only some of them have the field.</param>
+internal sealed record PropertyModel(string JsonName, string Name, TypeRef Type, bool Required, bool Nullable, string? Description, ClusterAvailabilityModel? Availability = null);
 
 /// <summary>The properties behind IKubeObject's members.</summary>
 internal sealed record KubeObjectContract(string ApiVersionProperty, string KindProperty, string MetadataProperty);

@@ -22,7 +22,7 @@ internal static class GeneratedFiles
         files.AddRange(model.Options.Select(o => new GeneratedFileModel(o.HintName, GeneratedFileKind.Options, Options: new OptionsFileModel(model.RootNamespace, model.ClientName, o))));
         foreach (var groupVersion in model.GroupVersions)
         {
-            var resources = groupVersion.Resources.Select(r => new ResourceRefModel(r.PropertyName, r.ClientClassName, r.Kind, r.Plural)).ToImmutableEquatableArray();
+            var resources = groupVersion.Resources.Select(r => new ResourceRefModel(r.PropertyName, r.ClientClassName, r.Kind, r.Plural, r.Availability)).ToImmutableEquatableArray();
             files.Add(new GeneratedFileModel(groupVersion.HintName, GeneratedFileKind.GroupVersion, GroupVersion: new GroupVersionFileModel(groupVersion.Namespace, groupVersion.ClassName, groupVersion.DisplayName, resources)));
             files.AddRange(groupVersion.Resources.Select(r => new GeneratedFileModel(r.HintName, GeneratedFileKind.ResourceClient, Resource: new ResourceFileModel(groupVersion.Namespace, r))));
         }

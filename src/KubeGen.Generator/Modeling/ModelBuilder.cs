@@ -27,23 +27,44 @@ internal sealed class ModelBuilder
 
     private readonly ClientRequest _request;
     private readonly IReadOnlyList<SpecCatalog> _catalogs;
-    private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly IEnumerable<string> _allDefinitionNames;
+    private readonly List<DiagnosticInfo> _diagnostics;
     private readonly string _diagnosticPath;
 
-    private ModelBuilder(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs)
+    private ModelBuilder(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs, IEnumerable<string> allDefinitionNames, List<DiagnosticInfo> diagnostics)
     {
         _request = request;
         _catalogs = catalogs;
-        _diagnosticPath = request.SpecPaths.FirstOrDefault() ?? string.Empty;
+        _allDefinitionNames = allDefinitionNames;
+        _diagnostics = diagnostics;
+        _diagnosticPath = catalogs.FirstOrDefault()?.Path ?? request.SpecPaths.FirstOrDefault() ?? string.Empty;
     }
 
+    /// <summary>
+    /// The model of a client: of its one cluster, or, for a client of several clusters, the API all of
+    /// them serve (<see cref="ClusterMerger"/>), with what only some serve marked.
+    /// </summary>
     public static ClientResult Build(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs, CancellationToken cancellationToken)
     {
-        var builder = new ModelBuilder(request, catalogs);
+        var diagnostics = new List<DiagnosticInfo>();
+        var surfaces = new List<ClusterSurfaceModel>();
         try
         {
-            var model = builder.Build(cancellationToken);
-            return new ClientResult(model, builder._diagnostics.Distinct().ToImmutableEquatableArray());
+            ClientModel? model;
+            if (request.Clusters.Count <= 1)
+            {
+                model = new ModelBuilder(request, catalogs, catalogs.SelectMany(c => c.DefinitionNames), diagnostics).Build(cancellationToken);
+                if (request.TrackSurface && model is not null && request.Clusters.FirstOrDefault() is { } cluster)
+                {
+                    surfaces.Add(new ClusterSurfaceModel(cluster.Name, cluster.SpecPaths, SelectedSurface.Lines(model), cluster.ServerVersion));
+                }
+            }
+            else
+            {
+                model = ClusterMerger.Build(request, catalogs, diagnostics, request.TrackSurface ? surfaces : null, cancellationToken);
+            }
+
+            return new ClientResult(model, diagnostics.Distinct().ToImmutableEquatableArray(), surfaces.ToImmutableEquatableArray());
         }
         catch (OperationCanceledException)
         {
@@ -52,10 +73,17 @@ internal sealed class ModelBuilder
         catch (Exception exception)
         {
             // Never throw out of the generator: an unexpected failure is a diagnostic.
-            builder._diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.InternalError, builder._diagnosticPath, $"generating client '{request.ClientName}'", exception.GetType().Name + ": " + exception.Message));
-            return new ClientResult(null, builder._diagnostics.ToImmutableEquatableArray());
+            diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.InternalError, request.SpecPaths.FirstOrDefault() ?? string.Empty, $"generating client '{request.ClientName}'", exception.GetType().Name + ": " + exception.Message));
+            return new ClientResult(null, diagnostics.Distinct().ToImmutableEquatableArray());
         }
     }
+
+    /// <summary>
+    /// The model of one cluster of a client. Types are named over the definitions of every cluster of the
+    /// client (<paramref name="allDefinitionNames"/>), so that one definition has the same C# name in each.
+    /// </summary>
+    internal static ClientModel? BuildCluster(ClientRequest request, IReadOnlyList<SpecCatalog> catalogs, IEnumerable<string> allDefinitionNames, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+        => new ModelBuilder(request, catalogs, allDefinitionNames, diagnostics).Build(cancellationToken);
 
     private ClientModel? Build(CancellationToken cancellationToken)
     {
@@ -88,7 +116,7 @@ internal sealed class ModelBuilder
         // 2. The operations and the closure of types they reach. Namespaces never take the name of a
         //    class in the client's namespace (the client, the options classes).
         var hintPrefix = _request.RootNamespace + "." + _request.ClientName;
-        var namer = new DefinitionNamer(valid.SelectMany(c => c.DefinitionNames), OptionsBuilder.ClassNames.Concat(new[] { _request.ClientName }));
+        var namer = new DefinitionNamer(_allDefinitionNames, OptionsBuilder.ClassNames.Concat(new[] { _request.ClientName }));
         var mapper = new SchemaMapper(_request.RootNamespace, valid, namer, _diagnostics);
         var drafts = new List<ResourceDraft>();
         foreach (var resource in selected)
@@ -171,5 +199,5 @@ internal sealed class ModelBuilder
     }
 }
 
-/// <summary>The outcome for one client: a model (null when generation is impossible) and diagnostics.</summary>
-internal sealed record ClientResult(ClientModel? Model, ImmutableEquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>The outcome for one client: a model (null when generation is impossible), diagnostics, and, when a spec lock is in use, each cluster's selected surface.</summary>
+internal sealed record ClientResult(ClientModel? Model, ImmutableEquatableArray<DiagnosticInfo> Diagnostics, ImmutableEquatableArray<ClusterSurfaceModel>? Surfaces = null);

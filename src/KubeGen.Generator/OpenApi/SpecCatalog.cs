@@ -66,6 +66,19 @@ internal sealed class SpecCatalog : IEquatable<SpecCatalog>
 
     public static SpecCatalog Failed(string path, string contentHash, DiagnosticInfo failure) => new(path, contentHash, failure);
 
+    /// <summary>
+    /// The Kubernetes version the spec is of, for diagnostics and the spec lock: <c>info.version</c> when the
+    /// server filled it in, else a version in the file name (<c>kubernetes-v1.36.0.json</c>); null when neither says.
+    /// </summary>
+    public string? ServerVersion => IsValid && Document is not null ? _serverVersion ??= SpecVersion.Of(Path, Document) : null;
+
+    private string? _serverVersion;
+
+    /// <summary>The SHA-256 of the spec text (UTF-8), hex: what the spec lock records. Computed only when asked for.</summary>
+    public string Sha256 => Document is null ? string.Empty : _sha256 ??= Document.Sha256();
+
+    private string? _sha256;
+
     /// <summary>Definitions live under <c>definitions</c> (Swagger 2.0) or <c>components.schemas</c> (OpenAPI 3).</summary>
     public bool TryGetDefinition(string name, out JsonElement schema)
     {

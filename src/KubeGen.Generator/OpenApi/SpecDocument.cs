@@ -43,6 +43,20 @@ internal sealed class SpecDocument
     /// <summary>The names of <see cref="ComponentSchemas"/> in document order.</summary>
     public List<string> ComponentSchemaNames { get; } = new();
 
+    /// <summary>The SHA-256 of the document's UTF-8 text, lower-case hex.</summary>
+    public string Sha256()
+    {
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(_utf8);
+        var hex = new System.Text.StringBuilder(hash.Length * 2);
+        foreach (var b in hash)
+        {
+            hex.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return hex.ToString();
+    }
+
     /// <summary>The value in <paramref name="slice"/>, parsed on first use and kept (the text was validated by the scan).</summary>
     public JsonElement Element(JsonSlice slice)
     {

@@ -189,11 +189,15 @@ internal sealed class SelectionResolver
     }
 
     private static bool Matches(CatalogResource resource, ResourceSelector selector)
+        => Selects(selector, resource.Group, resource.Version, resource.Plural, resource.Kind);
+
+    /// <summary>Whether a selector entry names the resource (by plural or kind, and its group and version when the entry has them).</summary>
+    public static bool Selects(ResourceSelector selector, string group, string version, string plural, string? kind)
     {
-        var nameMatches = resource.Plural == selector.Name || string.Equals(resource.Kind, selector.Name, StringComparison.OrdinalIgnoreCase);
+        var nameMatches = plural == selector.Name || string.Equals(kind, selector.Name, StringComparison.OrdinalIgnoreCase);
         return nameMatches
-            && (selector.Group is null || resource.Group == selector.Group || (selector.Group == "core" && resource.Group.Length == 0))
-            && (selector.Version is null || resource.Version == selector.Version);
+            && (selector.Group is null || group == selector.Group || (selector.Group == "core" && group.Length == 0))
+            && (selector.Version is null || version == selector.Version);
     }
 
     private static string Closest(ResourceSelector selector, List<AvailableResource> available)

@@ -29,8 +29,11 @@ internal sealed class BearerTokenSource
     private int _fileReads;
     private string[] _knownTokens = [];
 
-    public BearerTokenSource(string? staticToken, string? tokenFile, TimeProvider? timeProvider = null, Func<string, string>? readFile = null)
+    private readonly ICredentialPlugin? _plugin;
+
+    public BearerTokenSource(string? staticToken, string? tokenFile, TimeProvider? timeProvider = null, Func<string, string>? readFile = null, ICredentialPlugin? plugin = null)
     {
+        _plugin = plugin;
         _staticToken = string.IsNullOrWhiteSpace(staticToken) ? null : staticToken.Trim();
         if (_staticToken is not null && !IsValidToken(_staticToken))
         {
@@ -43,7 +46,18 @@ internal sealed class BearerTokenSource
     }
 
     /// <summary>Whether the token can change (it comes from a file).</summary>
-    public bool CanRefresh => _tokenFile is not null;
+    public bool CanRefresh => _tokenFile is not null || _plugin is not null;
+
+    /// <summary>
+    /// The token to send now: the exec plugin's (running it when its credential expired), else <see cref="GetToken"/>'s.
+    /// A kubeconfig user with a plugin and a token uses the token only when the plugin gives none (a certificate instead).
+    /// </summary>
+    public async ValueTask<string?> GetTokenAsync(CancellationToken cancellationToken)
+        => _plugin is null ? GetToken() : await _plugin.GetTokenAsync(cancellationToken).ConfigureAwait(false) ?? GetToken();
+
+    /// <summary>After a 401: the exec plugin run again, else <see cref="RefreshAfterUnauthorized"/>.</summary>
+    public async ValueTask<string?> RefreshAfterUnauthorizedAsync(string? rejectedToken, CancellationToken cancellationToken)
+        => _plugin is null ? RefreshAfterUnauthorized(rejectedToken) : await _plugin.RefreshAfterUnauthorizedAsync(rejectedToken, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The number of times the token file was read (for tests).</summary>
     internal int FileReads => Volatile.Read(ref _fileReads);
@@ -125,6 +139,14 @@ internal sealed class BearerTokenSource
         foreach (string token in Volatile.Read(ref _knownTokens))
         {
             text = RedactOne(text, token);
+        }
+
+        if (_plugin is not null)
+        {
+            foreach (string token in _plugin.KnownTokens)
+            {
+                text = RedactOne(text, token);
+            }
         }
 
         return text;

@@ -100,6 +100,11 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
             throw new ArgumentException($"KubeConnectionOptions.MaxResponseBytes must be positive, but it is {options.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
         }
 
+        if (options.InsecureSkipTlsVerify && (options.CertificateAuthorityFile is not null || options.CertificateAuthorities is { Count: > 0 }))
+        {
+            throw new ArgumentException("KubeConnectionOptions.InsecureSkipTlsVerify cannot be combined with a certificate authority: trust the CA, or skip verification, not both.", nameof(options));
+        }
+
         if (httpClient is not null && options.Handlers is { Count: > 0 })
         {
             throw new ArgumentException(
@@ -115,7 +120,13 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
         _maxRetries = options.MaxRetries;
         _maxResponseBytes = options.MaxResponseBytes;
         _time = timeProvider ?? TimeProvider.System;
-        _tokens = new BearerTokenSource(options.Token, options.TokenFile, timeProvider);
+        _tokens = new BearerTokenSource(options.Token, options.TokenFile, timeProvider, plugin: options.ExecPlugin);
+        if (options.InsecureSkipTlsVerify && server.Scheme == Uri.UriSchemeHttps)
+        {
+            options.OnWarning?.Invoke(
+                $"The connection to {server.GetLeftPart(UriPartial.Authority)}{(options.Origin is null ? string.Empty : " (" + options.Origin + ")")} does not verify the server's "
+                + "certificate (insecure-skip-tls-verify): anyone on the network path can impersonate the API server and read the credentials.");
+        }
 
         if (httpClient is null)
         {
@@ -156,6 +167,18 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// <exception cref="InvalidOperationException">Something is missing; the message names each missing piece.</exception>
     public static KubeConnection InCluster(InClusterOptions? options = null)
         => new(InClusterConfig.CreateOptions(options, Environment.GetEnvironmentVariable));
+
+    /// <summary>
+    /// Connects from wherever this process runs, in controller-runtime's order: the kubeconfig files of <c>KUBECONFIG</c> when
+    /// it is set (merged: the first file to set a value wins); else in-cluster, exactly as <see cref="InCluster(InClusterOptions?)"/>,
+    /// when the service-account environment and files are there; else <c>~/.kube/config</c>. A kubeconfig's current context (or
+    /// <see cref="KubeConnectOptions.Context"/>) picks the cluster, the user (token, token file, client certificate or exec
+    /// plugin) and the namespace (<see cref="Namespace"/>; <c>default</c> when the context has none).
+    /// </summary>
+    /// <exception cref="KubeconfigException">A kubeconfig was found but cannot be used; the message names the file and the field.</exception>
+    /// <exception cref="InvalidOperationException">No source was found; the message names each place looked at.</exception>
+    public static KubeConnection Connect(KubeConnectOptions? options = null)
+        => new(KubeConnectionOptions.Discover(options));
 
     /// <summary>
     /// Creates the handler that actually talks to the API server for <paramref name="options"/>: a
@@ -317,7 +340,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
             await AcquireRateLimitAsync(_rateLimiter, cancellationToken).ConfigureAwait(false);
         }
 
-        string? token = _tokens.GetToken();
+        string? token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         bool unauthorizedRetried = false;
         int retries = 0;
         int connectionFailureRetries = 0;
@@ -339,14 +362,14 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
                 retries++;
                 connectionFailureRetries++;
                 await Task.Delay(RetryPolicy.ConnectionFailureBackoff(connectionFailureRetries), _time, cancellationToken).ConfigureAwait(false);
-                token = _tokens.GetToken();
+                token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             if (response.StatusCode == HttpStatusCode.Unauthorized && _tokens.CanRefresh && !unauthorizedRetried)
             {
-                // The token file may have been rotated since it was last read: retry once with the new token.
-                string? fresh = _tokens.RefreshAfterUnauthorized(token);
+                // The token file may have been rotated since it was last read, or the exec plugin's credential revoked: retry once with the new token.
+                string? fresh = await _tokens.RefreshAfterUnauthorizedAsync(token, cancellationToken).ConfigureAwait(false);
                 if (fresh is not null)
                 {
                     unauthorizedRetried = true;
@@ -364,7 +387,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
                 retries++;
                 await DiscardAsync(response, cancellationToken).ConfigureAwait(false);
                 await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-                token = _tokens.GetToken();
+                token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
                 continue;
             }
 

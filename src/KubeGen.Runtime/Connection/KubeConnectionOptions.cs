@@ -34,6 +34,45 @@ public sealed class KubeConnectionOptions
     /// <summary>Certificate authorities to trust as roots, in addition to <see cref="CertificateAuthorityFile"/>.</summary>
     public X509Certificate2Collection? CertificateAuthorities { get; init; }
 
+    /// <summary>
+    /// A TLS client certificate with its private key, presented to the API server (kubeconfig's <c>client-certificate</c>
+    /// and <c>client-key</c>). Only the primary handler uses it, like the token. The caller keeps ownership.
+    /// </summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>
+    /// The name the server's certificate must be valid for, and the TLS SNI, when it is not the host of <see cref="Server"/>
+    /// (kubeconfig's <c>tls-server-name</c>, e.g. when connecting through an IP address or a tunnel).
+    /// </summary>
+    public string? TlsServerName { get; init; }
+
+    /// <summary>
+    /// The proxy to reach the API server through (kubeconfig's <c>proxy-url</c>): <c>http://</c> (CONNECT for https servers),
+    /// <c>https://</c> or <c>socks5://</c>. When null, the standard proxy variables (<c>HTTPS_PROXY</c>, <c>NO_PROXY</c>) apply.
+    /// </summary>
+    public Uri? Proxy { get; init; }
+
+    /// <summary>
+    /// Accepts any server certificate (kubeconfig's <c>insecure-skip-tls-verify</c>). Anyone on the network path can then
+    /// read the token; <see cref="OnWarning"/> is told so when the connection is created. Cannot be combined with a CA.
+    /// </summary>
+    public bool InsecureSkipTlsVerify { get; init; }
+
+    /// <summary>Asks for uncompressed responses (kubeconfig's <c>disable-compression</c>): faster on fast networks, for large lists.</summary>
+    public bool DisableCompression { get; init; }
+
+    /// <summary>
+    /// Receives warnings about the connection (today: that <see cref="InsecureSkipTlsVerify"/> is on). KubeGen logs nothing
+    /// itself; route this to your logger. Messages never hold credentials.
+    /// </summary>
+    public Action<string>? OnWarning { get; init; }
+
+    /// <summary>The exec credential plugin of a kubeconfig user; set by <see cref="Discover(KubeConnectOptions?)"/> only.</summary>
+    internal ICredentialPlugin? ExecPlugin { get; init; }
+
+    /// <summary>Where the options came from, for messages (a kubeconfig context), or null.</summary>
+    internal string? Origin { get; init; }
+
     /// <summary>The default namespace; <c>default</c> when not set.</summary>
     public string? Namespace { get; init; }
 
@@ -86,4 +125,45 @@ public sealed class KubeConnectionOptions
     /// <exception cref="InvalidOperationException">Something is missing; the message names each missing piece.</exception>
     public static KubeConnectionOptions InCluster(InClusterOptions? options = null)
         => InClusterConfig.CreateOptions(options, Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// The options <see cref="KubeConnection.Connect(KubeConnectOptions?)"/> uses: from the files of <c>KUBECONFIG</c>, else in-cluster,
+    /// else <c>~/.kube/config</c> (see <see cref="KubeConnectSource.Auto"/>), with the context's cluster, user and namespace.
+    /// </summary>
+    /// <exception cref="KubeconfigException">A kubeconfig was found but cannot be used; the message names the file and the field.</exception>
+    /// <exception cref="InvalidOperationException">No source was found (the message names each place looked at), or in-cluster was forced and is incomplete.</exception>
+    public static KubeConnectionOptions Discover(KubeConnectOptions? options = null)
+        => ConnectionDiscovery.Discover(options, Environment.GetEnvironmentVariable, HomeDirectory());
+
+    /// <summary>client-go's home: <c>HOME</c>, else (Windows) <c>USERPROFILE</c>, else the OS's profile folder.</summary>
+    internal static string? HomeDirectory()
+        => Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home
+            : Environment.GetEnvironmentVariable("USERPROFILE") is { Length: > 0 } profile ? profile
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } folder ? folder
+            : null;
+
+    /// <summary>A copy with another namespace and warning hook (the caller's settings over discovered in-cluster options).</summary>
+    internal KubeConnectionOptions With(string? ns, Action<string>? onWarning) => new()
+    {
+        Server = Server,
+        Token = Token,
+        TokenFile = TokenFile,
+        CertificateAuthorityFile = CertificateAuthorityFile,
+        CertificateAuthorities = CertificateAuthorities,
+        ClientCertificate = ClientCertificate,
+        TlsServerName = TlsServerName,
+        Proxy = Proxy,
+        InsecureSkipTlsVerify = InsecureSkipTlsVerify,
+        DisableCompression = DisableCompression,
+        OnWarning = onWarning,
+        ExecPlugin = ExecPlugin,
+        Origin = Origin,
+        Namespace = ns,
+        UserAgent = UserAgent,
+        RequestTimeout = RequestTimeout,
+        MaxRetries = MaxRetries,
+        MaxResponseBytes = MaxResponseBytes,
+        RateLimit = RateLimit,
+        Handlers = Handlers,
+    };
 }

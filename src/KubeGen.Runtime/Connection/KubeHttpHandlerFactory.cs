@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
 
 namespace KubeGen.Runtime;
 
@@ -9,7 +10,7 @@ internal static class KubeHttpHandlerFactory
     /// <summary>How long a pooled connection is used before it is replaced (picks up endpoint and DNS changes).</summary>
     public static readonly TimeSpan DefaultPooledConnectionLifetime = TimeSpan.FromMinutes(5);
 
-    public static SocketsHttpHandler Create(CertificateAuthorityTrust? trust)
+    public static SocketsHttpHandler Create(CertificateAuthorityTrust? trust, KubeConnectionOptions? options = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -36,6 +37,38 @@ internal static class KubeHttpHandlerFactory
         if (trust is not null)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
+        }
+        else if (options?.InsecureSkipTlsVerify == true)
+        {
+            // Asked for explicitly (kubeconfig's insecure-skip-tls-verify, allowed by the caller); the connection has warned.
+            handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        }
+
+        if (options is null)
+        {
+            return handler;
+        }
+
+        if (options.DisableCompression)
+        {
+            handler.AutomaticDecompression = DecompressionMethods.None;
+        }
+
+        if (options.Proxy is { } proxy)
+        {
+            handler.Proxy = new FixedProxy(proxy);
+            handler.UseProxy = true;
+        }
+
+        if (options.ExecPlugin is { } plugin)
+        {
+            // An exec plugin may hand out a client certificate, and a new one after each run: each new TLS connection asks.
+            X509Certificate2? fallback = options.ClientCertificate;
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => plugin.CurrentCertificate ?? fallback!;
+        }
+        else if (options.ClientCertificate is { } certificate)
+        {
+            handler.SslOptions.ClientCertificates = [certificate];
         }
 
         return handler;

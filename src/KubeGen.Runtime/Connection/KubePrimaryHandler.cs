@@ -19,13 +19,15 @@ internal sealed class KubePrimaryHandler : DelegatingHandler
 
     private readonly CertificateAuthorityTrust? _trust;
     private readonly TrustIdentity _identity;
+    private readonly string? _tlsServerName;
 
     public KubePrimaryHandler(KubeConnectionOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _trust = CertificateAuthorityTrust.FromOptions(options, timeProvider);
         _identity = TrustIdentity.Of(options);
-        InnerHandler = KubeHttpHandlerFactory.Create(_trust);
+        InnerHandler = KubeHttpHandlerFactory.Create(_trust, options);
+        _tlsServerName = string.IsNullOrWhiteSpace(options.TlsServerName) ? null : options.TlsServerName.Trim();
     }
 
     /// <summary>The CA trust, or null for the system trust (for tests).</summary>
@@ -34,6 +36,13 @@ internal sealed class KubePrimaryHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Options.Set(SentBy, _identity);
+        if (_tlsServerName is not null && request.RequestUri is { Scheme: "https" } uri)
+        {
+            // SocketsHttpHandler takes the TLS server name (SNI, and the name the certificate must match) from the Host
+            // header when there is one: kubeconfig's tls-server-name. The API server does not route by Host.
+            request.Headers.Host = uri.IsDefaultPort ? _tlsServerName : _tlsServerName + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         bool authorized = request.Options.TryGetValue(BearerCredential.Key, out BearerCredential? credential) && credential is not null;
         if (authorized)
         {
@@ -74,13 +83,14 @@ internal sealed class KubePrimaryHandler : DelegatingHandler
     }
 
     /// <summary>Which certificate authorities a handler trusts, as configured (not the certificates themselves).</summary>
-    internal sealed record TrustIdentity(string? CertificateAuthorityFile, X509Certificate2Collection? CertificateAuthorities)
+    internal sealed record TrustIdentity(string? CertificateAuthorityFile, X509Certificate2Collection? CertificateAuthorities, bool Insecure = false)
     {
-        public bool IsCustom => CertificateAuthorityFile is not null || CertificateAuthorities is not null;
+        public bool IsCustom => CertificateAuthorityFile is not null || CertificateAuthorities is not null || Insecure;
 
         public static TrustIdentity Of(KubeConnectionOptions options)
             => new(
                 string.IsNullOrEmpty(options.CertificateAuthorityFile) ? null : options.CertificateAuthorityFile,
-                options.CertificateAuthorities is { Count: > 0 } certificates ? certificates : null);
+                options.CertificateAuthorities is { Count: > 0 } certificates ? certificates : null,
+                options.InsecureSkipTlsVerify);
     }
 }

@@ -9,9 +9,15 @@ internal sealed partial class ApiHandler
     /// <summary>Who a request without credentials is, where such requests are allowed (kube-apiserver's anonymous user).</summary>
     private static readonly EmulatorUser Anonymous = new() { Name = "system:anonymous", Groups = ["system:unauthenticated"] };
 
-    /// <summary>The user a bearer token authenticates; <see cref="Anonymous"/> for no credentials where <paramref name="allowAnonymous"/>; 401 otherwise.</summary>
+    /// <summary>The user a client certificate or bearer token authenticates; <see cref="Anonymous"/> for no credentials where <paramref name="allowAnonymous"/>; 401 otherwise.</summary>
     private EmulatorUser Authenticate(HttpContext context, bool allowAnonymous)
     {
+        // kube-apiserver's x509 authenticator comes first: a client certificate the emulator issued names the user.
+        if (_tokens.AuthenticateCertificate(context.Connection.ClientCertificate) is { } certificateUser)
+        {
+            return certificateUser;
+        }
+
         string header = context.Request.Headers.Authorization.ToString();
         if (header.Length == 0 && allowAnonymous)
         {

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace KubeGen.Testing.Security;
 
 /// <summary>Bearer tokens and the users they authenticate; changeable while the emulator runs.</summary>
-internal sealed class TokenRegistry
+internal sealed partial class TokenRegistry
 {
     private readonly ConcurrentDictionary<string, (EmulatorUser User, DateTimeOffset? Expires)> _tokens = new(StringComparer.Ordinal);
 

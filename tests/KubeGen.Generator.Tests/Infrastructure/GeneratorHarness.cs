@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace KubeGen.Generator.Tests.Infrastructure;
 
@@ -37,40 +38,73 @@ internal static class GeneratorHarness
     }
 
     public static TestOptionsProvider CreateOptions(params KubernetesApiItem[] items)
+        => new(items.ToImmutableDictionary(i => i.Path, ItemMetadata), ImmutableDictionary<string, string>.Empty.Add("build_property.RootNamespace", "Consumer"));
+
+    /// <summary>The item metadata build/KubeGen.targets passes for a KubernetesApi item, as the compiler sees it.</summary>
+    public static ImmutableDictionary<string, string> ItemMetadata(KubernetesApiItem item)
     {
-        var byPath = items.ToImmutableDictionary(
-            i => i.Path,
-            i =>
-            {
-                var values = ImmutableDictionary.CreateBuilder<string, string>();
-                values["build_metadata.AdditionalFiles.KubeGenApi"] = "true";
-                if (i.Resources is not null)
-                {
-                    // As build/KubeGen.targets passes it: ';' would start an .editorconfig comment.
-                    values["build_metadata.AdditionalFiles.KubeGenResources"] = i.Resources.Replace(';', '|');
-                }
+        var values = ImmutableDictionary.CreateBuilder<string, string>();
+        values["build_metadata.AdditionalFiles.KubeGenApi"] = "true";
+        if (item.Resources is not null)
+        {
+            // As build/KubeGen.targets passes it: ';' would start an .editorconfig comment.
+            values["build_metadata.AdditionalFiles.KubeGenResources"] = item.Resources.Replace(';', '|');
+        }
 
-                if (i.Namespace is not null)
-                {
-                    values["build_metadata.AdditionalFiles.Namespace"] = i.Namespace;
-                }
+        if (item.Namespace is not null)
+        {
+            values["build_metadata.AdditionalFiles.Namespace"] = item.Namespace;
+        }
 
-                if (i.ClientName is not null)
-                {
-                    values["build_metadata.AdditionalFiles.ClientName"] = i.ClientName;
-                }
+        if (item.ClientName is not null)
+        {
+            values["build_metadata.AdditionalFiles.ClientName"] = item.ClientName;
+        }
 
-                return values.ToImmutable();
-            });
-        return new TestOptionsProvider(byPath, ImmutableDictionary<string, string>.Empty.Add("build_property.RootNamespace", "Consumer"));
+        if (item.Cluster is not null)
+        {
+            values["build_metadata.AdditionalFiles.Cluster"] = item.Cluster;
+        }
+
+        if (item.Optional is not null)
+        {
+            values["build_metadata.AdditionalFiles.KubeGenOptional"] = item.Optional.Replace(';', '|');
+        }
+
+        return values.ToImmutable();
+    }
+
+    /// <summary>
+    /// Generates for the items plus other additional files (each with its own metadata) under the given
+    /// build properties, and compiles the result.
+    /// </summary>
+    public static GenerationResult Run(
+        KubernetesApiItem[] items,
+        IReadOnlyList<(string Path, string Text, ImmutableDictionary<string, string> Metadata)> otherFiles,
+        IReadOnlyDictionary<string, string> buildProperties)
+    {
+        var texts = items.Select(i => (AdditionalText)new TestAdditionalText(i.Path, i.Text))
+            .Concat(otherFiles.Select(f => new TestAdditionalText(f.Path, f.Text)))
+            .ToImmutableArray();
+        var byPath = items.ToImmutableDictionary(i => i.Path, ItemMetadata)
+            .AddRange(otherFiles.Select(f => KeyValuePair.Create(f.Path, f.Metadata)));
+        var global = ImmutableDictionary<string, string>.Empty.Add("build_property.RootNamespace", "Consumer")
+            .SetItems(buildProperties.Select(p => KeyValuePair.Create("build_property." + p.Key, p.Value)));
+        var driver = CSharpGeneratorDriver.Create(
+            new[] { new KubernetesApiGenerator().AsSourceGenerator() },
+            texts,
+            ParseOptions,
+            new TestOptionsProvider(byPath, global));
+        return Collect(driver, CreateCompilation());
     }
 
     /// <summary>Generates for the items and compiles the result together with <paramref name="sources"/>.</summary>
     public static GenerationResult Run(KubernetesApiItem[] items, params string[] sources)
+        => Collect(CreateDriver(items), CreateCompilation(sources));
+
+    private static GenerationResult Collect(GeneratorDriver driver, CSharpCompilation compilation)
     {
-        var compilation = CreateCompilation(sources);
-        var driver = CreateDriver(items).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
-        var runResult = driver.GetRunResult();
+        var runResult = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics).GetRunResult();
         return new GenerationResult(
             runResult.Results.SelectMany(r => r.GeneratedSources).ToImmutableArray(),
             generatorDiagnostics,
@@ -79,6 +113,15 @@ internal static class GeneratorHarness
     }
 
     public static GenerationResult Run(KubernetesApiItem item, params string[] sources) => Run(new[] { item }, sources);
+
+    /// <summary>Like <see cref="Run(KubernetesApiItem[], string[])"/>, and also runs KubeGen's analyzers over the result: their diagnostics join the compilation's.</summary>
+    public static GenerationResult RunWithAnalyzers(KubernetesApiItem[] items, params string[] sources)
+    {
+        var result = Run(items, sources);
+        var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new KubeGen.Generator.Analyzers.ClusterAvailabilityAnalyzer());
+        var analyzed = result.Compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return result with { CompilationDiagnostics = result.CompilationDiagnostics.AddRange(analyzed.Where(d => d.Severity >= DiagnosticSeverity.Warning)) };
+    }
 }
 
 internal sealed record GenerationResult(

@@ -21,7 +21,8 @@ public sealed record RecordedRequest(
     string PathAndQuery,
     string Protocol,
     IReadOnlyDictionary<string, string> Headers,
-    byte[] Body)
+    byte[] Body,
+    string? ClientCertificateSubject = null)
 {
     public string BodyText => Encoding.UTF8.GetString(Body);
 
@@ -67,6 +68,16 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <paramref name="port"/> (0: any free port; a fixed port lets a test "restart" a server in place).
     /// </summary>
     public static async Task<LoopbackServer> StartAsync(X509Certificate2? serverCertificate, IPAddress address, int port = 0)
+        => await StartAsync(serverCertificate, address, port, clientCertificateAuthority: null);
+
+    /// <summary>
+    /// Starts an HTTPS server that requires a TLS client certificate issued by <paramref name="clientCertificateAuthority"/>
+    /// (the handshake fails otherwise); each request records the certificate's subject.
+    /// </summary>
+    public static Task<LoopbackServer> StartRequiringClientCertificateAsync(X509Certificate2 serverCertificate, X509Certificate2 clientCertificateAuthority)
+        => StartAsync(serverCertificate, IPAddress.Loopback, 0, clientCertificateAuthority);
+
+    private static async Task<LoopbackServer> StartAsync(X509Certificate2? serverCertificate, IPAddress address, int port, X509Certificate2? clientCertificateAuthority)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -77,7 +88,22 @@ public sealed class LoopbackServer : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 if (serverCertificate is not null)
                 {
-                    listen.UseHttps(serverCertificate);
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = serverCertificate;
+                        if (clientCertificateAuthority is not null)
+                        {
+                            https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                            https.ClientCertificateValidation = (certificate, _, _) =>
+                            {
+                                using var chain = new X509Chain();
+                                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                                chain.ChainPolicy.CustomTrustStore.Add(clientCertificateAuthority);
+                                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                                return chain.Build(certificate);
+                            };
+                        }
+                    });
                 }
             });
         });
@@ -163,7 +189,7 @@ public sealed class LoopbackServer : IAsyncDisposable
         }
 
         string rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-        var request = new RecordedRequest(context.Request.Method, rawTarget, context.Request.Protocol, headers, body.ToArray());
+        var request = new RecordedRequest(context.Request.Method, rawTarget, context.Request.Protocol, headers, body.ToArray(), context.Connection.ClientCertificate?.Subject);
         _requests.Enqueue(request);
         if (CloseConnectionAfterEachResponse)
         {

@@ -78,6 +78,35 @@ public static class TestCertificates
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
     }
 
+    /// <summary>
+    /// A TLS client certificate (clientAuth) for <paramref name="commonName"/> issued by <paramref name="authority"/>, with an
+    /// RSA 2048 or EC P-256 key, as PEM: the certificate, and the key as PKCS#1 (<c>RSA PRIVATE KEY</c>) or SEC1
+    /// (<c>EC PRIVATE KEY</c>), what openssl and kubeadm write, or as PKCS#8 (<c>PRIVATE KEY</c>).
+    /// </summary>
+    public static (string CertificatePem, string KeyPem) CreateClientPem(X509Certificate2 authority, string commonName, bool rsa, bool pkcs8 = false)
+    {
+        using AsymmetricAlgorithm key = rsa ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        CertificateRequest request = key is RSA rsaKey
+            ? new CertificateRequest($"CN={commonName}, O=system:masters", rsaKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest($"CN={commonName}, O=system:masters", (ECDsa)key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        // The authority's key is EC: an RSA request needs its signature generator spelled out.
+        using ECDsa authorityKey = authority.GetECDsaPrivateKey()!;
+        using X509Certificate2 issued = request.Create(
+            authority.SubjectName, X509SignatureGenerator.CreateForECDsa(authorityKey), now.AddDays(-1), now.AddDays(7) < authority.NotAfter ? now.AddDays(7) : authority.NotAfter, Serial());
+        string keyPem = (key, pkcs8) switch
+        {
+            (_, true) => key.ExportPkcs8PrivateKeyPem(),
+            (RSA r, false) => r.ExportRSAPrivateKeyPem(),
+            (ECDsa e, false) => e.ExportECPrivateKeyPem(),
+            _ => throw new InvalidOperationException(),
+        };
+        return (issued.ExportCertificatePem() + "\n", keyPem + "\n");
+    }
+
     private static byte[] Serial()
     {
         byte[] serial = RandomNumberGenerator.GetBytes(16);

@@ -25,6 +25,7 @@ public sealed class TestObject
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TestObject))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class TestJsonContext : JsonSerializerContext
 {
 }

@@ -28,10 +28,14 @@ namespace Snap.V3
         public static KubeClient InCluster(global::KubeGen.Runtime.InClusterOptions? options = null)
             => new(global::KubeGen.Runtime.KubeConnection.InCluster(options), ownsConnection: true);
 
+        /// <summary>Connects from anywhere, in controller-runtime's order: the kubeconfig files of KUBECONFIG when it is set; else in-cluster, exactly as InCluster(), when the service-account environment and files are there; else ~/.kube/config. The kubeconfig's current context (or options.Context) gives the cluster, the credentials (token, client certificate, exec plugin) and Namespace.</summary>
+        public static KubeClient Connect(global::KubeGen.Runtime.KubeConnectOptions? options = null)
+            => new(global::KubeGen.Runtime.KubeConnection.Connect(options), ownsConnection: true);
+
         /// <summary>The connection every request of this client goes through.</summary>
         public global::KubeGen.Runtime.KubeConnection Connection { get; }
 
-        /// <summary>The default namespace: the pod's own namespace when running in a cluster.</summary>
+        /// <summary>The default namespace: the pod's own namespace in a cluster, the kubeconfig context's namespace outside (default when it has none).</summary>
         public string Namespace => Connection.Namespace;
 
         /// <summary>The apps/v1 resources.</summary>
