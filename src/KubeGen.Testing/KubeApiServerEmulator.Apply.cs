@@ -1,6 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeGen.Testing.Http;
 using KubeGen.Testing.Spec;

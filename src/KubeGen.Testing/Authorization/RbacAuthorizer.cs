@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using KubeGen.Testing.Http;
 using KubeGen.Testing.Spec;
 using KubeGen.Testing.Store;
+using static KubeGen.Testing.Conversion.Defaulting;
 
 namespace KubeGen.Testing.Authorization;
 
@@ -179,6 +180,4 @@ internal sealed class RbacAuthorizer(ObjectStore store, ApiCatalog catalog)
     private static string RoleRef(JsonObject binding) => $"{Text(binding["roleRef"]?["kind"])} \"{Text(binding["roleRef"]?["name"])}\"";
 
     private static string Name(JsonObject obj) => ApiHandler.MetaString(obj, "name") ?? "";
-
-    private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : "";
 }

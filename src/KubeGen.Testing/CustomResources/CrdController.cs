@@ -102,11 +102,7 @@ internal sealed class CrdController(ObjectStore store, ApiCatalog catalog, Delet
                 return SetCondition(obj, "Terminating", "True", "InstanceDeletionInProgress", "CustomResource deletion is in progress");
             }
 
-            List<string> finalizers = Deleter.Finalizers(obj);
-            finalizers.Remove(CleanupFinalizer);
-            JsonObject updated = Deleter.WithFinalizers(obj, finalizers);
-            obj["metadata"] = updated["metadata"]!.DeepClone();
-            return true;
+            return Deleter.RemoveFinalizer(obj, CleanupFinalizer);
         });
     }
 

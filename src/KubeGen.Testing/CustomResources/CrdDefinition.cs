@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using KubeGen.Testing.Spec;
+using static KubeGen.Testing.Conversion.Defaulting;
 
 namespace KubeGen.Testing.CustomResources;
 
@@ -72,8 +73,6 @@ internal sealed record CrdDefinition(
 
     /// <summary>The OpenAPI definition name kube-apiserver publishes a CRD's kind under: the group reversed, then version and kind (<c>com.example.stable.v1.CronTab</c>).</summary>
     public string DefinitionName(string version, string kind) => string.Join('.', Group.Split('.').Reverse()) + "." + version + "." + kind;
-
-    private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : "";
 
     private static string[] Strings(JsonNode? node) => node is JsonArray a ? [.. a.Select(Text).Where(s => s.Length > 0)] : [];
 }

@@ -37,8 +37,8 @@ internal static class CrdOpenApi
     /// <summary>Adds the definitions and paths of one CRD resource to <paramref name="swagger"/>.</summary>
     public static void AddTo(JsonObject swagger, ApiResource resource, JsonElement schema)
     {
-        JsonObject definitions = Child(swagger, "definitions");
-        JsonObject paths = Child(swagger, "paths");
+        JsonObject definitions = Conversion.Defaulting.Child(swagger, "definitions");
+        JsonObject paths = Conversion.Defaulting.Child(swagger, "paths");
         JsonObject? shared = swagger["parameters"] as JsonObject;
         string definition = resource.DefinitionName!;
         string listDefinition = definition + "List";
@@ -308,16 +308,4 @@ internal static class CrdOpenApi
     private static JsonObject Ref(string reference) => new() { ["$ref"] = reference };
 
     private static JsonObject Gvk(string group, string version, string kind) => new() { ["group"] = group, ["kind"] = kind, ["version"] = version };
-
-    private static JsonObject Child(JsonObject parent, string key)
-    {
-        if (parent[key] is JsonObject child)
-        {
-            return child;
-        }
-
-        var created = new JsonObject();
-        parent[key] = created;
-        return created;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using KubeGen.Testing.Http;
 using KubeGen.Testing.Validation;
+using static KubeGen.Testing.Conversion.Defaulting;
 
 namespace KubeGen.Testing.CustomResources;
 
@@ -84,6 +85,4 @@ internal static class CrdValidation
             }
         }
     }
-
-    private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : "";
 }

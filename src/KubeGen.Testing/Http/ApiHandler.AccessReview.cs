@@ -3,6 +3,7 @@ using KubeGen.Testing.Authorization;
 using KubeGen.Testing.Protobuf;
 using KubeGen.Testing.Spec;
 using Microsoft.AspNetCore.Http;
+using static KubeGen.Testing.Conversion.Defaulting;
 
 namespace KubeGen.Testing.Http;
 
@@ -120,6 +121,4 @@ internal sealed partial class ApiHandler
 
         return status;
     }
-
-    private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : "";
 }

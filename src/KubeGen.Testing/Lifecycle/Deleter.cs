@@ -286,7 +286,26 @@ internal sealed class Deleter(ObjectStore store)
     public static JsonObject WithFinalizers(JsonObject obj, IReadOnlyCollection<string> finalizers)
     {
         JsonObject target = obj.DeepClone().AsObject();
-        JsonObject metadata = ApiHandler.Metadata(target);
+        SetFinalizers(target, finalizers);
+        return target;
+    }
+
+    /// <summary>Removes one finalizer from <paramref name="obj"/> in place; false when it did not have it.</summary>
+    public static bool RemoveFinalizer(JsonObject obj, string finalizer)
+    {
+        List<string> finalizers = Finalizers(obj);
+        if (!finalizers.Remove(finalizer))
+        {
+            return false;
+        }
+
+        SetFinalizers(obj, finalizers);
+        return true;
+    }
+
+    private static void SetFinalizers(JsonObject obj, IReadOnlyCollection<string> finalizers)
+    {
+        JsonObject metadata = ApiHandler.Metadata(obj);
         if (finalizers.Count == 0)
         {
             metadata.Remove("finalizers");
@@ -295,7 +314,5 @@ internal sealed class Deleter(ObjectStore store)
         {
             metadata["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)JsonValue.Create(f))]);
         }
-
-        return target;
     }
 }

@@ -199,25 +199,5 @@ internal sealed class GarbageCollector(ObjectStore store, ApiCatalog catalog, Ow
             return drop.Count > 0;
         });
 
-    private void RemoveFinalizer(ObjectRef owner, string finalizer)
-        => writes.Update(owner, obj =>
-        {
-            List<string> finalizers = Deleter.Finalizers(obj);
-            if (!finalizers.Remove(finalizer))
-            {
-                return false;
-            }
-
-            JsonObject metadata = ApiHandler.Metadata(obj);
-            if (finalizers.Count == 0)
-            {
-                metadata.Remove("finalizers");
-            }
-            else
-            {
-                metadata["finalizers"] = new JsonArray([.. finalizers.Select(f => (JsonNode)JsonValue.Create(f))]);
-            }
-
-            return true;
-        });
+    private void RemoveFinalizer(ObjectRef owner, string finalizer) => writes.Update(owner, obj => Deleter.RemoveFinalizer(obj, finalizer));
 }
