@@ -163,7 +163,7 @@ public sealed partial class KubeApiServerEmulator : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var handler = new ApiHandler(options, catalog, store, tokens, faults, specs[0], openApiV3, watches, stopping.Token);
 
-        var seeder = new Seeder(catalog, store);
+        var seeder = new Seeder(catalog, store, handler.SettleControllers);
         if (handler.NamespacesServed)
         {
             foreach (string ns in options.Namespaces.Append(options.ServiceAccountNamespace).Distinct(StringComparer.Ordinal))
@@ -316,8 +316,7 @@ public sealed partial class KubeApiServerEmulator : IAsyncDisposable
     public void Seed(string manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        new Seeder(_catalog, _store).Seed(manifest, "manifest");
-        _handler.SettleControllers();
+        new Seeder(_catalog, _store, _handler.SettleControllers).Seed(manifest, "manifest");
     }
 
     /// <summary>A copy of a stored object, or null.</summary>

@@ -214,4 +214,23 @@ public sealed class CustomResourceTests
             ["metadata.name: Invalid value: \"things.example.com\": must be spec.names.plural+\".\"+spec.group", "spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required"],
             response.Body!["details"]!["causes"]!.AsArray().Select(c => $"{c.Str("field")}: {c.Str("message")}"));
     }
+
+    [Fact]
+    public async Task A_CRD_and_its_instances_can_be_seeded_in_one_manifest()
+    {
+        string manifest = WidgetCrd + """
+
+            ---
+            apiVersion: ops.example.com/v1
+            kind: Widget
+            metadata: {name: seeded, namespace: default}
+            spec: {size: small}
+            status: {replicas: 2}
+            """;
+        await using KubeApiServerEmulator server = await StartAsync(o => o.SeedManifests.Add(manifest));
+        using HttpClient client = server.CreateHttpClient();
+        var seeded = await client.GetJsonAsync(Widgets + "/seeded");
+        Assert.Equal(HttpStatusCode.OK, seeded.Code);
+        Assert.Equal("2", seeded.Body.Str("status.replicas"));
+    }
 }

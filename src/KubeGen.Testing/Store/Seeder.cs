@@ -7,8 +7,12 @@ using KubeGen.Testing.Spec;
 
 namespace KubeGen.Testing.Store;
 
-/// <summary>Loads manifests straight into the store (no admission: status is kept).</summary>
-internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
+/// <summary>
+/// Loads manifests straight into the store (no admission: status is kept). After each object the
+/// emulated controllers run (<paramref name="settle"/>), so a CustomResourceDefinition is served for
+/// the objects after it in the same manifest.
+/// </summary>
+internal sealed class Seeder(ApiCatalog catalog, ObjectStore store, Action? settle = null)
 {
     private static readonly ResourceKey NamespacesKey = new("", "v1", "namespaces");
 
@@ -42,6 +46,7 @@ internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
         foreach (JsonObject obj in Objects(manifest, source))
         {
             Put(obj, source);
+            settle?.Invoke();
         }
     }
 
