@@ -213,6 +213,12 @@ public sealed class CustomResourceTests
         Assert.Equal(
             ["metadata.name: Invalid value: \"things.example.com\": must be spec.names.plural+\".\"+spec.group", "spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required"],
             response.Body!["details"]!["causes"]!.AsArray().Select(c => $"{c.Str("field")}: {c.Str("message")}"));
+
+        // Without a schema for CRDs in the fixture spec, nothing type-checks the body: shapes nothing expects are still a 422.
+        string odd = """{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.ops.example.com"},"spec":{"group":"ops.example.com","scope":"Namespaced","names":"widgets","versions":["v1"]}}""";
+        var shapeless = await client.PostJsonAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", odd);
+        AssertStatus(shapeless, 422, "Invalid");
+        Assert.Contains("spec.versions[0].name: Required value", shapeless.Body.Str("message"), StringComparison.Ordinal);
     }
 
     [Fact]

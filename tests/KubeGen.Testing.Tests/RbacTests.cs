@@ -186,4 +186,17 @@ public sealed class RbacTests
         Assert.Matches(@"(?m)^\s+\[/healthz\]\s+\[\]\s+\[get\]$", list);
         Assert.DoesNotContain("configmaps", list, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RBAC_objects_of_the_wrong_shape_grant_nothing_and_break_nothing()
+    {
+        await using KubeApiServerEmulator server = await StartWithoutRulesAsync();
+        using HttpClient admin = server.CreateHttpClient(server.AdminToken);
+        using HttpClient app = server.CreateHttpClient();
+        const string Rbac = "/apis/rbac.authorization.k8s.io/v1";
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync(Rbac + "/clusterroles", """{"metadata":{"name":"odd"},"aggregationRule":"all","rules":["everything"]}""")).Code);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync(Rbac + "/clusterrolebindings", """{"metadata":{"name":"odd"},"roleRef":"odd","subjects":["app"]}""")).Code);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync(Rbac + "/namespaces/default/rolebindings", """{"metadata":{"name":"odd"},"roleRef":{"kind":"ClusterRole","name":"odd"},"subjects":[{"kind":"ServiceAccount","name":"app"}]}""")).Code);
+        AssertStatus(await app.GetJsonAsync(Pods), 403, "Forbidden", "pods is forbidden: " + Forbidden("list", "pods", "in the namespace \"default\""));
+    }
 }

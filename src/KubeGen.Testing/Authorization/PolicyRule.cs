@@ -32,12 +32,12 @@ internal sealed record PolicyRule(IReadOnlyList<string> Verbs, IReadOnlyList<str
         return resourceMatches && (ResourceNames.Count == 0 || (request.Name is not null && ResourceNames.Contains(request.Name)));
     }
 
-    public static PolicyRule Read(JsonNode? rule) => new(
-        Strings(rule?["verbs"]),
-        Strings(rule?["apiGroups"]),
-        Strings(rule?["resources"]),
-        Strings(rule?["resourceNames"]),
-        Strings(rule?["nonResourceURLs"]));
+    /// <summary>A rule as stored; anything that is not a rule object allows nothing.</summary>
+    public static PolicyRule Read(JsonNode? node)
+    {
+        JsonObject? rule = node as JsonObject;
+        return new(Strings(rule?["verbs"]), Strings(rule?["apiGroups"]), Strings(rule?["resources"]), Strings(rule?["resourceNames"]), Strings(rule?["nonResourceURLs"]));
+    }
 
     public static IReadOnlyList<string> Strings(JsonNode? node)
         => node is JsonArray array ? [.. array.Select(v => v is JsonValue value && value.TryGetValue(out string? s) ? s : null).OfType<string>()] : [];

@@ -106,17 +106,17 @@ internal sealed class RbacAuthorizer(ObjectStore store, ApiCatalog catalog)
     /// <summary>The binding's first subject that is <paramref name="user"/> (kube's <c>appliesTo</c>), described as RBAC describes it; null when none is.</summary>
     private static string? MatchingSubject(JsonObject binding, EmulatorUser user, string? bindingNamespace)
     {
-        foreach (JsonNode? subject in binding["subjects"] as JsonArray ?? [])
+        foreach (JsonObject subject in (binding["subjects"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            string name = Text(subject?["name"]);
-            switch (Text(subject?["kind"]))
+            string name = Text(subject["name"]);
+            switch (Text(subject["kind"]))
             {
                 case "User" when name == user.Name:
                     return $"User \"{name}\"";
                 case "Group" when user.Groups.Contains(name):
                     return $"Group \"{name}\"";
                 case "ServiceAccount":
-                    string subjectNamespace = Text(subject?["namespace"]);
+                    string subjectNamespace = Text(subject["namespace"]);
                     string saNamespace = subjectNamespace.Length > 0 ? subjectNamespace : bindingNamespace ?? "";
                     if (saNamespace.Length > 0 && user.Name == $"system:serviceaccount:{saNamespace}:{name}")
                     {
@@ -132,8 +132,9 @@ internal sealed class RbacAuthorizer(ObjectStore store, ApiCatalog catalog)
 
     private IEnumerable<PolicyRule> RoleRules(JsonObject binding, string? ns, List<string> errors)
     {
-        string kind = Text(binding["roleRef"]?["kind"]);
-        string name = Text(binding["roleRef"]?["name"]);
+        JsonObject? roleRef = binding["roleRef"] as JsonObject;
+        string kind = Text(roleRef?["kind"]);
+        string name = Text(roleRef?["name"]);
         JsonObject? role = kind == "Role" && ns is not null
             ? Objects("roles", ns).FirstOrDefault(r => Name(r) == name)
             : kind == "ClusterRole" ? Objects("clusterroles", null).FirstOrDefault(r => Name(r) == name) : null;
@@ -149,7 +150,7 @@ internal sealed class RbacAuthorizer(ObjectStore store, ApiCatalog catalog)
     private IEnumerable<PolicyRule> RulesOf(JsonObject role, bool clusterRole)
     {
         IEnumerable<PolicyRule> own = (role["rules"] as JsonArray ?? []).Select(PolicyRule.Read);
-        if (!clusterRole || role["aggregationRule"]?["clusterRoleSelectors"] is not JsonArray selectors)
+        if (!clusterRole || (role["aggregationRule"] as JsonObject)?["clusterRoleSelectors"] is not JsonArray selectors)
         {
             return own;
         }
@@ -158,7 +159,7 @@ internal sealed class RbacAuthorizer(ObjectStore store, ApiCatalog catalog)
         var aggregated = new List<PolicyRule>(own);
         foreach (JsonObject other in Objects("clusterroles", null).Where(r => Name(r) != Name(role)))
         {
-            if (selectors.Any(s => SelectorMatches(s as JsonObject, other["metadata"]?["labels"] as JsonObject)))
+            if (selectors.Any(s => SelectorMatches(s as JsonObject, (other["metadata"] as JsonObject)?["labels"] as JsonObject)))
             {
                 aggregated.AddRange((other["rules"] as JsonArray ?? []).Select(PolicyRule.Read));
             }
@@ -177,7 +178,7 @@ internal sealed class RbacAuthorizer(ObjectStore store, ApiCatalog catalog)
         return matchLabels.All(p => labels?[p.Key] is JsonValue v && v.TryGetValue(out string? value) && value == Text(p.Value));
     }
 
-    private static string RoleRef(JsonObject binding) => $"{Text(binding["roleRef"]?["kind"])} \"{Text(binding["roleRef"]?["name"])}\"";
+    private static string RoleRef(JsonObject binding) => $"{Text((binding["roleRef"] as JsonObject)?["kind"])} \"{Text((binding["roleRef"] as JsonObject)?["name"])}\"";
 
     private static string Name(JsonObject obj) => ApiHandler.MetaString(obj, "name") ?? "";
 }

@@ -26,13 +26,13 @@ internal sealed record CrdDefinition(
 {
     public static CrdDefinition Read(JsonObject crd)
     {
-        JsonNode? spec = crd["spec"];
-        JsonNode? names = spec?["names"];
+        JsonObject? spec = crd["spec"] as JsonObject;
+        JsonObject? names = spec?["names"] as JsonObject;
         string kind = Text(names?["kind"]);
         var versions = new List<CrdVersion>();
         foreach (JsonObject version in (spec?["versions"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            JsonNode? subresources = version["subresources"];
+            JsonObject? subresources = version["subresources"] as JsonObject;
             ScalePaths? scale = subresources?["scale"] is JsonObject s
                 ? new ScalePaths(Text(s["specReplicasPath"]), Text(s["statusReplicasPath"]), s["labelSelectorPath"] is JsonValue selector ? selector.GetValue<string>() : null)
                 : null;
@@ -52,14 +52,14 @@ internal sealed record CrdDefinition(
                 Text(version["name"]),
                 version["served"] is JsonValue served && served.TryGetValue(out bool isServed) && isServed,
                 version["storage"] is JsonValue storage && storage.TryGetValue(out bool isStorage) && isStorage,
-                version["schema"]?["openAPIV3Schema"] as JsonObject,
+                (version["schema"] as JsonObject)?["openAPIV3Schema"] as JsonObject,
                 subresources?["status"] is JsonObject,
                 scale,
                 columns));
         }
 
         return new CrdDefinition(
-            Text(crd["metadata"]?["name"]),
+            Text((crd["metadata"] as JsonObject)?["name"]),
             Text(spec?["group"]),
             Text(names?["plural"]),
             Text(names?["singular"]) is { Length: > 0 } singular ? singular : kind.ToLowerInvariant(),

@@ -15,9 +15,10 @@ internal static class CrdValidation
 {
     public static void Validate(JsonObject crd, List<FieldCause> causes)
     {
-        JsonNode? spec = crd["spec"];
+        JsonObject? spec = crd["spec"] as JsonObject;
         string group = Text(spec?["group"]);
-        string plural = Text(spec?["names"]?["plural"]);
+        JsonObject? names = spec?["names"] as JsonObject;
+        string plural = Text(names?["plural"]);
         string name = Text(crd["metadata"]?["name"]);
         if (name.Length > 0 && name != plural + "." + group)
         {
@@ -38,7 +39,7 @@ internal static class CrdValidation
             causes.Add(FieldErrors.Required("spec.names.plural"));
         }
 
-        if (Text(spec?["names"]?["kind"]).Length == 0)
+        if (Text(names?["kind"]).Length == 0)
         {
             causes.Add(FieldErrors.Required("spec.names.kind"));
         }
@@ -60,7 +61,7 @@ internal static class CrdValidation
             return;
         }
 
-        if (versions.Count(v => v?["storage"] is JsonValue s && s.TryGetValue(out bool storage) && storage) != 1)
+        if (versions.Count(v => (v as JsonObject)?["storage"] is JsonValue s && s.TryGetValue(out bool storage) && storage) != 1)
         {
             causes.Add(FieldErrors.Invalid("spec.versions", versions.DeepClone(), "must have exactly one version marked as storage version"));
         }
@@ -68,12 +69,13 @@ internal static class CrdValidation
         for (int i = 0; i < versions.Count; i++)
         {
             string path = $"spec.versions[{i}]";
-            if (Text(versions[i]?["name"]).Length == 0)
+            JsonObject? version = versions[i] as JsonObject;
+            if (Text(version?["name"]).Length == 0)
             {
                 causes.Add(FieldErrors.Required(path + ".name"));
             }
 
-            if (versions[i]?["schema"]?["openAPIV3Schema"] is not JsonObject schema)
+            if ((version?["schema"] as JsonObject)?["openAPIV3Schema"] is not JsonObject schema)
             {
                 causes.Add(FieldErrors.Required(path + ".schema.openAPIV3Schema", "schemas are required"));
             }

@@ -130,6 +130,12 @@ internal sealed partial class ApiHandler
         {
             // client went away or the emulator is stopping
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or InvalidCastException)
+        {
+            // A body of a shape nothing checked (a kind served without a schema): answered as
+            // kube-apiserver answers a handler's panic, a 500 InternalError Status, not a dropped connection.
+            await WriteStatusAsync(context, StatusErrors.InternalError(e.Message));
+        }
     }
 
     private static bool IsHealthCheck(RequestInfo info) => info.Method == "GET" && info.Path is "/healthz" or "/livez" or "/readyz";

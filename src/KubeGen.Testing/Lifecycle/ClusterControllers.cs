@@ -37,29 +37,35 @@ internal sealed class ClusterControllers
         {
             for (int step = 0; step < MaxStepsPerSettle; step++)
             {
-                if (_changes.TryDequeue(out StoreEvent? change))
+                try
                 {
-                    Owners.Apply(change);
-                    foreach (IClusterController controller in _controllers)
+                    if (_changes.TryDequeue(out StoreEvent? change))
                     {
-                        controller.Observe(change, _work);
+                        Owners.Apply(change);
+                        foreach (IClusterController controller in _controllers)
+                        {
+                            controller.Observe(change, _work);
+                        }
                     }
-                }
-                else if (_work.TryTake(out WorkItem item))
-                {
-                    try
+                    else if (_work.TryTake(out WorkItem item))
                     {
                         item.Controller.Run(item.Key, _work);
                     }
-                    catch (StatusException)
+                    else
                     {
-                        // The object changed or went away meanwhile (a 404 or 409): the change that did it
-                        // queues whatever is still to do, as a controller's next sync would.
+                        return;
                     }
                 }
-                else
+                catch (StatusException)
                 {
-                    return;
+                    // The object changed or went away meanwhile (a 404 or 409): the change that did it
+                    // queues whatever is still to do, as a controller's next sync would.
+                }
+                catch (Exception e) when (e is InvalidOperationException or FormatException)
+                {
+                    // An object a controller cannot read (a field of an unexpected JSON type, possible in
+                    // kinds served without a schema): like a real controller's failed sync, it is skipped,
+                    // and the request that stored it is not failed for it.
                 }
             }
         }

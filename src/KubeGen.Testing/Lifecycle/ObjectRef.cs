@@ -23,9 +23,9 @@ internal sealed record OwnerReference(string Uid, bool BlockOwnerDeletion)
             yield break;
         }
 
-        foreach (JsonNode? reference in references)
+        foreach (JsonObject reference in references.OfType<JsonObject>())
         {
-            if (reference?["uid"] is JsonValue uid && uid.TryGetValue(out string? text) && text.Length > 0)
+            if (reference["uid"] is JsonValue uid && uid.TryGetValue(out string? text) && text.Length > 0)
             {
                 bool block = reference["blockOwnerDeletion"] is JsonValue b && b.TryGetValue(out bool blocks) && blocks;
                 yield return new OwnerReference(text, block);
