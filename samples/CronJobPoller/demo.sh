@@ -8,7 +8,7 @@
 #      Backups of demo-backups.yaml exist,
 #   4. runs the native binary twice as the CronJob would: the first run backs up what is due, the
 #      second finds everything up to date.
-# Needs the .NET 10 SDK, clang, zlib1g-dev and curl. Extra arguments go to CronJobPoller (e.g. --dry-run).
+# Needs the .NET 10 SDK, clang, zlib1g-dev, and kubectl or curl. Extra arguments go to CronJobPoller (e.g. --dry-run).
 #
 # Environment:
 #   CRONJOBPOLLER_DEMO_DIR   work directory (publish output, build artifacts, emulator files); kept when
@@ -23,9 +23,12 @@ document="apis__ops.kubegen.dev__v1_openapi.json"
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
 
-for tool in dotnet clang curl; do
-  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not on PATH (Native AOT needs clang and zlib1g-dev: sudo apt-get install -y clang zlib1g-dev curl)"
+for tool in dotnet clang; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not on PATH (Native AOT needs clang and zlib1g-dev: sudo apt-get install -y clang zlib1g-dev)"
 done
+command -v kubectl >/dev/null 2>&1 || command -v curl >/dev/null 2>&1 \
+  || fail "fetching the CRD's OpenAPI document needs kubectl or curl: sudo apt-get install -y curl"
+
 printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1 \
   || fail "clang cannot link against zlib: sudo apt-get install -y zlib1g-dev"
 case "$(uname -m)" in
@@ -99,8 +102,13 @@ start_emulator() {
 say "Installing deploy/crd.yaml and fetching /openapi/v3/apis/ops.kubegen.dev/v1"
 start_emulator spec-source --apply "$here/deploy/crd.yaml"
 mkdir -p "$work/openapi"
-curl -sSf --cacert "$sa_dir/ca.crt" -H "Authorization: Bearer $(cat "$sa_dir/token")" \
-  "$url/openapi/v3/apis/ops.kubegen.dev/v1" -o "$work/openapi/$document"
+if command -v kubectl >/dev/null 2>&1; then
+  kubectl --kubeconfig "$work/spec-source/kubeconfig" --cache-dir "$work/kubectl-cache" \
+    get --raw /openapi/v3/apis/ops.kubegen.dev/v1 >"$work/openapi/$document"
+else
+  curl -sSf --cacert "$sa_dir/ca.crt" -H "Authorization: Bearer $(cat "$sa_dir/token")" \
+    "$url/openapi/v3/apis/ops.kubegen.dev/v1" -o "$work/openapi/$document"
+fi
 stop_emulator
 if cmp -s "$work/openapi/$document" "$here/openapi/$document"; then
   say "The cluster's document equals the committed openapi/$document"

@@ -162,7 +162,7 @@ public sealed class CronJobPollerDemoFixture : IAsyncLifetime
         MissingPrerequisite = !OperatingSystem.IsLinux() ? "samples/CronJobPoller/demo.sh publishes and runs a Linux native binary, so it needs Linux."
             : bash is null ? "samples/CronJobPoller/demo.sh needs bash on PATH."
             : ProcessRunner.FindOnPath("clang") is null ? "samples/CronJobPoller/demo.sh publishes with Native AOT, which needs clang (and zlib1g-dev): apt-get install -y clang zlib1g-dev"
-            : ProcessRunner.FindOnPath("curl") is null ? "samples/CronJobPoller/demo.sh fetches the CRD's OpenAPI document with curl: apt-get install -y curl"
+            : ProcessRunner.FindOnPath("kubectl") is null && ProcessRunner.FindOnPath("curl") is null ? "samples/CronJobPoller/demo.sh fetches the CRD's OpenAPI document with kubectl or curl: apt-get install -y curl"
             : null;
         if (MissingPrerequisite is not null)
         {
