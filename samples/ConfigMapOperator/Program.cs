@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using ConfigMapOperator.Kube;
 using ConfigMapOperator.Kube.CoreV1;
 using KubeGen.Runtime;
-using EventsV1Event = ConfigMapOperator.Kube.EventsV1.Event;
 
 namespace ConfigMapOperator;
 
@@ -86,10 +85,7 @@ internal static class Program
         summaries.OnError += ex => ReportCacheError("summaries", ex);
 
         await using var events = new EventRecorder(
-            EventSinks.EventsV1(
-                EventsV1Event.JsonTypeInfo,
-                (n, e, ct) => kube.EventsV1.Events.CreateAsync(n, e, cancellationToken: ct),
-                (n, name, patch, ct) => kube.EventsV1.Events.PatchAsync(n, name, patch, cancellationToken: ct)),
+            kube.CreateEventSink(),
             new EventRecorderOptions { ReportingController = "kubegen.dev/configmap-operator", ReportingInstance = options.Identity, OnError = ex => OperatorLog.Error($"error event: {ex.Message}") });
 
         var reconciler = new SummaryReconciler(kube, ns, sources, summaries, events);

@@ -22,9 +22,8 @@ internal sealed class SummaryReconciler(
     /// <summary>The operator's finalizer on the sources it summarizes.</summary>
     public const string Finalizer = "kubegen.dev/summary-cleanup";
 
-    private readonly KubeObjectClient<ConfigMap> _configMaps = new(
-        (n, name, ct) => kube.CoreV1.ConfigMaps.GetAsync(n!, name, cancellationToken: ct),
-        (n, name, patch, apply, ct) => kube.CoreV1.ConfigMaps.PatchAsync(n!, name, patch, new() { FieldManager = apply?.FieldManager, Force = apply?.Force }, ct));
+    /// <summary>The ConfigMaps client as the controller helpers see it (finalizers, reads).</summary>
+    private IKubeObjectClient<ConfigMap> ConfigMaps => kube.CoreV1.ConfigMaps;
 
     /// <summary>Summaries written while this replica works and not deleted since, so that the log says "updated", not "created", before the cache shows a write.</summary>
     private readonly ConcurrentDictionary<string, bool> _written = new(StringComparer.Ordinal);
@@ -63,7 +62,7 @@ internal sealed class SummaryReconciler(
         }
 
         return await Finalizers.ReconcileAsync(
-            _configMaps,
+            ConfigMaps,
             source,
             Finalizer,
             apply: (current, ct) => ApplySummaryAsync(current, summaryKey, summaryName, observed, ct),
@@ -89,7 +88,7 @@ internal sealed class SummaryReconciler(
         // is this operator's, so a field someone else took over (kubectl edit) is taken back.
         try
         {
-            await _configMaps.ApplyAsync(ns, summaryName, KubePatch.Apply(desired, ConfigMap.JsonTypeInfo), new ApplyOptions(Summary.FieldManager), cancellationToken);
+            await kube.CoreV1.ConfigMaps.ApplyAsync(ns, desired, new ApplyOptions(Summary.FieldManager), cancellationToken);
         }
         catch (KubeApiException ex)
         {
@@ -139,7 +138,7 @@ internal sealed class SummaryReconciler(
         ConfigMap current;
         try
         {
-            current = await _configMaps.GetAsync(ns, name, cancellationToken);
+            current = await ConfigMaps.GetAsync(ns, name, cancellationToken);
         }
         catch (KubeApiException ex) when (ex.IsNotFound)
         {
@@ -148,7 +147,7 @@ internal sealed class SummaryReconciler(
 
         if (Finalizers.Contains(current, Finalizer))
         {
-            await Finalizers.RemoveAsync(_configMaps, current, Finalizer, cancellationToken);
+            await Finalizers.RemoveAsync(ConfigMaps, current, Finalizer, cancellationToken);
         }
     }
 }

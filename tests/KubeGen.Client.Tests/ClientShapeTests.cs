@@ -146,19 +146,19 @@ public sealed partial class ClientShapeTests
     {
         // Namespaces: cluster-scoped, no deletecollection, a status subresource.
         Assert.Equal(
-            ["CreateAsync", "DeleteAsync", "GetAsync", "GetStatusAsync", "ListAsync", "PatchAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceStatusAsync", "WatchAsync", "WatchSingleConnectionAsync"],
+            ["ApplyAsync", "ApplyStatusAsync", "CreateAsync", "DeleteAsync", "GetAsync", "GetStatusAsync", "ListAsync", "PatchAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceStatusAsync", "WatchAsync", "WatchSingleConnectionAsync"],
             AsyncMethods(typeof(NamespacesClient)));
 
         // Secrets: namespaced, every verb, no status subresource, no deprecated watch paths (the list path with watch=true is used).
         Assert.Equal(
-            ["CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "ReplaceAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync"],
+            ["ApplyAsync", "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "ReplaceAsync", "WatchAsync", "WatchForAllNamespacesAsync", "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync"],
             AsyncMethods(typeof(SecretsClient)));
 
         // Deployments and the CRD: status and scale subresources; scale is autoscaling/v1 Scale.
         string[] withScale =
         [
-            "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync", "ListAsync", "ListForAllNamespacesAsync",
-            "PatchAsync", "PatchScaleAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync",
+            "ApplyAsync", "ApplyStatusAsync", "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync", "ListAsync",
+            "ListForAllNamespacesAsync", "PatchAsync", "PatchScaleAsync", "PatchStatusAsync", "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync",
             "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync",
         ];
         Assert.Equal(withScale, AsyncMethods(typeof(DeploymentsClient)));
@@ -167,7 +167,7 @@ public sealed partial class ClientShapeTests
 
         // Pods: no scale subresource; log, eviction and connect operations are not generated.
         Assert.DoesNotContain("GetScaleAsync", AsyncMethods(typeof(PodsClient)));
-        Assert.Equal(15, AsyncMethods(typeof(PodsClient)).Length); // 13 calls + the two following WatchAsync methods
+        Assert.Equal(17, AsyncMethods(typeof(PodsClient)).Length); // 13 calls + the two following WatchAsync methods + ApplyAsync and ApplyStatusAsync
     }
 
     [Fact]

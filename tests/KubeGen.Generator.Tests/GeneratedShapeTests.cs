@@ -32,7 +32,7 @@ public sealed class GeneratedShapeTests
         Assert.Equal(
             new[]
             {
-                "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync",
+                "ApplyAsync", "ApplyStatusAsync", "CreateAsync", "DeleteAsync", "DeleteCollectionAsync", "GetAsync", "GetScaleAsync", "GetStatusAsync",
                 "ListAsync", "ListForAllNamespacesAsync", "PatchAsync", "PatchScaleAsync", "PatchStatusAsync",
                 "ReplaceAsync", "ReplaceScaleAsync", "ReplaceStatusAsync", "WatchAsync", "WatchForAllNamespacesAsync",
                 "WatchSingleConnectionAsync", "WatchSingleConnectionForAllNamespacesAsync",

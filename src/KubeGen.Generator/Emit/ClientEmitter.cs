@@ -62,6 +62,11 @@ internal static class ClientEmitter
                     ControllerEmitter.EmitLeaderElector(w, election);
                 }
 
+                if (model.EventSink is { } eventSink)
+                {
+                    ControllerEmitter.EmitEventSink(w, eventSink);
+                }
+
                 w.Line();
                 w.Doc("summary", "The RBAC rules (a Role's or ClusterRole's rules, as YAML) that allow exactly what this client's selection can do.");
                 w.Line($"public const string RbacRules = {SourceWriter.Literal(RbacYaml(model))};");

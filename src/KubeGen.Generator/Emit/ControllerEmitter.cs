@@ -37,6 +37,8 @@ internal static class ControllerEmitter
         {
             EmitLeaseStore(w, resource, lease);
         }
+
+        ObjectClientEmitter.EmitMembers(w, resource);
     }
 
     /// <summary>
@@ -53,6 +55,21 @@ internal static class ControllerEmitter
         w.Doc("param", "Timings, identity and callbacks; null uses the defaults.", "name=\"options\"");
         w.Line($"public {Runtime}LeaderElector CreateLeaderElector(string leaseName, string @namespace, {Runtime}LeaderElectionOptions? options = null)");
         w.Line($"    => new {Runtime}LeaderElector({election.GroupVersionProperty}.{election.ResourceProperty}.CreateLeaseStore(@namespace, leaseName), options);");
+    }
+
+    /// <summary>The root's CreateEventSink, over the model's Event client.</summary>
+    public static void EmitEventSink(SourceWriter w, EventSinkModel sink)
+    {
+        var events = $"{sink.GroupVersionProperty}.{sink.ResourceProperty}";
+        w.Line();
+        w.Doc("summary", sink.EventsV1
+            ? "Creates the sink an EventRecorder writes through: events.k8s.io/v1 Events, a repeat patched into the event's series."
+            : "Creates the sink an EventRecorder writes through: core/v1 Events (the selection has no events.k8s.io/v1 create and patch), a repeat patched into count and lastTimestamp.");
+        w.Line($"public {Runtime}IEventSink CreateEventSink()");
+        w.Line($"    => {Runtime}EventSinks.{(sink.EventsV1 ? "EventsV1" : "CoreV1")}(");
+        w.Line($"        {sink.EventType}.JsonTypeInfo,");
+        w.Line($"        (ns, e, ct) => {events}.{sink.CreateMethod}(ns, e, cancellationToken: ct),");
+        w.Line($"        (ns, name, patch, ct) => {events}.{sink.PatchMethod}(ns, name, patch, cancellationToken: ct));");
     }
 
     private static void EmitFollow(SourceWriter w, ResourceModel resource, FollowModel follow, ListWatchModel calls, bool allNamespaces)

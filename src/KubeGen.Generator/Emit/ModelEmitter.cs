@@ -49,6 +49,8 @@ internal static class ModelEmitter
             interfaces.Add($"{CSharpTypes.Runtime}IKubeList<{list.ItemType}>");
         }
 
+        interfaces.AddRange(ControllerContractEmitter.Interfaces(type));
+
         var bases = interfaces.Count == 0 ? string.Empty : " : " + string.Join(", ", interfaces);
         using (w.Block($"public sealed partial class {type.Name}{bases}"))
         {
@@ -86,6 +88,7 @@ internal static class ModelEmitter
             w.Line();
             w.Line($"private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{type.Name}>? s_jsonTypeInfo;");
             EmitInterfaceMembers(w, type);
+            ControllerContractEmitter.WriteMembers(w, type);
         }
     }
 

@@ -22,7 +22,8 @@ internal static class ResourceClientEmitter
         {
             w.Doc("summary", $"Operations on {resource.DisplayName}.");
             AvailabilityEmitter.Write(w, resource.Availability);
-            using (w.Block($"public sealed partial class {resource.ClientClassName}"))
+            var bases = ObjectClientEmitter.Interface(resource) is { } contract ? " : " + contract : string.Empty;
+            using (w.Block($"public sealed partial class {resource.ClientClassName}{bases}"))
             {
                 w.Line($"private readonly {Connection} _connection;");
                 w.Line();

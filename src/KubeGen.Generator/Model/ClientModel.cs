@@ -13,6 +13,7 @@ namespace KubeGen.Generator.Model;
 /// <param name="Options">The per-verb options classes (query parameters) the operations take.</param>
 /// <param name="Rbac">The RBAC rules the selection needs.</param>
 /// <param name="LeaderElection">Where CreateLeaderElector finds its Lease store; null when no Lease client can elect.</param>
+/// <param name="EventSink">The Event client CreateEventSink writes through; null when no Event client can create and patch.</param>
 internal sealed record ClientModel(
     string RootNamespace,
     string ClientName,
@@ -21,7 +22,8 @@ internal sealed record ClientModel(
     ImmutableEquatableArray<TypeModel> Types,
     ImmutableEquatableArray<OptionsTypeModel> Options,
     RbacModel Rbac,
-    LeaderElectionModel? LeaderElection)
+    LeaderElectionModel? LeaderElection,
+    EventSinkModel? EventSink = null)
 {
     /// <summary>The fully qualified client class.</summary>
     public string FullName => "global::" + RootNamespace + "." + ClientName;
@@ -50,3 +52,9 @@ internal sealed record GroupVersionModel(
 
 /// <summary>The root's CreateLeaderElector: the group-version and resource property of the Lease client whose store it uses.</summary>
 internal sealed record LeaderElectionModel(string GroupVersionProperty, string ResourceProperty);
+
+/// <summary>
+/// The root's CreateEventSink: the Event client it writes through (create, then patch for repeats), its Event type, and
+/// whether that is events.k8s.io/v1 (series) or core/v1 (count and lastTimestamp).
+/// </summary>
+internal sealed record EventSinkModel(string GroupVersionProperty, string ResourceProperty, string EventType, bool EventsV1, string CreateMethod, string PatchMethod);

@@ -56,3 +56,27 @@ internal sealed record LeaseStoreModel(
     string AcquireTimeProperty,
     string RenewTimeProperty,
     string LeaseTransitionsProperty);
+
+/// <summary>
+/// How a resource client implements the runtime's <c>IKubeObjectClient</c> (the calls of the finalizer, status and apply
+/// helpers) and gets <c>ApplyAsync</c>: get and patch are required, the status calls are used when selected.
+/// </summary>
+/// <param name="KindType">The kind.</param>
+/// <param name="Namespaced">Whether the calls take a namespace.</param>
+/// <param name="GetMethod">The get call.</param>
+/// <param name="PatchMethod">The patch call.</param>
+/// <param name="PatchOptionsType">The options class of both patch calls.</param>
+/// <param name="FieldManagerProperty">Its fieldManager property.</param>
+/// <param name="ForceProperty">Its force property.</param>
+/// <param name="PatchStatusMethod">The status patch call; null when not selected.</param>
+/// <param name="ReplaceStatusMethod">The status replace call; null when not selected.</param>
+internal sealed record ObjectClientModel(
+    string KindType,
+    bool Namespaced,
+    string GetMethod,
+    string PatchMethod,
+    string PatchOptionsType,
+    string FieldManagerProperty,
+    string ForceProperty,
+    string? PatchStatusMethod,
+    string? ReplaceStatusMethod);

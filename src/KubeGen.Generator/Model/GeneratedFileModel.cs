@@ -33,13 +33,15 @@ internal enum GeneratedFileKind
 /// <param name="GroupVersions">The group-version properties.</param>
 /// <param name="RbacRules">The rules of the RbacRules constant.</param>
 /// <param name="LeaderElection">Where CreateLeaderElector finds its Lease store; null for none.</param>
+/// <param name="EventSink">The Event client CreateEventSink writes through; null for none.</param>
 internal sealed record ClientRootModel(
     string RootNamespace,
     string ClientName,
     string Selection,
     ImmutableEquatableArray<GroupVersionRefModel> GroupVersions,
     ImmutableEquatableArray<RbacRuleModel> RbacRules,
-    LeaderElectionModel? LeaderElection);
+    LeaderElectionModel? LeaderElection,
+    EventSinkModel? EventSink);
 
 /// <summary>A group-version as the client root refers to it.</summary>
 internal sealed record GroupVersionRefModel(string Namespace, string PropertyName, string ClassName, string DisplayName);

@@ -15,6 +15,7 @@ namespace KubeGen.Generator.Model;
 /// <param name="Cache">The informer cache members; null when the selection cannot list and watch.</param>
 /// <param name="LeaseStore">The leader-election store; null unless this is coordination.k8s.io/v1 leases with get, create and update.</param>
 /// <param name="HintName">The generated file of the client class.</param>
+/// <param name="ObjectClient">How the client implements IKubeObjectClient; null unless get and patch are selected.</param>
 /// <param name="Availability">For a client of several clusters, when only some of them serve the resource.</param>
 internal sealed record ResourceModel(
     string Group,
@@ -31,7 +32,8 @@ internal sealed record ResourceModel(
     CacheModel? Cache,
     LeaseStoreModel? LeaseStore,
     string HintName,
-    ClusterAvailabilityModel? Availability = null)
+    ClusterAvailabilityModel? Availability = null,
+    ObjectClientModel? ObjectClient = null)
 {
     /// <summary>"pods (core/v1, kind Pod, namespaced)": how documentation names the resource.</summary>
     public string DisplayName

@@ -11,6 +11,8 @@ namespace KubeGen.Generator.Model;
 /// <param name="ObjectMeta">How the class implements IKubeObjectMetadata; null unless it is meta/v1 ObjectMeta.</param>
 /// <param name="KubeList">How the class implements IKubeList; null when it is not a Kubernetes list.</param>
 /// <param name="HintName">The generated file.</param>
+/// <param name="OwnerReference">How the class implements IKubeOwnerReference; null unless it is meta/v1 OwnerReference.</param>
+/// <param name="Condition">How the class implements IKubeCondition; null unless it is the item of a <c>conditions</c> list.</param>
 internal sealed record TypeModel(
     string Namespace,
     string LocalNamespace,
@@ -21,7 +23,9 @@ internal sealed record TypeModel(
     KubeObjectContract? KubeObject,
     ObjectMetaContract? ObjectMeta,
     KubeListContract? KubeList,
-    string HintName)
+    string HintName,
+    OwnerReferenceContract? OwnerReference = null,
+    ConditionContract? Condition = null)
 {
     public string FullName => $"global::{Namespace}.{Name}";
 }
@@ -44,7 +48,25 @@ internal sealed record PropertyModel(string JsonName, string Name, TypeRef Type,
 internal sealed record KubeObjectContract(string ApiVersionProperty, string KindProperty, string MetadataProperty);
 
 /// <summary>IKubeObjectMetadata's members and the property behind each (null: the type has none of the expected type).</summary>
-internal sealed record ObjectMetaContract(ImmutableEquatableArray<ObjectMetaMemberModel> Members);
+/// <param name="Members">The IKubeObjectMetadata members.</param>
+/// <param name="Controller">The IKubeControllerMetadata members; null when the type lacks one of their properties.</param>
+internal sealed record ObjectMetaContract(ImmutableEquatableArray<ObjectMetaMemberModel> Members, ControllerMetadataContract? Controller);
+
+/// <summary>
+/// The properties behind IKubeControllerMetadata, which the controller helpers use: finalizers (a list of strings),
+/// ownerReferences (a list of the OwnerReference class, which implements IKubeOwnerReference) and managedFields.
+/// </summary>
+internal sealed record ControllerMetadataContract(string FinalizersProperty, string OwnerReferencesProperty, string ManagedFieldsProperty);
+
+/// <summary>The properties behind IKubeOwnerReference: four strings and two optional booleans (null: absent, read as null).</summary>
+internal sealed record OwnerReferenceContract(string ApiVersion, string Kind, string Name, string Uid, string? Controller, string? BlockOwnerDeletion);
+
+/// <summary>
+/// The properties behind IKubeCondition, for meta/v1 Condition and every other type listed as <c>conditions</c> (PodCondition,
+/// a CRD's status conditions) that has string <c>type</c> and <c>status</c>. A member without a property of the expected
+/// type is null: it reads as null and ignores writes (PodCondition has observedGeneration only from 1.33, for example).
+/// </summary>
+internal sealed record ConditionContract(string Type, string Status, string? Reason, string? Message, string? LastTransitionTime, string? ObservedGeneration);
 
 /// <summary>One IKubeObjectMetadata member and its property.</summary>
 internal sealed record ObjectMetaMemberModel(ObjectMetaMember Member, string? PropertyName);

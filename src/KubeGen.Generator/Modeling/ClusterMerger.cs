@@ -156,6 +156,7 @@ internal static class ClusterMerger
                 .Select(g => g.First() with { Verbs = g.SelectMany(r => r.Verbs).Distinct(StringComparer.Ordinal).OrderBy(v => Selection.ResourceSelector.KnownVerbs.IndexOf(v)).ToImmutableEquatableArray() })
                 .ToImmutableEquatableArray();
             var election = Models.Select(m => m.LeaderElection).Distinct().Count() == 1 ? first.LeaderElection : null;
+            var eventSink = Models.Select(m => m.EventSink).Distinct().Count() == 1 ? first.EventSink : null;
             return first with
             {
                 Types = types,
@@ -163,6 +164,7 @@ internal static class ClusterMerger
                 GroupVersions = groupVersions,
                 Rbac = first.Rbac with { Rules = rules },
                 LeaderElection = election,
+                EventSink = eventSink,
             };
         }
 
@@ -306,6 +308,7 @@ internal static class ClusterMerger
                 Follow = Same(r => r.Follow),
                 Cache = Same(r => r.Cache),
                 LeaseStore = Same(r => r.LeaseStore),
+                ObjectClient = Same(r => r.ObjectClient),
                 Availability = availability,
             };
         }

@@ -93,6 +93,74 @@ internal static class ControllerCapabilities
         return new LeaseStoreModel(leaseName, metaName, specName, metadata.Name, spec.Name, name, ns, resourceVersion, holder, duration, acquire, renew, transitions);
     }
 
+    /// <summary>
+    /// The Event client the root's CreateEventSink writes through: events.k8s.io/v1 when it can create (in a namespace)
+    /// and patch, else core/v1 Events under the same condition (client-go's recorder writes either).
+    /// </summary>
+    public static EventSinkModel? EventSink(IEnumerable<GroupVersionModel> groupVersions)
+    {
+        var candidates = groupVersions
+            .SelectMany(g => g.Resources.Select(r => (GroupVersion: g, Resource: r)))
+            .Where(c => c.Resource is { Kind: "Event", Version: "v1", Namespaced: true, Group: "events.k8s.io" or "" })
+            .OrderBy(c => c.Resource.Group.Length == 0 ? 1 : 0);
+        foreach (var (groupVersion, resource) in candidates)
+        {
+            var create = resource.Operations.FirstOrDefault(o => o.Kind == OperationKind.Create && o.Subresource == SubresourceKind.None && o.TakesNamespace);
+            var patch = Named(resource, OperationKind.Patch, SubresourceKind.None);
+            if (create?.Body?.Type.ObjectName is { } eventType && eventType == resource.KindType?.ObjectName && patch is not null)
+            {
+                return new EventSinkModel(groupVersion.PropertyName, resource.PropertyName, eventType, resource.Group.Length != 0, create.MethodName, patch.MethodName);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// IKubeObjectClient over the named get and patch calls (and the status ones when selected). Patches need the options'
+    /// fieldManager and force, which server-side apply sends; both status calls must take the same patch options class.
+    /// </summary>
+    public static ObjectClientModel? ObjectClient(ResourceModel resource, IReadOnlyDictionary<string, TypeModel> types)
+    {
+        // ApplyAsync fills apiVersion and kind from the kind's constants, which a schema naming one kind has.
+        if (KindOf(resource, types) is not { } kind || types[kind].Kind is null
+            || Named(resource, OperationKind.Get, SubresourceKind.None) is not { } get
+            || Named(resource, OperationKind.Patch, SubresourceKind.None) is not { Options: { } patchOptions } patch
+            || patchOptions.PropertyFor("fieldManager") is not { } fieldManager
+            || patchOptions.PropertyFor("force") is not { } force)
+        {
+            return null;
+        }
+
+        var patchStatus = Named(resource, OperationKind.Patch, SubresourceKind.Status);
+        if (patchStatus is not null && (patchStatus.Options?.TypeName != patchOptions.TypeName || patchStatus.ResponseType?.ObjectName != kind))
+        {
+            patchStatus = null;
+        }
+
+        var replaceStatus = Named(resource, OperationKind.Replace, SubresourceKind.Status);
+        if (replaceStatus is not null && (replaceStatus.Body?.Type.ObjectName != kind || replaceStatus.ResponseType?.ObjectName != kind))
+        {
+            replaceStatus = null;
+        }
+
+        return new ObjectClientModel(
+            kind,
+            resource.Namespaced,
+            get.MethodName,
+            patch.MethodName,
+            patchOptions.TypeName,
+            fieldManager,
+            force,
+            patchStatus?.MethodName,
+            replaceStatus?.MethodName);
+    }
+
+    /// <summary>The call on one named object (in its namespace when namespaced) returning the kind.</summary>
+    private static OperationModel? Named(ResourceModel resource, OperationKind kind, SubresourceKind subresource)
+        => resource.Operations.FirstOrDefault(o => o.Kind == kind && o.Subresource == subresource && o.TakesName
+            && o.TakesNamespace == resource.Namespaced && o.ResponseType == resource.KindType);
+
     /// <summary>The kind's type when it is a Kubernetes object (watch events and caches are typed by it).</summary>
     private static string? KindOf(ResourceModel resource, IReadOnlyDictionary<string, TypeModel> types)
         => resource.KindType is { Kind: ValueKind.Object, ObjectName: { } name } && types.TryGetValue(name, out var type) && type.KubeObject is not null ? name : null;

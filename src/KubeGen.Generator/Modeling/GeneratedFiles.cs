@@ -17,7 +17,8 @@ internal static class GeneratedFiles
             selection,
             model.GroupVersions.Select(g => new GroupVersionRefModel(g.Namespace, g.PropertyName, g.ClassName, g.DisplayName)).ToImmutableEquatableArray(),
             model.Rbac.Rules,
-            model.LeaderElection);
+            model.LeaderElection,
+            model.EventSink);
         files.Add(new GeneratedFileModel(model.HintPrefix + ".g.cs", GeneratedFileKind.ClientRoot, Root: root));
         files.AddRange(model.Options.Select(o => new GeneratedFileModel(o.HintName, GeneratedFileKind.Options, Options: new OptionsFileModel(model.RootNamespace, model.ClientName, o))));
         foreach (var groupVersion in model.GroupVersions)

@@ -23,7 +23,7 @@ namespace KubeGen.Generator.Modeling;
 internal sealed class ModelBuilder
 {
     /// <summary>The members of every client root: a group-version property may not take their names.</summary>
-    private static readonly string[] s_rootMembers = { "Connection", "Namespace", "RbacRules", "InCluster", "Connect", "Dispose", "DisposeAsync", "CreateLeaderElector" };
+    private static readonly string[] s_rootMembers = { "Connection", "Namespace", "RbacRules", "InCluster", "Connect", "Dispose", "DisposeAsync", "CreateLeaderElector", "CreateEventSink" };
 
     private readonly ClientRequest _request;
     private readonly IReadOnlyList<SpecCatalog> _catalogs;
@@ -151,6 +151,7 @@ internal sealed class ModelBuilder
                 Follow = ControllerCapabilities.Follow(r, typesByName),
                 Cache = ControllerCapabilities.Cache(r, typesByName),
                 LeaseStore = ControllerCapabilities.LeaseStore(r, typesByName),
+                ObjectClient = ControllerCapabilities.ObjectClient(r, typesByName),
             })
             .ToList();
 
@@ -179,9 +180,11 @@ internal sealed class ModelBuilder
             .SelectMany(g => g.Resources.Where(r => r.LeaseStore is not null).Select(r => new LeaderElectionModel(g.PropertyName, r.PropertyName)))
             .FirstOrDefault();
 
+        var eventSink = ControllerCapabilities.EventSink(groupVersions);
+
         // 7. RBAC.
         var rbac = RbacRules.For(_request.RootNamespace, _request.ClientName, groupVersions.SelectMany(g => g.Resources));
-        return new ClientModel(_request.RootNamespace, _request.ClientName, hintPrefix, groupVersions, types, optionTypes, rbac, leaderElection);
+        return new ClientModel(_request.RootNamespace, _request.ClientName, hintPrefix, groupVersions, types, optionTypes, rbac, leaderElection, eventSink);
     }
 
     /// <summary>

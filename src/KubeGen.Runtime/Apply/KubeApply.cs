@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization.Metadata;
+
 namespace KubeGen.Runtime;
 
 /// <summary>
@@ -46,6 +48,35 @@ public static class KubeApply
     {
         string name = NameOf(configuration);
         return ApplyStatusAsync(client, configuration.Namespace, name, KubePatch.Apply(configuration, TApply.JsonTypeInfo), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies a kind object as its own apply configuration (what generated <c>ApplyAsync</c>/<c>ApplyStatusAsync</c> call):
+    /// the name comes from its metadata, apiVersion and kind are filled in when left out, and only its non-null fields are
+    /// sent.
+    /// </summary>
+    /// <param name="client">The resource's client.</param>
+    /// <param name="namespace">The namespace; null for cluster-scoped kinds.</param>
+    /// <param name="configuration">The fields to own.</param>
+    /// <param name="apiVersion">The kind's apiVersion.</param>
+    /// <param name="kind">The kind.</param>
+    /// <param name="typeInfo">The kind's JSON metadata.</param>
+    /// <param name="options">Field manager and force.</param>
+    /// <param name="status">Apply to the status subresource.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <exception cref="ApplyConflictException">Without force, other managers own fields it sets.</exception>
+    public static Task<T> ApplyObjectAsync<T>(IKubeObjectClient<T> client, string? @namespace, T configuration, string apiVersion, string kind, JsonTypeInfo<T> typeInfo, ApplyOptions options, bool status, CancellationToken cancellationToken)
+        where T : class, IKubeObject
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        string name = configuration.ObjectMetadata?.Name is { Length: > 0 } n ? n : throw new ArgumentException("The configuration has no metadata.name.", nameof(configuration));
+        configuration.ApiVersion ??= apiVersion;
+        configuration.Kind ??= kind;
+        KubePatch document = KubePatch.Apply(configuration, typeInfo);
+        return status
+            ? ApplyStatusAsync(client, @namespace, name, document, options, cancellationToken)
+            : ApplyAsync(client, @namespace, name, document, options, cancellationToken);
     }
 
     /// <summary>

@@ -5,6 +5,6 @@ internal static class ControllerMetadata
 {
     public static InvalidOperationException Missing(IKubeObjectMetadata metadata)
         => new($"{metadata.GetType().Name} does not implement IKubeControllerMetadata (finalizers, owner references, managed fields). "
-            + "Generated ObjectMeta types do from the KubeGen version that adds the controller runtime; with an older generator add the "
-            + "partial class adapter shown in docs/controllers.md (Adapters).");
+            + "Generated ObjectMeta types do when their spec gives them finalizers, ownerReferences (of meta/v1 OwnerReference) and "
+            + "managedFields; otherwise implement it in a partial class (docs/controllers.md, \"The generated types' part\").");
 }

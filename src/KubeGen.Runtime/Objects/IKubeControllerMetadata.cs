@@ -2,16 +2,8 @@ namespace KubeGen.Runtime;
 
 /// <summary>
 /// The parts of meta/v1 ObjectMeta that the controller helpers read and write: finalizers, owner references and
-/// managed fields. Generated <c>ObjectMeta</c> types implement it; until a generator version does, one partial class
-/// in the application does (see docs/controllers.md, "Adapters"):
-/// <code>
-/// partial class ObjectMeta : IKubeControllerMetadata
-/// {
-///     IEnumerable&lt;IKubeOwnerReference&gt;? IKubeControllerMetadata.OwnerReferences => OwnerReferences;
-///     void IKubeControllerMetadata.ClearManagedFields() => ManagedFields = null;
-/// }
-/// partial class OwnerReference : IKubeOwnerReference;
-/// </code>
+/// managed fields. Generated <c>ObjectMeta</c> types implement it explicitly (see docs/controllers.md, "The generated
+/// types' part"); a type shaped otherwise can implement it in a partial class.
 /// </summary>
 public interface IKubeControllerMetadata : IKubeObjectMetadata
 {

@@ -19,9 +19,8 @@ public sealed class ControllerRuntimeTests
 
     private const string Ns = EmulatorHarness.Ns;
 
-    private static KubeObjectClient<ConfigMap> ConfigMaps(KubeClient kube) => new(
-        (ns, name, ct) => kube.CoreV1.ConfigMaps.GetAsync(ns!, name, cancellationToken: ct),
-        (ns, name, patch, apply, ct) => kube.CoreV1.ConfigMaps.PatchAsync(ns!, name, patch, new() { FieldManager = apply?.FieldManager, Force = apply?.Force }, ct));
+    /// <summary>The generated ConfigMaps client as the controller helpers see it.</summary>
+    private static IKubeObjectClient<ConfigMap> ConfigMaps(KubeClient kube) => kube.CoreV1.ConfigMaps;
 
     /// <summary>The mirror reconciler: the copy holds the source's value "v", owned by the source; counts reconciles in hand per key.</summary>
     private sealed class Mirror(KubeClient kube, ResourceCache<ConfigMap, ConfigMapList> sources) : IReconciler
@@ -291,7 +290,7 @@ public sealed class ControllerRuntimeTests
     public async Task An_apply_conflict_names_the_other_manager_and_its_field()
     {
         await using EmulatorHarness api = await EmulatorHarness.StartAsync();
-        KubeObjectClient<ConfigMap> configMaps = ConfigMaps(api.Kube);
+        IKubeObjectClient<ConfigMap> configMaps = ConfigMaps(api.Kube);
         const string Doc = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"shared"},"data":{"mode":"%"}}""";
         await configMaps.ApplyAsync(Ns, "shared", KubePatch.Apply(Doc.Replace("%", "slow")), new ApplyOptions("helm", Force: false), api.Cancel);
 
@@ -309,10 +308,7 @@ public sealed class ControllerRuntimeTests
     public async Task A_status_update_that_conflicts_reads_again_and_sets_the_condition_once()
     {
         await using EmulatorHarness api = await EmulatorHarness.StartAsync();
-        var cronTabs = new KubeObjectClient<CronTab>(
-            (ns, name, ct) => api.Kube.StableV1.CronTabs.GetAsync(ns!, name, cancellationToken: ct),
-            (ns, name, patch, apply, ct) => api.Kube.StableV1.CronTabs.PatchAsync(ns!, name, patch, new() { FieldManager = apply?.FieldManager, Force = apply?.Force }, ct),
-            replaceStatus: (ns, name, body, ct) => api.Kube.StableV1.CronTabs.ReplaceStatusAsync(ns!, name, body, cancellationToken: ct));
+        IKubeObjectClient<CronTab> cronTabs = api.Kube.StableV1.CronTabs;
         CronTab created = await api.Kube.StableV1.CronTabs.CreateAsync(Ns, new CronTab
         {
             Metadata = new ClientTests.Kube.MetaV1.ObjectMeta { Name = "nightly" },

@@ -16,10 +16,7 @@ public sealed class EventRecorderEmulatorTests
         await using EmulatorHarness api = await EmulatorHarness.StartAsync();
         KubeClient kube = api.Kube;
         ConfigMap source = await kube.CoreV1.ConfigMaps.CreateAsync(EmulatorHarness.Ns, EmulatorHarness.ConfigMap("app"), cancellationToken: api.Cancel);
-        IEventSink sink = EventSinks.EventsV1(
-            EventsV1Event.JsonTypeInfo,
-            (ns, e, ct) => kube.EventsV1.Events.CreateAsync(ns, e, cancellationToken: ct),
-            (ns, name, patch, ct) => kube.EventsV1.Events.PatchAsync(ns, name, patch, cancellationToken: ct));
+        IEventSink sink = kube.CreateEventSink();
         var errors = new List<Exception>();
         await using (var recorder = new EventRecorder(sink, new EventRecorderOptions { ReportingController = "example.com/mirror", ReportingInstance = "mirror-0", OnError = errors.Add }))
         {

@@ -6,7 +6,7 @@
 namespace Snap.Cluster.AppsV1
 {
     /// <summary>Declarative updates for pods and replica sets.</summary>
-    public sealed partial class Deployment : global::KubeGen.Runtime.IKubeObject
+    public sealed partial class Deployment : global::KubeGen.Runtime.IKubeObject, global::KubeGen.Runtime.IApplyConfiguration<Deployment>
     {
         /// <summary>The apiVersion of Deployment: "apps/v1".</summary>
         public const string KubeApiVersion = "apps/v1";
@@ -48,6 +48,10 @@ namespace Snap.Cluster.AppsV1
         string? global::KubeGen.Runtime.IKubeObject.Kind { get => Kind; set => Kind = value!; }
 
         global::KubeGen.Runtime.IKubeObjectMetadata? global::KubeGen.Runtime.IKubeObject.ObjectMetadata => Metadata;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Deployment>.Name => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Name;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Deployment>.Namespace => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Namespace;
     }
 
     internal static partial class KubeGenJson

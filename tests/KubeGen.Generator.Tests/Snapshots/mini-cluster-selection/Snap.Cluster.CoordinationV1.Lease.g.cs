@@ -6,7 +6,7 @@
 namespace Snap.Cluster.CoordinationV1
 {
     /// <summary>A lease used for leader election and heartbeats.</summary>
-    public sealed partial class Lease : global::KubeGen.Runtime.IKubeObject
+    public sealed partial class Lease : global::KubeGen.Runtime.IKubeObject, global::KubeGen.Runtime.IApplyConfiguration<Lease>
     {
         /// <summary>The apiVersion of Lease: "coordination.k8s.io/v1".</summary>
         public const string KubeApiVersion = "coordination.k8s.io/v1";
@@ -44,6 +44,10 @@ namespace Snap.Cluster.CoordinationV1
         string? global::KubeGen.Runtime.IKubeObject.Kind { get => Kind; set => Kind = value!; }
 
         global::KubeGen.Runtime.IKubeObjectMetadata? global::KubeGen.Runtime.IKubeObject.ObjectMetadata => Metadata;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Lease>.Name => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Name;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Lease>.Namespace => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Namespace;
     }
 
     internal static partial class KubeGenJson

@@ -6,7 +6,7 @@
 namespace Snap.Cluster.CoreV1
 {
     /// <summary>Non-confidential key/value configuration for pods.</summary>
-    public sealed partial class ConfigMap : global::KubeGen.Runtime.IKubeObject
+    public sealed partial class ConfigMap : global::KubeGen.Runtime.IKubeObject, global::KubeGen.Runtime.IApplyConfiguration<ConfigMap>
     {
         /// <summary>The apiVersion of ConfigMap: "v1".</summary>
         public const string KubeApiVersion = "v1";
@@ -52,6 +52,10 @@ namespace Snap.Cluster.CoreV1
         string? global::KubeGen.Runtime.IKubeObject.Kind { get => Kind; set => Kind = value!; }
 
         global::KubeGen.Runtime.IKubeObjectMetadata? global::KubeGen.Runtime.IKubeObject.ObjectMetadata => Metadata;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<ConfigMap>.Name => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Name;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<ConfigMap>.Namespace => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Namespace;
     }
 
     internal static partial class KubeGenJson

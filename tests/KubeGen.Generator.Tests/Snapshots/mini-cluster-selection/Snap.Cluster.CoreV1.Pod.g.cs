@@ -9,7 +9,7 @@ namespace Snap.Cluster.CoreV1
     /// A group of containers that run together on one host.
     /// Pods are created by users or by controllers such as Deployments.
     /// </summary>
-    public sealed partial class Pod : global::KubeGen.Runtime.IKubeObject
+    public sealed partial class Pod : global::KubeGen.Runtime.IKubeObject, global::KubeGen.Runtime.IApplyConfiguration<Pod>
     {
         /// <summary>The apiVersion of Pod: "v1".</summary>
         public const string KubeApiVersion = "v1";
@@ -51,6 +51,10 @@ namespace Snap.Cluster.CoreV1
         string? global::KubeGen.Runtime.IKubeObject.Kind { get => Kind; set => Kind = value!; }
 
         global::KubeGen.Runtime.IKubeObjectMetadata? global::KubeGen.Runtime.IKubeObject.ObjectMetadata => Metadata;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Pod>.Name => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Name;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Pod>.Namespace => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Namespace;
     }
 
     internal static partial class KubeGenJson

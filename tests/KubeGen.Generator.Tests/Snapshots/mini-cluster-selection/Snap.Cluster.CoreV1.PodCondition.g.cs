@@ -6,7 +6,7 @@
 namespace Snap.Cluster.CoreV1
 {
     /// <summary>One condition of a pod, such as Ready.</summary>
-    public sealed partial class PodCondition
+    public sealed partial class PodCondition : global::KubeGen.Runtime.IKubeCondition
     {
         /// <summary>Last time the condition was probed.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("lastProbeTime")]
@@ -46,6 +46,18 @@ namespace Snap.Cluster.CoreV1
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<PodCondition> JsonTypeInfo => s_jsonTypeInfo ??= global::KubeGen.Runtime.KubeJsonTypeInfo.Create(KubeGenJson.PodConditionConverter.Instance);
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<PodCondition>? s_jsonTypeInfo;
+
+        string global::KubeGen.Runtime.IKubeCondition.Type { get => Type ?? string.Empty; set => Type = value; }
+
+        string global::KubeGen.Runtime.IKubeCondition.Status { get => Status ?? string.Empty; set => Status = value; }
+
+        string? global::KubeGen.Runtime.IKubeCondition.Reason { get => Reason; set => Reason = value!; }
+
+        string? global::KubeGen.Runtime.IKubeCondition.Message { get => Message; set => Message = value!; }
+
+        global::System.DateTimeOffset? global::KubeGen.Runtime.IKubeCondition.LastTransitionTime { get => LastTransitionTime; set => LastTransitionTime = value!; }
+
+        long? global::KubeGen.Runtime.IKubeCondition.ObservedGeneration { get => ObservedGeneration; set => ObservedGeneration = value!; }
     }
 
     internal static partial class KubeGenJson

@@ -6,7 +6,7 @@
 namespace Snap.Cluster.AppsV1
 {
     /// <summary>Operations on deployments (apps/v1, kind Deployment, namespaced).</summary>
-    public sealed partial class DeploymentsClient
+    public sealed partial class DeploymentsClient : global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>
     {
         private readonly global::KubeGen.Runtime.KubeConnection _connection;
 
@@ -174,5 +174,38 @@ namespace Snap.Cluster.AppsV1
             }
             return _connection.SendAsync(global::System.Net.Http.HttpMethod.Put, url.ToString(), global::KubeGen.Runtime.KubeContent.Json(body, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo), global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, cancellationToken);
         }
+
+        /// <summary>Server-side apply of the object: build a new Deployment holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls PatchAsync.</summary>
+        /// <param name="namespace">The namespace of the object (metadata.namespace may be left out; when set, it must be the same).</param>
+        /// <param name="configuration">The fields to own.</param>
+        /// <param name="options">The field manager, and whether to take fields other managers own.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <exception cref="global::KubeGen.Runtime.ApplyConflictException">Without force, other managers own fields it sets (the exception names them).</exception>
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> ApplyAsync(string @namespace, global::Snap.Cluster.AppsV1.Deployment configuration, global::KubeGen.Runtime.ApplyOptions options, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.AppsV1.Deployment.KubeApiVersion, global::Snap.Cluster.AppsV1.Deployment.KubeKind, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, options, status: false, cancellationToken);
+
+        /// <summary>Server-side apply of its status subresource (only status is taken from it): build a new Deployment holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls PatchStatusAsync.</summary>
+        /// <param name="namespace">The namespace of the object (metadata.namespace may be left out; when set, it must be the same).</param>
+        /// <param name="configuration">The fields to own.</param>
+        /// <param name="options">The field manager, and whether to take fields other managers own.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <exception cref="global::KubeGen.Runtime.ApplyConflictException">Without force, other managers own fields it sets (the exception names them).</exception>
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> ApplyStatusAsync(string @namespace, global::Snap.Cluster.AppsV1.Deployment configuration, global::KubeGen.Runtime.ApplyOptions options, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.AppsV1.Deployment.KubeApiVersion, global::Snap.Cluster.AppsV1.Deployment.KubeKind, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, options, status: true, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
+            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => PatchStatusAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.AppsV1.Deployment body, global::System.Threading.CancellationToken cancellationToken)
+            => ReplaceStatusAsync(RequireNamespace(@namespace), name, body, cancellationToken: cancellationToken);
+
+        private static string RequireNamespace(string? @namespace)
+            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "deployments are namespaced: the object needs a namespace.");
     }
 }

@@ -6,7 +6,7 @@
 namespace Snap.Cluster.CoordinationV1
 {
     /// <summary>Operations on leases (coordination.k8s.io/v1, kind Lease, namespaced).</summary>
-    public sealed partial class LeasesClient
+    public sealed partial class LeasesClient : global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoordinationV1.Lease>
     {
         private readonly global::KubeGen.Runtime.KubeConnection _connection;
 
@@ -334,5 +334,32 @@ namespace Snap.Cluster.CoordinationV1
                 return lease;
             }
         }
+
+        /// <summary>Server-side apply of the object: build a new Lease holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls PatchAsync.</summary>
+        /// <param name="namespace">The namespace of the object (metadata.namespace may be left out; when set, it must be the same).</param>
+        /// <param name="configuration">The fields to own.</param>
+        /// <param name="options">The field manager, and whether to take fields other managers own.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <exception cref="global::KubeGen.Runtime.ApplyConflictException">Without force, other managers own fields it sets (the exception names them).</exception>
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> ApplyAsync(string @namespace, global::Snap.Cluster.CoordinationV1.Lease configuration, global::KubeGen.Runtime.ApplyOptions options, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.CoordinationV1.Lease.KubeApiVersion, global::Snap.Cluster.CoordinationV1.Lease.KubeKind, global::Snap.Cluster.CoordinationV1.Lease.JsonTypeInfo, options, status: false, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoordinationV1.Lease>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
+            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoordinationV1.Lease>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoordinationV1.Lease>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => throw NoStatus("patch");
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoordinationV1.Lease> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoordinationV1.Lease>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.CoordinationV1.Lease body, global::System.Threading.CancellationToken cancellationToken)
+            => throw NoStatus("update");
+
+        private static global::System.NotSupportedException NoStatus(string verb)
+            => new("The selection has no " + verb + " of leases/status: add the verb to the resource's selector entry (the spec must serve the status subresource).");
+
+        private static string RequireNamespace(string? @namespace)
+            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "leases are namespaced: the object needs a namespace.");
     }
 }

@@ -6,7 +6,7 @@
 namespace Snap.Cluster.CoreV1
 {
     /// <summary>Operations on pods (core/v1, kind Pod, namespaced).</summary>
-    public sealed partial class PodsClient
+    public sealed partial class PodsClient : global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>
     {
         private readonly global::KubeGen.Runtime.KubeConnection _connection;
 
@@ -281,5 +281,38 @@ namespace Snap.Cluster.CoreV1
                 (request, ct) => ListForAllNamespacesAsync(new global::Snap.Cluster.ListOptions { Continue = request.Continue, Limit = request.Limit, ResourceVersion = request.ResourceVersion, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
                 (request, ct) => WatchSingleConnectionForAllNamespacesAsync(new global::Snap.Cluster.WatchOptions { ResourceVersion = request.ResourceVersion, TimeoutSeconds = request.TimeoutSeconds, AllowWatchBookmarks = request.AllowWatchBookmarks, SendInitialEvents = request.SendInitialEvents, ResourceVersionMatch = request.ResourceVersionMatch, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
                 options);
+
+        /// <summary>Server-side apply of the object: build a new Pod holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls PatchAsync.</summary>
+        /// <param name="namespace">The namespace of the object (metadata.namespace may be left out; when set, it must be the same).</param>
+        /// <param name="configuration">The fields to own.</param>
+        /// <param name="options">The field manager, and whether to take fields other managers own.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <exception cref="global::KubeGen.Runtime.ApplyConflictException">Without force, other managers own fields it sets (the exception names them).</exception>
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> ApplyAsync(string @namespace, global::Snap.Cluster.CoreV1.Pod configuration, global::KubeGen.Runtime.ApplyOptions options, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.CoreV1.Pod.KubeApiVersion, global::Snap.Cluster.CoreV1.Pod.KubeKind, global::Snap.Cluster.CoreV1.Pod.JsonTypeInfo, options, status: false, cancellationToken);
+
+        /// <summary>Server-side apply of its status subresource (only status is taken from it): build a new Pod holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls PatchStatusAsync.</summary>
+        /// <param name="namespace">The namespace of the object (metadata.namespace may be left out; when set, it must be the same).</param>
+        /// <param name="configuration">The fields to own.</param>
+        /// <param name="options">The field manager, and whether to take fields other managers own.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <exception cref="global::KubeGen.Runtime.ApplyConflictException">Without force, other managers own fields it sets (the exception names them).</exception>
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> ApplyStatusAsync(string @namespace, global::Snap.Cluster.CoreV1.Pod configuration, global::KubeGen.Runtime.ApplyOptions options, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.CoreV1.Pod.KubeApiVersion, global::Snap.Cluster.CoreV1.Pod.KubeKind, global::Snap.Cluster.CoreV1.Pod.JsonTypeInfo, options, status: true, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
+            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => PatchStatusAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.CoreV1.Pod body, global::System.Threading.CancellationToken cancellationToken)
+            => ReplaceStatusAsync(RequireNamespace(@namespace), name, body, cancellationToken: cancellationToken);
+
+        private static string RequireNamespace(string? @namespace)
+            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "pods are namespaced: the object needs a namespace.");
     }
 }

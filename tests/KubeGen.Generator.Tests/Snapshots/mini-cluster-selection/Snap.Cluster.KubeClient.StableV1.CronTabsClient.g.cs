@@ -6,7 +6,7 @@
 namespace Snap.Cluster.StableV1
 {
     /// <summary>Operations on crontabs (stable.example.com/v1, kind CronTab, namespaced).</summary>
-    public sealed partial class CronTabsClient
+    public sealed partial class CronTabsClient : global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>
     {
         private readonly global::KubeGen.Runtime.KubeConnection _connection;
 
@@ -360,5 +360,38 @@ namespace Snap.Cluster.StableV1
                 (request, ct) => ListForAllNamespacesAsync(new global::Snap.Cluster.ListOptions { Continue = request.Continue, Limit = request.Limit, ResourceVersion = request.ResourceVersion, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
                 (request, ct) => WatchSingleConnectionForAllNamespacesAsync(new global::Snap.Cluster.WatchOptions { ResourceVersion = request.ResourceVersion, TimeoutSeconds = request.TimeoutSeconds, AllowWatchBookmarks = request.AllowWatchBookmarks, SendInitialEvents = request.SendInitialEvents, ResourceVersionMatch = request.ResourceVersionMatch, LabelSelector = options?.LabelSelector, FieldSelector = options?.FieldSelector }, ct),
                 options);
+
+        /// <summary>Server-side apply of the object: build a new CronTab holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls PatchAsync.</summary>
+        /// <param name="namespace">The namespace of the object (metadata.namespace may be left out; when set, it must be the same).</param>
+        /// <param name="configuration">The fields to own.</param>
+        /// <param name="options">The field manager, and whether to take fields other managers own.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <exception cref="global::KubeGen.Runtime.ApplyConflictException">Without force, other managers own fields it sets (the exception names them).</exception>
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> ApplyAsync(string @namespace, global::Snap.Cluster.StableV1.CronTab configuration, global::KubeGen.Runtime.ApplyOptions options, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.StableV1.CronTab.KubeApiVersion, global::Snap.Cluster.StableV1.CronTab.KubeKind, global::Snap.Cluster.StableV1.CronTab.JsonTypeInfo, options, status: false, cancellationToken);
+
+        /// <summary>Server-side apply of its status subresource (only status is taken from it): build a new CronTab holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls PatchStatusAsync.</summary>
+        /// <param name="namespace">The namespace of the object (metadata.namespace may be left out; when set, it must be the same).</param>
+        /// <param name="configuration">The fields to own.</param>
+        /// <param name="options">The field manager, and whether to take fields other managers own.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <exception cref="global::KubeGen.Runtime.ApplyConflictException">Without force, other managers own fields it sets (the exception names them).</exception>
+        public global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> ApplyStatusAsync(string @namespace, global::Snap.Cluster.StableV1.CronTab configuration, global::KubeGen.Runtime.ApplyOptions options, global::System.Threading.CancellationToken cancellationToken = default)
+            => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.StableV1.CronTab.KubeApiVersion, global::Snap.Cluster.StableV1.CronTab.KubeKind, global::Snap.Cluster.StableV1.CronTab.JsonTypeInfo, options, status: true, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
+            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
+            => PatchStatusAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+
+        global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.StableV1.CronTab body, global::System.Threading.CancellationToken cancellationToken)
+            => ReplaceStatusAsync(RequireNamespace(@namespace), name, body, cancellationToken: cancellationToken);
+
+        private static string RequireNamespace(string? @namespace)
+            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "crontabs are namespaced: the object needs a namespace.");
     }
 }

@@ -6,7 +6,7 @@
 namespace Snap.Cluster.MetaV1
 {
     /// <summary>Metadata every persisted resource carries.</summary>
-    public sealed partial class ObjectMeta : global::KubeGen.Runtime.IKubeObjectMetadata
+    public sealed partial class ObjectMeta : global::KubeGen.Runtime.IKubeObjectMetadata, global::KubeGen.Runtime.IKubeControllerMetadata
     {
         /// <summary>
         /// Unstructured key/value data for tools and controllers.
@@ -98,6 +98,12 @@ namespace Snap.Cluster.MetaV1
         global::System.Collections.Generic.IDictionary<string, string>? global::KubeGen.Runtime.IKubeObjectMetadata.Labels => Labels;
 
         global::System.Collections.Generic.IDictionary<string, string>? global::KubeGen.Runtime.IKubeObjectMetadata.Annotations => Annotations;
+
+        global::System.Collections.Generic.IList<string>? global::KubeGen.Runtime.IKubeControllerMetadata.Finalizers { get => Finalizers; set => Finalizers = value!; }
+
+        global::System.Collections.Generic.IEnumerable<global::KubeGen.Runtime.IKubeOwnerReference>? global::KubeGen.Runtime.IKubeControllerMetadata.OwnerReferences => OwnerReferences;
+
+        void global::KubeGen.Runtime.IKubeControllerMetadata.ClearManagedFields() => ManagedFields = null;
     }
 
     internal static partial class KubeGenJson

@@ -9,7 +9,7 @@ namespace Snap.Cluster.StableV1
     /// Runs an image on a cron schedule.
     /// Served by a CustomResourceDefinition, so every nested object is inline.
     /// </summary>
-    public sealed partial class CronTab : global::KubeGen.Runtime.IKubeObject
+    public sealed partial class CronTab : global::KubeGen.Runtime.IKubeObject, global::KubeGen.Runtime.IApplyConfiguration<CronTab>
     {
         /// <summary>The apiVersion of CronTab: "stable.example.com/v1".</summary>
         public const string KubeApiVersion = "stable.example.com/v1";
@@ -55,6 +55,10 @@ namespace Snap.Cluster.StableV1
         string? global::KubeGen.Runtime.IKubeObject.Kind { get => Kind; set => Kind = value!; }
 
         global::KubeGen.Runtime.IKubeObjectMetadata? global::KubeGen.Runtime.IKubeObject.ObjectMetadata => Metadata;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<CronTab>.Name => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Name;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<CronTab>.Namespace => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Namespace;
     }
 
     internal static partial class KubeGenJson

@@ -6,7 +6,7 @@
 namespace Snap.Cluster.StableV1
 {
     /// <summary>One observation of the CronTab's state.</summary>
-    public sealed partial class CronTabStatusConditionsItem
+    public sealed partial class CronTabStatusConditionsItem : global::KubeGen.Runtime.IKubeCondition
     {
         [global::System.Text.Json.Serialization.JsonPropertyName("lastTransitionTime")]
         public global::System.DateTimeOffset? LastTransitionTime { get; set; }
@@ -33,6 +33,18 @@ namespace Snap.Cluster.StableV1
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<CronTabStatusConditionsItem> JsonTypeInfo => s_jsonTypeInfo ??= global::KubeGen.Runtime.KubeJsonTypeInfo.Create(KubeGenJson.CronTabStatusConditionsItemConverter.Instance);
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<CronTabStatusConditionsItem>? s_jsonTypeInfo;
+
+        string global::KubeGen.Runtime.IKubeCondition.Type { get => Type ?? string.Empty; set => Type = value; }
+
+        string global::KubeGen.Runtime.IKubeCondition.Status { get => Status ?? string.Empty; set => Status = value; }
+
+        string? global::KubeGen.Runtime.IKubeCondition.Reason { get => Reason; set => Reason = value!; }
+
+        string? global::KubeGen.Runtime.IKubeCondition.Message { get => Message; set => Message = value!; }
+
+        global::System.DateTimeOffset? global::KubeGen.Runtime.IKubeCondition.LastTransitionTime { get => LastTransitionTime; set => LastTransitionTime = value!; }
+
+        long? global::KubeGen.Runtime.IKubeCondition.ObservedGeneration { get => null; set { } }
     }
 
     internal static partial class KubeGenJson

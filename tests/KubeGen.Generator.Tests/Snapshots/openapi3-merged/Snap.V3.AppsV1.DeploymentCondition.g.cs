@@ -6,7 +6,7 @@
 namespace Snap.V3.AppsV1
 {
     /// <summary>One condition of a Deployment.</summary>
-    public sealed partial class DeploymentCondition
+    public sealed partial class DeploymentCondition : global::KubeGen.Runtime.IKubeCondition
     {
         /// <summary>Last time the condition changed status.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("lastTransitionTime")]
@@ -42,6 +42,18 @@ namespace Snap.V3.AppsV1
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<DeploymentCondition> JsonTypeInfo => s_jsonTypeInfo ??= global::KubeGen.Runtime.KubeJsonTypeInfo.Create(KubeGenJson.DeploymentConditionConverter.Instance);
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<DeploymentCondition>? s_jsonTypeInfo;
+
+        string global::KubeGen.Runtime.IKubeCondition.Type { get => Type ?? string.Empty; set => Type = value; }
+
+        string global::KubeGen.Runtime.IKubeCondition.Status { get => Status ?? string.Empty; set => Status = value; }
+
+        string? global::KubeGen.Runtime.IKubeCondition.Reason { get => Reason; set => Reason = value!; }
+
+        string? global::KubeGen.Runtime.IKubeCondition.Message { get => Message; set => Message = value!; }
+
+        global::System.DateTimeOffset? global::KubeGen.Runtime.IKubeCondition.LastTransitionTime { get => LastTransitionTime; set => LastTransitionTime = value!; }
+
+        long? global::KubeGen.Runtime.IKubeCondition.ObservedGeneration { get => null; set { } }
     }
 
     internal static partial class KubeGenJson

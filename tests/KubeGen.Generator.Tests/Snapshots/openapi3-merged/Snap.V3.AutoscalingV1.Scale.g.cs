@@ -6,7 +6,7 @@
 namespace Snap.V3.AutoscalingV1
 {
     /// <summary>The scale subresource of a scalable resource.</summary>
-    public sealed partial class Scale : global::KubeGen.Runtime.IKubeObject
+    public sealed partial class Scale : global::KubeGen.Runtime.IKubeObject, global::KubeGen.Runtime.IApplyConfiguration<Scale>
     {
         /// <summary>The apiVersion of Scale: "autoscaling/v1".</summary>
         public const string KubeApiVersion = "autoscaling/v1";
@@ -48,6 +48,10 @@ namespace Snap.V3.AutoscalingV1
         string? global::KubeGen.Runtime.IKubeObject.Kind { get => Kind; set => Kind = value!; }
 
         global::KubeGen.Runtime.IKubeObjectMetadata? global::KubeGen.Runtime.IKubeObject.ObjectMetadata => Metadata;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Scale>.Name => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Name;
+
+        string? global::KubeGen.Runtime.IApplyConfiguration<Scale>.Namespace => ((global::KubeGen.Runtime.IKubeObject)this).ObjectMetadata?.Namespace;
     }
 
     internal static partial class KubeGenJson

@@ -6,7 +6,7 @@
 namespace Snap.V3.MetaV1
 {
     /// <summary>Points at the object that owns this one; owners must live in the same namespace or be cluster-scoped.</summary>
-    public sealed partial class OwnerReference
+    public sealed partial class OwnerReference : global::KubeGen.Runtime.IKubeOwnerReference
     {
         /// <summary>API version of the owner.</summary>
         /// <remarks>Required by the API.</remarks>
@@ -44,6 +44,18 @@ namespace Snap.V3.MetaV1
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<OwnerReference> JsonTypeInfo => s_jsonTypeInfo ??= global::KubeGen.Runtime.KubeJsonTypeInfo.Create(KubeGenJson.OwnerReferenceConverter.Instance);
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<OwnerReference>? s_jsonTypeInfo;
+
+        string global::KubeGen.Runtime.IKubeOwnerReference.ApiVersion => ApiVersion ?? string.Empty;
+
+        string global::KubeGen.Runtime.IKubeOwnerReference.Kind => Kind ?? string.Empty;
+
+        string global::KubeGen.Runtime.IKubeOwnerReference.Name => Name ?? string.Empty;
+
+        string global::KubeGen.Runtime.IKubeOwnerReference.Uid => Uid ?? string.Empty;
+
+        bool? global::KubeGen.Runtime.IKubeOwnerReference.Controller => Controller;
+
+        bool? global::KubeGen.Runtime.IKubeOwnerReference.BlockOwnerDeletion => BlockOwnerDeletion;
     }
 
     internal static partial class KubeGenJson
