@@ -3,6 +3,7 @@ using ConfigMapOperator.Kube;
 using ConfigMapOperator.Kube.CoreV1;
 using ConfigMapOperator.Kube.MetaV1;
 using KubeGen.Runtime;
+using KubeGen.Samples;
 
 namespace ConfigMapOperator;
 

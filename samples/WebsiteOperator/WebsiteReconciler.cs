@@ -1,4 +1,5 @@
 using KubeGen.Runtime;
+using KubeGen.Samples;
 using WebsiteOperator.Kube;
 using WebsiteOperator.Kube.CoreV1;
 using WebsiteOperator.Kube.DemoV1;

@@ -1,13 +1,18 @@
 using System.Globalization;
 
-namespace WebsiteOperator;
+namespace KubeGen.Samples;
 
-/// <summary>The command line (see <see cref="Usage"/>); every option has a production default.</summary>
+/// <summary>
+/// The command line the operator samples share; every option has a production default. A sample adds options of its own
+/// (<see cref="Extra"/>) and its own lines in <see cref="Usage"/>.
+/// </summary>
 internal sealed record OperatorOptions
 {
-    public const string Usage = """
-        usage: WebsiteOperator [options]
-          --lease NAME             the Lease that elects the one active replica (default website-operator)
+    /// <summary>The usage text: the sample's own options first, then the shared ones.</summary>
+    public static string Usage(string program, string defaultLease, string extraOptions = "")
+        => $"""
+        usage: {program} [options]
+        {extraOptions}  --lease NAME             the Lease that elects the one active replica (default {defaultLease})
           --identity ID            this replica's holder identity (default: HOSTNAME, the pod name)
           --lease-duration S       client-go's timings, in seconds (defaults 15, 10 and 2)
           --renew-deadline S
@@ -18,7 +23,7 @@ internal sealed record OperatorOptions
           --help, -h               this text
         """;
 
-    public string LeaseName { get; init; } = "website-operator";
+    public required string LeaseName { get; init; }
 
     /// <summary>Null: the elector's default, the HOSTNAME environment variable (the pod name).</summary>
     public string? Identity { get; init; }
@@ -38,10 +43,15 @@ internal sealed record OperatorOptions
 
     public bool Help { get; init; }
 
+    /// <summary>The values of the sample's own options that were given, by option name (<c>--selector</c>).</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Parses the shared options and the sample's own ones, each of which takes a value.</summary>
     /// <exception cref="FormatException">An unknown option, a missing value or a malformed number.</exception>
-    public static OperatorOptions Parse(IReadOnlyList<string> args)
+    public static OperatorOptions Parse(IReadOnlyList<string> args, string defaultLease, params IReadOnlyCollection<string> extraOptions)
     {
-        var options = new OperatorOptions();
+        var options = new OperatorOptions { LeaseName = defaultLease };
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Count; i++)
         {
             string option = args[i];
@@ -61,6 +71,12 @@ internal sealed record OperatorOptions
             }
 
             string value = args[++i];
+            if (extraOptions.Contains(option))
+            {
+                extra[option] = value;
+                continue;
+            }
+
             options = option switch
             {
                 "--lease" => options with { LeaseName = value },
@@ -74,7 +90,7 @@ internal sealed record OperatorOptions
             };
         }
 
-        return options;
+        return options with { Extra = extra };
     }
 
     private static int Positive(string option, string value, int max)

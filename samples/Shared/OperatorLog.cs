@@ -1,10 +1,10 @@
 using System.Globalization;
 
-namespace WebsiteOperator;
+namespace KubeGen.Samples;
 
 /// <summary>
 /// The operator's output: one line per action on stdout, in a fixed format that scripts and tests
-/// can match (<c>published default/hello-content</c>, <c>leader: acquired operator-0</c>), and one
+/// can match (<c>created default/app-config-summary</c>, <c>leader: acquired operator-0</c>), and one
 /// line per problem on stderr. Lines from the elector's, the caches' and the worker's tasks never interleave.
 /// </summary>
 internal static class OperatorLog

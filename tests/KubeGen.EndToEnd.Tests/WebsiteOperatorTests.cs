@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using KubeGen.EndToEnd.Tests.Infrastructure;
+using KubeGen.Testing;
+
+namespace KubeGen.EndToEnd.Tests;
+
+/// <summary>
+/// The WebsiteOperator sample as a user meets it: <c>samples/WebsiteOperator/demo.sh</c> installs the CRD in the API server
+/// emulator, fetches the CRD's OpenAPI document, publishes the operator with Native AOT (no trim or AOT warning) from it and
+/// walks through the loop with two replicas. Then the published binary runs again, as two replicas whose service account
+/// has exactly deploy/role.yaml, against an emulator the test reads directly: the child ConfigMap's content and owner, the
+/// Ready condition and its observedGeneration, the Events, the finalizer's cleanup of the shared registry and the garbage
+/// collection of the child. Every wait polls for a state with a generous bound; nothing depends on timing.
+/// </summary>
+[Collection(DemoScriptCollection.Name)]
+public sealed class WebsiteOperatorTests(WebsiteOperatorDemoFixture fixture, ITestOutputHelper output) : IClassFixture<WebsiteOperatorDemoFixture>
+{
+    private const string Namespace = "default";
+    private const string AdminToken = "website-operator-tests-admin";
+    private const string ReadyCondition = "Ready";
+
+    /// <summary>How long a state may take to appear: far above the second or two it takes on a loaded 2-core machine.</summary>
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
+
+    private string Sample => Path.Combine(fixture.RepositoryRoot, "samples", "WebsiteOperator");
+
+    [Fact]
+    public void Demo_publishes_without_warnings_and_walks_through_the_loop()
+    {
+        fixture.RequirePrerequisites();
+        ProcessResult demo = fixture.Demo!;
+        output.WriteLine($"bash samples/WebsiteOperator/demo.sh: exit code {demo.ExitCode}, {demo.Duration.TotalSeconds:0.0} s\n{demo.CombinedText}");
+        Assert.False(demo.TimedOut, "demo.sh did not finish in time and was killed.");
+        Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.CombinedText}");
+
+        string[] publishLog = File.ReadAllLines(fixture.PublishLogPath);
+        IReadOnlyList<string> warnings = NativeAotPublishFixture.WarningLines(new ProcessResult(0, false, TimeSpan.Zero, publishLog, [], publishLog));
+        Assert.True(warnings.Count == 0, "The AOT publish warned:\n" + string.Join('\n', warnings));
+        Assert.True(File.Exists(fixture.BinaryPath), "The demo did not publish a native binary (it ran JIT-compiled?).");
+        Assert.False(File.Exists(Path.Combine(fixture.PublishDirectory, "WebsiteOperator.dll")), "The operator was not compiled ahead of time.");
+
+        Assert.Contains("==> The cluster's document equals the committed openapi/apis__demo.kubegen.dev__v1_openapi.json", demo.StandardOutput);
+        Assert.Contains("    Website/hello controller=true blockOwnerDeletion=true", demo.StandardOutput);
+        Assert.Contains("    <p>Edited: the operator converges</p>", demo.StandardOutput);
+        Assert.Contains(demo.StandardOutput, line => line.StartsWith("==> replica-a killed (its Lease not released); replica-b leads after ", StringComparison.Ordinal));
+        Assert.Contains("==> The operator took hello out of the registry, then its finalizer; the Website is gone, and the garbage collector removed hello-content", demo.StandardOutput);
+        Assert.Contains("    {\"legacy-site\":\"served-elsewhere\"}", demo.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Deploy_role_is_the_generated_rules_plus_the_commented_finalizers_rule()
+    {
+        fixture.RequirePublishedBinary();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        IReadOnlyList<string> generated = RbacYaml.ParseRules(await RbacYaml.PrintedRulesAsync(fixture.BinaryPath, fixture.RepositoryRoot, ct));
+        Assert.Equal(
+            [
+                "coordination.k8s.io|leases|create,get,update", "demo.kubegen.dev|websites/status|get,patch", "demo.kubegen.dev|websites|get,list,patch,watch",
+                "events.k8s.io|events|create,patch", "|configmaps|create,get,list,patch,watch",
+            ],
+            generated);
+        Assert.Equal(generated, RbacYaml.ParseRules(RbacYaml.RulesSection(await File.ReadAllTextAsync(Path.Combine(fixture.PublishDirectory, "rbac.yaml"), ct))));
+
+        string role = await File.ReadAllTextAsync(Path.Combine(Sample, "deploy", "role.yaml"), ct);
+        Assert.Equal([.. generated.Append("demo.kubegen.dev|websites/finalizers|update").Order(StringComparer.Ordinal)], RbacYaml.ParseRules(RbacYaml.RulesSection(role)));
+        Assert.Contains("# EXTRA, not in rbac.yaml", role, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_replicas_publish_a_Website_converge_on_an_edit_hand_over_and_clean_up_on_deletion()
+    {
+        fixture.RequirePublishedBinary();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        var options = new KubeApiServerEmulatorOptions { ServiceAccountName = "website-operator", ServiceAccountRules = await RoleAsAccessRulesAsync(ct) };
+        options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "fixtures", "openapi", "mini-cluster.swagger.json"));
+        options.Tokens[AdminToken] = EmulatorUser.Admin();
+        await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
+        using HttpClient admin = server.CreateHttpClient(AdminToken);
+        await server.ApplyAsync(await File.ReadAllTextAsync(Path.Combine(Sample, "deploy", "crd.yaml"), ct), ct);
+
+        await using RunningProcess a = StartReplica(server, "operator-a");
+        await using RunningProcess b = StartReplica(server, "operator-b");
+        try
+        {
+            // 1. One replica leads, the other stands by.
+            RunningProcess leader = await FirstToPrintAsync([a, b], "leader: acquired ", ct);
+            RunningProcess standby = leader == a ? b : a;
+            string leaderName = leader == a ? "operator-a" : "operator-b";
+            string standbyName = leader == a ? "operator-b" : "operator-a";
+            await standby.WaitForLineAsync($"leader: observed {leaderName}", StepTimeout, ct);
+
+            // 2. A Website (and the shared registry with a foreign entry): the child, the status, the registry, the Events.
+            await server.ApplyAsync(await File.ReadAllTextAsync(Path.Combine(Sample, "demo-website.yaml"), ct), ct);
+            await WaitUntilAsync(() => ReadyGeneration(server) == 1, "Website hello is Ready for generation 1", ct);
+            JsonObject website = Website(server)!;
+            string uid = website["metadata"]!["uid"]!.GetValue<string>();
+            Assert.Equal(1, Number(website["metadata"]!["generation"]));
+            Assert.Equal(["demo.kubegen.dev/registry-cleanup"], website["metadata"]!["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()));
+            Assert.Equal(1, Number(website["status"]!["observedGeneration"]));
+            Assert.Equal("hello-content", website["status"]!["configMapName"]!.GetValue<string>());
+            JsonObject ready = Ready(website)!;
+            Assert.Equal("True", ready["status"]!.GetValue<string>());
+            Assert.Equal("Published", ready["reason"]!.GetValue<string>());
+            Assert.Equal("hello-content serves generation 1 on 2 replica(s)", ready["message"]!.GetValue<string>());
+            string transition = ready["lastTransitionTime"]!.GetValue<string>();
+            AssertContent(server, uid, "Hello from a Native AOT operator", "2");
+            Assert.Equal(new Dictionary<string, string> { ["hello"] = "hello-content", ["legacy-site"] = "served-elsewhere" }, Registry(server));
+            await WaitUntilAsync(async () => (await EventReasonsAsync(admin, server, ct)).Contains("Published"), "an Event 'Published' regards hello", ct);
+            Assert.DoesNotContain(standby.Lines, line => line.StartsWith("published ", StringComparison.Ordinal));
+
+            // 3. An edit of the spec converges: the child's content and the condition follow the new generation; the
+            //    condition stayed True, so its transition time stays.
+            await PatchWebsiteAsync(admin, server, """{"spec":{"message":"Second <edition>","replicas":3}}""", ct);
+            await WaitUntilAsync(() => ReadyGeneration(server) == 2, "Website hello is Ready for generation 2", ct);
+            AssertContent(server, uid, "Second &lt;edition&gt;", "3");
+            ready = Ready(Website(server)!)!;
+            Assert.Equal("hello-content serves generation 2 on 3 replica(s)", ready["message"]!.GetValue<string>());
+            Assert.Equal(transition, ready["lastTransitionTime"]!.GetValue<string>());
+            Assert.Equal(2, Number(Website(server)!["status"]!["observedGeneration"]));
+            await WaitUntilAsync(async () => (await EventReasonsAsync(admin, server, ct)).Contains("Updated"), "an Event 'Updated' regards hello", ct);
+
+            // 4. SIGTERM: the leader drains, releases the Lease and exits with 0; the standby takes over with warm caches.
+            Assert.Equal(0, await leader.StopAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains($"leader: released {leaderName}", leader.Lines);
+            await standby.WaitForLineAsync($"leader: acquired {standbyName}", StepTimeout, ct);
+
+            // 5. Deletion: the finalizer holds the Website until the new leader took its entry out of the registry (the
+            //    foreign entry stays); then the Website goes and the garbage collector removes the child.
+            using (HttpResponseMessage deleted = await admin.DeleteAsync(WebsiteUri(server), ct))
+            {
+                Assert.True(deleted.IsSuccessStatusCode, $"DELETE website hello: {(int)deleted.StatusCode} {await deleted.Content.ReadAsStringAsync(ct)}");
+            }
+
+            await WaitUntilAsync(() => Website(server) is null, "Website hello is deleted", ct);
+            await WaitUntilAsync(() => server.GetObject("v1", "ConfigMap", Namespace, "hello-content") is null, "hello-content is garbage-collected", ct);
+            Assert.Equal(new Dictionary<string, string> { ["legacy-site"] = "served-elsewhere" }, Registry(server));
+            Assert.Contains("unregistered default/hello", standby.Lines);
+            await WaitUntilAsync(async () => (await EventReasonsAsync(admin, server, ct)).Contains("Unregistered"), "an Event 'Unregistered' regards hello", ct);
+
+            Assert.Equal(0, await standby.StopAsync(TimeSpan.FromSeconds(30)));
+            Assert.Empty(a.ErrorLines);
+            Assert.Empty(b.ErrorLines);
+        }
+        finally
+        {
+            a.Report();
+            b.Report();
+        }
+    }
+
+    /// <summary>The child ConfigMap: the page with the (HTML-encoded) message, the replicas, the controller reference to the Website.</summary>
+    private static void AssertContent(KubeApiServerEmulator server, string websiteUid, string encodedMessage, string replicas)
+    {
+        JsonObject content = server.GetObject("v1", "ConfigMap", Namespace, "hello-content") ?? throw new Xunit.Sdk.XunitException("hello-content does not exist.");
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["index.html"] = $"<!doctype html>\n<title>hello</title>\n<h1>hello</h1>\n<p>{encodedMessage}</p>\n",
+                ["replicas"] = replicas,
+            },
+            content["data"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()));
+        Assert.Equal("website-operator", content["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]!.GetValue<string>());
+        JsonObject owner = Assert.Single(content["metadata"]!["ownerReferences"]!.AsArray())!.AsObject();
+        Assert.Equal("demo.kubegen.dev/v1", owner["apiVersion"]!.GetValue<string>());
+        Assert.Equal("Website", owner["kind"]!.GetValue<string>());
+        Assert.Equal("hello", owner["name"]!.GetValue<string>());
+        Assert.Equal(websiteUid, owner["uid"]!.GetValue<string>());
+        Assert.True(owner["controller"]!.GetValue<bool>());
+        Assert.True(owner["blockOwnerDeletion"]!.GetValue<bool>());
+    }
+
+    private static JsonObject? Website(KubeApiServerEmulator server) => server.GetObject("demo.kubegen.dev/v1", "Website", Namespace, "hello");
+
+    private static JsonObject? Ready(JsonObject website)
+        => website["status"]?["conditions"]?.AsArray().Select(c => c!.AsObject()).FirstOrDefault(c => c["type"]?.GetValue<string>() == ReadyCondition);
+
+    /// <summary>The observedGeneration of a True Ready condition, or null.</summary>
+    private static long? ReadyGeneration(KubeApiServerEmulator server)
+        => Website(server) is { } website && Ready(website) is { } ready && ready["status"]?.GetValue<string>() == "True"
+            ? Number(ready["observedGeneration"])
+            : null;
+
+    /// <summary>A JSON number as a long (the emulator's nodes hold ints and longs alike).</summary>
+    private static long? Number(JsonNode? node) => node is null ? null : long.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, string> Registry(KubeApiServerEmulator server)
+        => server.GetObject("v1", "ConfigMap", Namespace, "website-registry")?["data"]?.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
+
+    /// <summary>The reasons of the events.k8s.io Events about Website hello.</summary>
+    private static async Task<IReadOnlyList<string>> EventReasonsAsync(HttpClient admin, KubeApiServerEmulator server, CancellationToken ct)
+    {
+        JsonNode list = JsonNode.Parse(await admin.GetStringAsync(new Uri(server.BaseUrl, $"apis/events.k8s.io/v1/namespaces/{Namespace}/events"), ct))!;
+        return list["items"]!.AsArray()
+            .Where(e => e!["regarding"]?["kind"]?.GetValue<string>() == "Website" && e["regarding"]?["name"]?.GetValue<string>() == "hello")
+            .Select(e => e!["reason"]!.GetValue<string>())
+            .ToList();
+    }
+
+    private static async Task PatchWebsiteAsync(HttpClient admin, KubeApiServerEmulator server, string mergePatch, CancellationToken ct)
+    {
+        using var content = new StringContent(mergePatch, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        using HttpResponseMessage response = await admin.PatchAsync(WebsiteUri(server), content, ct);
+        Assert.True(response.IsSuccessStatusCode, $"PATCH website hello: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    private static Uri WebsiteUri(KubeApiServerEmulator server) => new(server.BaseUrl, $"apis/demo.kubegen.dev/v1/namespaces/{Namespace}/websites/hello");
+
+    private static Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct)
+        => WaitUntilAsync(() => Task.FromResult(condition()), what, ct);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < StepTimeout, $"Timed out after {StepTimeout.TotalSeconds:0} s waiting until {what}.");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static async Task<RunningProcess> FirstToPrintAsync(RunningProcess[] replicas, string prefix, CancellationToken ct)
+    {
+        RunningProcess? found = null;
+        await WaitUntilAsync(() => (found = replicas.FirstOrDefault(r => r.Lines.Any(line => line.StartsWith(prefix, StringComparison.Ordinal)))) is not null, "a replica leads", ct);
+        return found!;
+    }
+
+    /// <summary>One replica, as one pod of the Deployment; short lease timings so that a lost leader would be replaced within seconds.</summary>
+    private RunningProcess StartReplica(KubeApiServerEmulator server, string identity)
+        => RunningProcess.Start(
+            fixture.BinaryPath,
+            ["--identity", identity, "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.3"],
+            fixture.PublishDirectory,
+            server.Environment,
+            identity,
+            output);
+
+    /// <summary>deploy/role.yaml bound in the test namespace: the replicas get no more than a cluster would give them.</summary>
+    private async Task<IList<AccessRule>> RoleAsAccessRulesAsync(CancellationToken ct)
+        => RbacYaml.ParseRules(RbacYaml.RulesSection(await File.ReadAllTextAsync(Path.Combine(Sample, "deploy", "role.yaml"), ct)))
+            .Select(entry => entry.Split('|'))
+            .Select(parts => new AccessRule(parts[2].Split(','), [parts[1]], [parts[0]], [Namespace]))
+            .ToList();
+}
+
+/// <summary>The sample's committed document is what the emulator serves for the CRD: what demo.sh fetches and a user would.</summary>
+public sealed class WebsiteOperatorSpecTests
+{
+    [Fact]
+    public async Task The_committed_OpenAPI_document_is_what_the_cluster_serves_once_the_CRD_is_installed()
+    {
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+        string root = NativeAotPublishFixture.FindRepositoryRoot();
+        string sample = Path.Combine(root, "samples", "WebsiteOperator");
+        var options = new KubeApiServerEmulatorOptions();
+        options.SpecFiles.Add(Path.Combine(root, "fixtures", "openapi", "mini-cluster.swagger.json"));
+        await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, cancel);
+        await server.ApplyAsync(await File.ReadAllTextAsync(Path.Combine(sample, "deploy", "crd.yaml"), cancel), cancel);
+        using HttpClient client = server.CreateHttpClient();
+        byte[] served = await client.GetByteArrayAsync("/openapi/v3/apis/demo.kubegen.dev/v1", cancel);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(sample, "openapi", "apis__demo.kubegen.dev__v1_openapi.json"), cancel), served);
+    }
+}
+
+/// <summary>Runs samples/WebsiteOperator/demo.sh once for the class; its Native AOT binary serves the other tests too.</summary>
+public sealed class WebsiteOperatorDemoFixture : IAsyncLifetime
+{
+    /// <summary>A cold run (restore, emulator build, AOT publish, the walk-through) takes a few minutes on 2 busy cores.</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    private string? _workDirectory;
+
+    public string RepositoryRoot { get; private set; } = string.Empty;
+
+    public string? MissingPrerequisite { get; private set; }
+
+    public ProcessResult? Demo { get; private set; }
+
+    public string PublishDirectory => Path.Combine(_workDirectory ?? string.Empty, "publish");
+
+    public string BinaryPath => Path.Combine(PublishDirectory, "WebsiteOperator");
+
+    public string PublishLogPath => Path.Combine(_workDirectory ?? string.Empty, "publish.log");
+
+    public async ValueTask InitializeAsync()
+    {
+        RepositoryRoot = NativeAotPublishFixture.FindRepositoryRoot();
+        string? bash = ProcessRunner.FindOnPath("bash");
+        MissingPrerequisite = !OperatingSystem.IsLinux() ? "samples/WebsiteOperator/demo.sh publishes and runs a Linux native binary, so it needs Linux."
+            : bash is null ? "samples/WebsiteOperator/demo.sh needs bash on PATH."
+            : ProcessRunner.FindOnPath("clang") is null ? "samples/WebsiteOperator/demo.sh publishes with Native AOT, which needs clang (and zlib1g-dev): apt-get install -y clang zlib1g-dev"
+            : ProcessRunner.FindOnPath("kubectl") is null ? "samples/WebsiteOperator/demo.sh looks at the cluster with kubectl: https://kubernetes.io/docs/tasks/tools/"
+            : null;
+        if (MissingPrerequisite is not null)
+        {
+            return;
+        }
+
+        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-websiteoperator-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_workDirectory);
+
+        // The script's builds must not inherit this test run's MSBuild variables; the dotnet running the tests comes first.
+        Dictionary<string, string?> environment = NativeAotPublishFixture.PublishEnvironment();
+        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            environment["PATH"] = Path.GetDirectoryName(host) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        }
+
+        environment["WEBSITEOPERATOR_DEMO_DIR"] = _workDirectory;
+        Demo = await ProcessRunner.RunAsync(bash!, [Path.Combine("samples", "WebsiteOperator", "demo.sh")], RepositoryRoot, environment, Timeout, TestContext.Current.CancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        EndToEndRun.DeleteWorkDirectory(_workDirectory);
+        return default;
+    }
+
+    public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, "the WebsiteOperator demo");
+
+    /// <summary>For the tests that run the binary the demo published: a failed demo fails them with its output.</summary>
+    public void RequirePublishedBinary()
+    {
+        RequirePrerequisites();
+        Assert.True(File.Exists(BinaryPath), $"demo.sh published no {BinaryPath} (exit code {Demo?.ExitCode}):\n{string.Join('\n', Demo?.CombinedText.Split('\n').TakeLast(40) ?? [])}");
+    }
+}
