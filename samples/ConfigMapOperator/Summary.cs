@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ConfigMapOperator.Kube.CoreV1;
 using ConfigMapOperator.Kube.MetaV1;
+using KubeGen.Samples;
 
 namespace ConfigMapOperator;
 
@@ -15,21 +16,19 @@ namespace ConfigMapOperator;
 internal static class Summary
 {
     /// <summary>The label that marks the operator's own objects (its second cache selects on it).</summary>
-    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedByLabel = OwnedChild.ManagedByLabel;
 
     public const string ManagedByValue = "configmap-operator";
 
     /// <summary>The server-side apply field manager: the fields it sets belong to this operator.</summary>
     public const string FieldManager = "configmap-operator";
 
-    private const string Suffix = "-summary";
+    /// <summary>How a summary is named, marked and compared.</summary>
+    private static readonly OwnedChild Child = new("-summary", ManagedByValue);
 
-    /// <summary>An object name's limit (DNS-1123 subdomain).</summary>
-    private const int MaxNameLength = 253;
+    public static string NameFor(string sourceName) => Child.NameFor(sourceName);
 
-    public static string NameFor(string sourceName) => sourceName + Suffix;
-
-    public static bool NameFits(string sourceName) => sourceName.Length + Suffix.Length <= MaxNameLength;
+    public static bool NameFits(string sourceName) => Child.NameFits(sourceName);
 
     /// <summary>
     /// The summary as the operator applies it: only the fields it owns. Server-side apply sets
@@ -48,7 +47,7 @@ internal static class Summary
             {
                 Name = NameFor(name),
                 Namespace = meta.Namespace,
-                Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ManagedByLabel] = ManagedByValue },
+                Labels = Child.Labels(),
                 // controller: true makes the source the one owner that the garbage collector and
                 // other controllers respect. No blockOwnerDeletion: setting it needs the "update"
                 // verb on configmaps/finalizers, which this operator does not otherwise need.
@@ -73,17 +72,7 @@ internal static class Summary
     /// applies (fields that other managers added are theirs and do not count).
     /// </summary>
     public static bool IsUpToDate(ConfigMap observed, ConfigMap desired)
-    {
-        OwnerReference wanted = desired.Metadata!.OwnerReferences![0];
-        OwnerReference? owner = ControllerOf(observed);
-        return owner is not null
-            && owner.Uid == wanted.Uid
-            && owner.Name == wanted.Name
-            && observed.Metadata?.Labels?.TryGetValue(ManagedByLabel, out string? managedBy) == true
-            && managedBy == ManagedByValue
-            && observed.Data is { } data
-            && desired.Data!.All(entry => data.TryGetValue(entry.Key, out string? value) && value == entry.Value);
-    }
+        => Child.IsUpToDate(observed, observed.Data, desired.Metadata!.OwnerReferences![0], desired.Data!);
 
     /// <summary>The controller owner reference of an object (the one with <c>controller: true</c>), or null.</summary>
     public static OwnerReference? ControllerOf(ConfigMap configMap)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using KubeGen.Runtime;
+using KubeGen.Samples;
 using WebsiteOperator.Kube.CoreV1;
 using WebsiteOperator.Kube.DemoV1;
 using WebsiteOperator.Kube.MetaV1;
@@ -14,10 +15,8 @@ namespace WebsiteOperator;
 /// </summary>
 internal static class Content
 {
-    /// <summary>The label that marks the operator's children (the children cache selects on it).</summary>
-    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
-
-    public const string ManagedByValue = "website-operator";
+    /// <summary>How a child is named (<c>&lt;name&gt;-content</c>), marked (the children cache selects on it) and compared.</summary>
+    public static readonly OwnedChild Child = new("-content", "website-operator");
 
     /// <summary>The server-side apply field manager: the fields it sets belong to this operator.</summary>
     public const string FieldManager = "website-operator";
@@ -27,15 +26,6 @@ internal static class Content
 
     /// <summary>How many servers should serve the page (spec.replicas, which the CRD defaults to 1).</summary>
     public const string ReplicasKey = "replicas";
-
-    private const string Suffix = "-content";
-
-    /// <summary>An object name's limit (DNS-1123 subdomain).</summary>
-    private const int MaxNameLength = 253;
-
-    public static string NameFor(string websiteName) => websiteName + Suffix;
-
-    public static bool NameFits(string websiteName) => websiteName.Length + Suffix.Length <= MaxNameLength;
 
     /// <summary>
     /// The child as the operator applies it: a new object with only the fields it owns. Server-side apply sets these,
@@ -54,9 +44,9 @@ internal static class Content
             Kind = ConfigMap.KubeKind,
             Metadata = new ObjectMeta
             {
-                Name = NameFor(name),
+                Name = Child.NameFor(name),
                 Namespace = meta.Namespace,
-                Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ManagedByLabel] = ManagedByValue },
+                Labels = Child.Labels(),
                 OwnerReferences =
                 [
                     new OwnerReference
@@ -78,20 +68,9 @@ internal static class Content
         };
     }
 
-    /// <summary>
-    /// Whether <paramref name="observed"/> already carries everything <paramref name="desired"/> applies (fields that
-    /// other managers added are theirs and do not count): a reconcile that finds nothing new sends nothing.
-    /// </summary>
+    /// <summary>Whether the cached child already carries everything <paramref name="desired"/> applies.</summary>
     public static bool IsUpToDate(ConfigMap observed, ConfigMap desired)
-    {
-        OwnerReference wanted = desired.Metadata!.OwnerReferences![0];
-        return OwnerReferences.ControllerOf(observed) is { } owner
-            && owner.Uid == wanted.Uid
-            && observed.Metadata?.Labels?.TryGetValue(ManagedByLabel, out string? managedBy) == true
-            && managedBy == ManagedByValue
-            && observed.Data is { } data
-            && desired.Data!.All(entry => data.TryGetValue(entry.Key, out string? value) && value == entry.Value);
-    }
+        => Child.IsUpToDate(observed, observed.Data, desired.Metadata!.OwnerReferences![0], desired.Data!);
 
     /// <summary>The page: the message, HTML-encoded, under the site's name.</summary>
     private static string Page(string name, string message)

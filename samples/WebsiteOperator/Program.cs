@@ -32,7 +32,7 @@ internal static class Program
 
         // Two informer caches, warm on every replica: the Websites, and the operator's children (to repair edits and deletions).
         await using ResourceCache<Website, WebsiteList> websites = kube.DemoV1.Websites.CreateCache(ns);
-        await using ResourceCache<ConfigMap, ConfigMapList> contents = kube.CoreV1.ConfigMaps.CreateCache(ns, new() { LabelSelector = Content.ManagedByLabel + "=" + Content.ManagedByValue });
+        await using ResourceCache<ConfigMap, ConfigMapList> contents = kube.CoreV1.ConfigMaps.CreateCache(ns, new() { LabelSelector = Content.Child.Selector });
         websites.OnError += OperatorProcess.ReportCacheError("websites");
         contents.OnError += OperatorProcess.ReportCacheError("contents");
 

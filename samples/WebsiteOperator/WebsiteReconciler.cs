@@ -47,7 +47,7 @@ internal sealed class WebsiteReconciler(
     {
         // Gone from the cache: deleted (the finalizer ran before; the garbage collector removes the child) or never seen.
         Website? website = websites.Get(ns, request.Name);
-        if (website is not null && !Content.NameFits(request.Name))
+        if (website is not null && !Content.Child.NameFits(request.Name))
         {
             OperatorLog.Action($"skipped {request}: the name is too long for a '-content' ConfigMap");
             return Task.FromResult(ReconcileResult.Done);
@@ -101,7 +101,7 @@ internal sealed class WebsiteReconciler(
     {
         string name = website.Metadata!.Name!;
         await registry.UnregisterAsync(name, cancellationToken);
-        _written.Forget(ns + "/" + Content.NameFor(name));
+        _written.Forget(ns + "/" + Content.Child.NameFor(name));
         _written.Forget(StatusKey(name));
         OperatorLog.Action($"unregistered {ns}/{name}");
         events.Record(website, KubeEventType.Normal, "Unregistered", "Cleanup", $"removed {name} from {Registry.Name}");

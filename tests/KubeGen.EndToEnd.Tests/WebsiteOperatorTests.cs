@@ -268,66 +268,15 @@ public sealed class WebsiteOperatorSpecTests
 }
 
 /// <summary>Runs samples/WebsiteOperator/demo.sh once for the class; its Native AOT binary serves the other tests too.</summary>
-public sealed class WebsiteOperatorDemoFixture : IAsyncLifetime
+public sealed class WebsiteOperatorDemoFixture() : SampleDemoFixture("WebsiteOperator")
 {
-    /// <summary>A cold run (restore, emulator build, AOT publish, the walk-through) takes a few minutes on 2 busy cores.</summary>
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
-
-    private string? _workDirectory;
-
-    public string RepositoryRoot { get; private set; } = string.Empty;
-
-    public string? MissingPrerequisite { get; private set; }
-
-    public ProcessResult? Demo { get; private set; }
-
-    public string PublishDirectory => Path.Combine(_workDirectory ?? string.Empty, "publish");
-
-    public string BinaryPath => Path.Combine(PublishDirectory, "WebsiteOperator");
-
-    public string PublishLogPath => Path.Combine(_workDirectory ?? string.Empty, "publish.log");
-
-    public async ValueTask InitializeAsync()
-    {
-        RepositoryRoot = NativeAotPublishFixture.FindRepositoryRoot();
-        string? bash = ProcessRunner.FindOnPath("bash");
-        MissingPrerequisite = !OperatingSystem.IsLinux() ? "samples/WebsiteOperator/demo.sh publishes and runs a Linux native binary, so it needs Linux."
-            : bash is null ? "samples/WebsiteOperator/demo.sh needs bash on PATH."
-            : ProcessRunner.FindOnPath("clang") is null ? "samples/WebsiteOperator/demo.sh publishes with Native AOT, which needs clang (and zlib1g-dev): apt-get install -y clang zlib1g-dev"
-            : ProcessRunner.FindOnPath("kubectl") is null ? "samples/WebsiteOperator/demo.sh looks at the cluster with kubectl: https://kubernetes.io/docs/tasks/tools/"
-            : null;
-        if (MissingPrerequisite is not null)
-        {
-            return;
-        }
-
-        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-websiteoperator-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_workDirectory);
-
-        // The script's builds must not inherit this test run's MSBuild variables; the dotnet running the tests comes first.
-        Dictionary<string, string?> environment = NativeAotPublishFixture.PublishEnvironment();
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            environment["PATH"] = Path.GetDirectoryName(host) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        }
-
-        environment["WEBSITEOPERATOR_DEMO_DIR"] = _workDirectory;
-        Demo = await ProcessRunner.RunAsync(bash!, [Path.Combine("samples", "WebsiteOperator", "demo.sh")], RepositoryRoot, environment, Timeout, TestContext.Current.CancellationToken);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        EndToEndRun.DeleteWorkDirectory(_workDirectory);
-        return default;
-    }
-
-    public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, "the WebsiteOperator demo");
-
     /// <summary>For the tests that run the binary the demo published: a failed demo fails them with its output.</summary>
     public void RequirePublishedBinary()
     {
         RequirePrerequisites();
         Assert.True(File.Exists(BinaryPath), $"demo.sh published no {BinaryPath} (exit code {Demo?.ExitCode}):\n{string.Join('\n', Demo?.CombinedText.Split('\n').TakeLast(40) ?? [])}");
     }
+
+    protected override string? MissingTool(string script)
+        => ProcessRunner.FindOnPath("kubectl") is null ? $"{script} looks at the cluster with kubectl: https://kubernetes.io/docs/tasks/tools/" : null;
 }
