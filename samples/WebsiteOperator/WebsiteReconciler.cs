@@ -45,7 +45,8 @@ internal sealed class WebsiteReconciler(
 
     public Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
-        // Gone from the cache: deleted (the finalizer ran before; the garbage collector removes the child) or never seen.
+        // Null when gone from the cache (deleted after the finalizer came off; the garbage collector removes the child):
+        // then there is nothing left to do. A deleted Website that still has the finalizer gets the cleanup.
         Website? website = websites.Get(ns, request.Name);
         if (website is not null && !Content.Child.NameFits(request.Name))
         {
