@@ -8,8 +8,15 @@
 #   detect_rid             sets rid (linux-x64, linux-arm64)
 #   make_work_dir VAR NAME sets work (and keep_work=1) from the environment variable VAR when it is
 #                          given, else a new temporary directory (keep_work=0) named after NAME
+#   publish_or_build NAME PROJECT [ARGS...]
+#                          with aot=1 publishes PROJECT as Native AOT into $work/publish (size: the binary's
+#                          bytes), else builds it JIT-compiled into $work/jit; app is the command that runs
+#                          it; ARGS go to dotnet, with $build_flags
 #   stop_on_exit           on exit (also after Ctrl+C or SIGTERM) stops every process in the array pids
 #                          and removes the work directory unless it is kept; the exit status is kept
+#   make_serving_certificate DIR CA_NAME CN SAN
+#                          what cert-manager puts in a webhook's Secret: DIR/ca.crt, and DIR/tls.crt and
+#                          DIR/tls.key (EC P-256) signed by it for SAN (openssl's form: DNS:a.svc,IP:127.0.0.1)
 #   wait_for_line LOG PATTERN [PID WHAT]
 #                          waits up to 30 s for a line matching PATTERN in LOG; fails early when the
 #                          process PID (called WHAT) exits first
@@ -127,3 +134,41 @@ stop_on_exit() {
   trap 'exit 143' TERM
 }
 
+make_serving_certificate() {
+  local dir=$1 ca_name=$2 cn=$3 san=$4 log
+  mkdir -p "$dir"
+  log="$(mktemp)"
+  if ! {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$ca_name" \
+      -keyout "$dir/ca.key" -out "$dir/ca.crt" &&
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" -keyout "$dir/tls.key" -out "$dir/tls.csr" &&
+      printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >"$dir/ext.cnf" &&
+      openssl x509 -req -in "$dir/tls.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 1 \
+        -extfile "$dir/ext.cnf" -out "$dir/tls.crt"
+  } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    fail "openssl could not make the certificates"
+  fi
+  rm -f "$log" "$dir/ca.key" "$dir/tls.csr" "$dir/ext.cnf" "$dir/ca.srl"
+}
+
+publish_or_build() {
+  local name=$1 project=$2 t
+  shift 2
+  t=$(date +%s.%N)
+  if [[ "$aot" == 1 ]]; then
+    say "Publishing $name as Native AOT ($rid) into $work/publish"
+    run_build "$work/publish.log" dotnet publish "$project" -c Release -r "$rid" -o "$work/publish" "$@" "${build_flags[@]}"
+    [[ -x "$work/publish/$name" ]] || fail "the publish produced no $work/publish/$name"
+    app=("$work/publish/$name")
+    size=$(stat -c %s "${app[0]}")
+    say "Published in $(elapsed "$t"): ${app[0]} ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
+  else
+    say "Building $name JIT-compiled (no clang/zlib for Native AOT) into $work/jit"
+    run_build "$work/jit-build.log" dotnet build "$project" -c Release -o "$work/jit" "$@" "${build_flags[@]}"
+    [[ -f "$work/jit/$name.dll" ]] || fail "the build produced no $work/jit/$name.dll"
+    app=(dotnet "$work/jit/$name.dll")
+    say "Built in $(elapsed "$t")"
+  fi
+}

@@ -62,21 +62,8 @@ else
 fi
 
 # ---- 2. the operator, its client generated from that document -----------------------------------------------------
-t=$(date +%s.%N)
-if [[ "$aot" == 1 ]]; then
-  say "Publishing WebsiteOperator as Native AOT ($rid)"
-  run_build "$work/publish.log" dotnet publish "$here/WebsiteOperator.csproj" -c Release -r "$rid" -o "$work/publish" \
-    "-p:WebsiteSpec=$work/openapi/$document" "${build_flags[@]}"
-  operator=("$work/publish/WebsiteOperator")
-  size=$(stat -c %s "$work/publish/WebsiteOperator")
-  say "Published in $(elapsed "$t"): native binary $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f MiB", s / 1048576 }'))"
-else
-  say "Building WebsiteOperator JIT-compiled (no clang/zlib for Native AOT)"
-  run_build "$work/publish.log" dotnet build "$here/WebsiteOperator.csproj" -c Release -o "$work/publish" \
-    "-p:WebsiteSpec=$work/openapi/$document" "${build_flags[@]}"
-  operator=(dotnet "$work/publish/WebsiteOperator.dll")
-  say "Built in $(elapsed "$t")"
-fi
+publish_or_build WebsiteOperator "$here/WebsiteOperator.csproj" "-p:WebsiteSpec=$work/openapi/$document"
+operator=("${app[@]}")
 
 # ---- 3. two replicas -------------------------------------------------------------------------------------------
 timings=(--lease-duration 4 --renew-deadline 3 --retry-period 0.5)
