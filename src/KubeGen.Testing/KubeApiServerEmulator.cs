@@ -30,7 +30,7 @@ namespace KubeGen.Testing;
 /// <see cref="ServiceAccountDirectory"/> and <see cref="Environment"/> as a pod would, or
 /// <see cref="KubeconfigPath"/> with kubectl), and dispose it when done.
 /// </summary>
-public sealed class KubeApiServerEmulator : IAsyncDisposable
+public sealed partial class KubeApiServerEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
@@ -215,6 +215,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
             emulator.WriteKubeconfig(kubeconfig, options.ServiceAccountNamespace);
         }
 
+        emulator.UseStreaming(options);
         return emulator;
     }
 
