@@ -151,6 +151,11 @@ internal static class KubeGenDiagnostics
         "The spec lock cannot be read",
         "The spec lock '{0}' cannot be read at line {1}: {2}; write it again with 'dotnet build -t:KubeGenUpdateLock'");
 
+    public static readonly DiagnosticDescriptor UnknownSubresource = Error(
+        "KGEN0028",
+        "Selected subresource is not available",
+        "'{0}' selects the subresource '{1}', which {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(KubeGenDiagnostics)
         .GetFields()
         .Select(field => field.GetValue(null))
