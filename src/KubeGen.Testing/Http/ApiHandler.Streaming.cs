@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using KubeGen.Shared.Streaming;
+using KubeGen.Testing.Lifecycle;
 using KubeGen.Testing.Spec;
 using KubeGen.Testing.Store;
 using KubeGen.Testing.Streaming;
@@ -310,18 +311,26 @@ internal sealed partial class ApiHandler
             }
         }
 
-        JsonNode? preconditions = eviction["deleteOptions"]?["preconditions"];
         if (!dryRun)
         {
-            EvictPod(resource, info.ObjectNamespace, info.Name!, preconditions?["uid"]?.GetValue<string>(), preconditions?["resourceVersion"]?.GetValue<string>());
+            EvictPod(resource, info.ObjectNamespace, info.Name!, eviction["deleteOptions"]);
         }
 
         await WriteJsonAsync(context, 201, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["code"] = 201 });
     }
 
-    /// <summary>Deletes the evicted pod the way a DELETE would.</summary>
-    private void EvictPod(ApiResource resource, string ns, string name, string? uid, string? resourceVersion)
-        => DeleteOne(resource, ns, name, new DeleteOptions(uid, resourceVersion, "Background", DryRun: false));
+    /// <summary>Deletes the evicted pod the way a DELETE with the eviction's deleteOptions would (preconditions, grace period).</summary>
+    private void EvictPod(ApiResource resource, string ns, string name, JsonNode? deleteOptions)
+    {
+        long? grace = Serialization.JsonNodes.TryGetInt64(deleteOptions?["gracePeriodSeconds"], out long seconds) ? seconds : null;
+        var request = new DeleteRequest(
+            deleteOptions?["preconditions"]?["uid"]?.GetValue<string>(),
+            deleteOptions?["preconditions"]?["resourceVersion"]?.GetValue<string>(),
+            Propagation: "Background",
+            GracePeriodSeconds: grace);
+        _deleter.Delete(resource, ns, name, request);
+        _controllers.Settle();
+    }
 
     /// <summary>Takes one allowed disruption from a budget, or refuses with 429 as kube-apiserver's checkAndDecrement does.</summary>
     private void UseDisruption(ApiResource budgets, JsonObject budget, string ns, bool dryRun)
