@@ -124,10 +124,7 @@ internal static class ResourceClientEmitter
             _ => ($"{Task}<{(operation.ResponseType is { Kind: ValueKind.Object } r ? CSharpTypes.Name(r) : CSharpTypes.JsonElement)}>", $"{operation.Kind} {resource.Plural}."),
         };
 
-        // One spec operation gives the streaming calls several methods: each says what it returns; the spec's words go last.
-        var streaming = operation.Result is OperationResult.Text or OperationResult.TextStream or OperationResult.TextLines
-            or OperationResult.ExecSession or OperationResult.ExecRun or OperationResult.PortStream or OperationResult.PortForwarder or OperationResult.Eviction;
-        w.Doc("summary", streaming ? summary : operation.Description ?? summary);
+        w.Doc("summary", operation.DescribesItsResult ? summary : operation.Description ?? summary);
         foreach (var doc in docs)
         {
             w.Doc("param", doc.Text, $"name=\"{doc.Name}\"");
@@ -156,7 +153,7 @@ internal static class ResourceClientEmitter
 
             foreach (var argument in operation.Arguments ?? ImmutableEquatableArray<ArgumentModel>.Empty)
             {
-                if (argument.Type != "int")
+                if (argument.IsReference)
                 {
                     w.Line($"global::System.ArgumentNullException.ThrowIfNull({argument.Name});");
                 }

@@ -34,6 +34,13 @@ internal sealed record OperationModel(
     /// <summary>The method takes the namespace (first).</summary>
     public bool TakesNamespace => Path.InNamespace;
 
+    /// <summary>
+    /// The summary says what the method returns, not the spec's description: one streaming operation becomes several
+    /// methods (a log as text, a stream and lines), and the spec's words fit none of them alone.
+    /// </summary>
+    public bool DescribesItsResult => Result is OperationResult.Text or OperationResult.TextStream or OperationResult.TextLines
+        or OperationResult.ExecSession or OperationResult.ExecRun or OperationResult.PortStream or OperationResult.PortForwarder or OperationResult.Eviction;
+
     /// <summary>The method takes the object's name (after the namespace).</summary>
     public bool TakesName => Path.Named;
 }
@@ -124,7 +131,8 @@ internal sealed record BodyNamesModel(string MetadataProperty, string MetadataTy
 /// <param name="Type">The C# parameter type.</param>
 /// <param name="JsonName">The query parameter.</param>
 /// <param name="Description">Its documentation.</param>
-internal sealed record ArgumentModel(string Name, string Type, string JsonName, string Description);
+/// <param name="IsReference">A reference type, which the method checks for null.</param>
+internal sealed record ArgumentModel(string Name, string Type, string JsonName, string Description, bool IsReference);
 
 /// <summary>A query parameter a call always sends: its value is a C# expression over the method's parameters.</summary>
 internal sealed record FixedQueryModel(string JsonName, string Value);

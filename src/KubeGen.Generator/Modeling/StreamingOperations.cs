@@ -15,9 +15,9 @@ namespace KubeGen.Generator.Modeling;
 internal static class StreamingOperations
 {
     private static readonly ArgumentModel Command = new(
-        "command", "global::System.Collections.Generic.IEnumerable<string>", "command", "The command and its arguments (argv, not run in a shell: use \"sh\", \"-c\", \"...\" for one).");
+        "command", "global::System.Collections.Generic.IEnumerable<string>", "command", "The command and its arguments (argv, not run in a shell: use \"sh\", \"-c\", \"...\" for one).", IsReference: true);
 
-    private static readonly ArgumentModel Port = new("port", "int", "ports", "The pod's port.");
+    private static readonly ArgumentModel Port = new("port", "int", "ports", "The pod's port.", IsReference: false);
 
     public static IEnumerable<OperationModel> For(OperationDraft draft, OptionsBuilder options)
     {

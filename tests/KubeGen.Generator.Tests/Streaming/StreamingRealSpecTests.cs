@@ -29,6 +29,25 @@ public sealed class StreamingRealSpecTests
         Assert.Contains("  resources: [\"pods/exec\"]\n  verbs: [\"get\", \"create\"]", rbac);
     }
 
+    [Fact]
+    public void Two_clusters_of_different_versions_merge_their_streaming_calls_without_a_diagnostic()
+    {
+        var result = GeneratorHarness.Run(
+        [
+            KubernetesApiItem.FromFile(TestPaths.SharedSpec("kubernetes-v1.31.1.json"), Selection, "Merged.Kube") with { Cluster = "old" },
+            KubernetesApiItem.FromFile(TestPaths.SharedSpec("kubernetes-v1.36.0.json"), Selection, "Merged.Kube") with { Cluster = "new" },
+        ]);
+
+        Assert.True(result.CompilationDiagnostics.IsEmpty, result.DescribeProblems());
+        Assert.True(result.GeneratorDiagnostics.IsEmpty, result.DescribeProblems());
+        var pods = result.Source("Merged.Kube.KubeClient.CoreV1.PodsClient.g.cs");
+        Assert.Contains("StreamLogLinesAsync(string @namespace, string name, global::Merged.Kube.LogOptions? options = null", pods);
+        Assert.Contains("RunAsync(string @namespace, string name, global::System.Collections.Generic.IEnumerable<string> command, string? stdin = null, global::Merged.Kube.ExecOptions? options = null", pods);
+        // The log's stream parameter is newer than 1.31: a property of one cluster, which says so.
+        var logOptions = result.Source("Merged.Kube.KubeClient.LogOptions.g.cs");
+        Assert.Contains("public string? Stream { get; set; }", logOptions);
+    }
+
     [Theory]
     [MemberData(nameof(RealSpecTests.SwaggerSpecs), MemberType = typeof(RealSpecTests))]
     public void A_binding_names_its_pod_from_the_path(string fileName)
