@@ -219,6 +219,63 @@ public sealed class GeneratedStreamingTests
         Assert.NotNull(harness.Server.GetObject("v1", "Pod", EmulatorHarness.Ns, Pod));
     }
 
+    [Fact]
+    public async Task EvictAsync_refused_by_a_PodDisruptionBudget_is_a_result_that_names_the_budget()
+    {
+        // The fixture serves no budgets: the emulator serves the real v1.36 spec, whose pods are the same to the client.
+        string realSpec = RealSpec();
+        await using EmulatorHarness harness = await EmulatorHarness.StartAsync(options =>
+        {
+            options.SpecFiles.Clear();
+            options.SpecFiles.Add(realSpec);
+        });
+        // Seeded to keep its status: budgets protect running pods only (a Pending one is evicted regardless).
+        harness.Server.Seed($$$"""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: {{{Pod}}}, namespace: {{{EmulatorHarness.Ns}}}, labels: {app: web}}
+            spec:
+              containers: [{name: web, image: nginx:1.27}]
+            status: {phase: Running}
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata: {name: web-budget, namespace: {{{EmulatorHarness.Ns}}}, generation: 1}
+            spec:
+              minAvailable: 1
+              selector:
+                matchLabels: {app: web}
+            status: {observedGeneration: 1, disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1}
+            """);
+
+        EvictionResult refused = await harness.Kube.CoreV1.Pods.EvictAsync(EmulatorHarness.Ns, Pod, cancellationToken: harness.Cancel);
+
+        Assert.False(refused.IsEvicted);
+        Assert.True(refused.IsDisruptionBudget, refused.ToString());
+        Assert.Equal(429, refused.Status?.Code);
+        Assert.Contains("The disruption budget web-budget needs 1 healthy pods and has 1 currently", refused.Message, StringComparison.Ordinal);
+        Assert.NotNull(harness.Server.GetObject("v1", "Pod", EmulatorHarness.Ns, Pod));
+    }
+
+    /// <summary>The shared real v1.36 spec (../shared/openapi or KUBEGEN_SPEC_DIR): skipped when absent, except under CI.</summary>
+    private static string RealSpec()
+    {
+        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(EmulatorHarness.SpecPath)!, "..", ".."));
+        string directory = Environment.GetEnvironmentVariable("KUBEGEN_SPEC_DIR") is { Length: > 0 } configured ? configured : Path.Combine(root, "..", "shared", "openapi");
+        string spec = Path.Combine(directory, "kubernetes-v1.36.0.json");
+        if (!File.Exists(spec))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail($"CI must have the shared specs, but {spec} is not there.");
+            }
+
+            Assert.Skip($"The shared spec {spec} is not on this machine.");
+        }
+
+        return spec;
+    }
+
     private static async Task<string> ReadLineAsync(Stream stream, CancellationToken cancellationToken)
     {
         var line = new List<byte>();
