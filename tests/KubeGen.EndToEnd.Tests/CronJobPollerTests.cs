@@ -136,59 +136,10 @@ public sealed class CronJobPollerSpecTests
 }
 
 /// <summary>Runs samples/CronJobPoller/demo.sh once for the class.</summary>
-public sealed class CronJobPollerDemoFixture : IAsyncLifetime
+public sealed class CronJobPollerDemoFixture() : SampleDemoFixture("CronJobPoller")
 {
-    /// <summary>A cold run (restore, emulator build, AOT publish) takes a few minutes on 2 busy cores.</summary>
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
-
-    private string? _workDirectory;
-
-    public string RepositoryRoot { get; private set; } = string.Empty;
-
-    public string? MissingPrerequisite { get; private set; }
-
-    public ProcessResult? Demo { get; private set; }
-
-    public string PublishDirectory => Path.Combine(_workDirectory ?? string.Empty, "publish");
-
-    public string BinaryPath => Path.Combine(PublishDirectory, "CronJobPoller");
-
-    public string PublishLogPath => Path.Combine(_workDirectory ?? string.Empty, "publish.log");
-
-    public async ValueTask InitializeAsync()
-    {
-        RepositoryRoot = NativeAotPublishFixture.FindRepositoryRoot();
-        string? bash = ProcessRunner.FindOnPath("bash");
-        MissingPrerequisite = !OperatingSystem.IsLinux() ? "samples/CronJobPoller/demo.sh publishes and runs a Linux native binary, so it needs Linux."
-            : bash is null ? "samples/CronJobPoller/demo.sh needs bash on PATH."
-            : ProcessRunner.FindOnPath("clang") is null ? "samples/CronJobPoller/demo.sh publishes with Native AOT, which needs clang (and zlib1g-dev): apt-get install -y clang zlib1g-dev"
-            : ProcessRunner.FindOnPath("kubectl") is null && ProcessRunner.FindOnPath("curl") is null ? "samples/CronJobPoller/demo.sh fetches the CRD's OpenAPI document with kubectl or curl: apt-get install -y curl"
+    protected override string? MissingTool(string script)
+        => ProcessRunner.FindOnPath("kubectl") is null && ProcessRunner.FindOnPath("curl") is null
+            ? $"{script} fetches the CRD's OpenAPI document with kubectl or curl: apt-get install -y curl"
             : null;
-        if (MissingPrerequisite is not null)
-        {
-            return;
-        }
-
-        _workDirectory = Path.Combine(Path.GetTempPath(), "kubegen-cronjobpoller-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_workDirectory);
-
-        // The script's builds must not inherit this test run's MSBuild variables; the dotnet running the tests comes first.
-        Dictionary<string, string?> environment = NativeAotPublishFixture.PublishEnvironment();
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            environment["PATH"] = Path.GetDirectoryName(host) + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        }
-
-        environment["CRONJOBPOLLER_DEMO_DIR"] = _workDirectory;
-        Demo = await ProcessRunner.RunAsync(bash!, [Path.Combine("samples", "CronJobPoller", "demo.sh")], RepositoryRoot, environment, Timeout, TestContext.Current.CancellationToken);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        EndToEndRun.DeleteWorkDirectory(_workDirectory);
-        return default;
-    }
-
-    public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, "the CronJobPoller demo");
 }
