@@ -45,7 +45,8 @@ internal static class OperationModels
             Follow: null,
             Cache: null,
             LeaseStore: null,
-            HintName: string.Empty);
+            HintName: string.Empty,
+            UpdatesFinalizers: draft.UpdatesFinalizers);
     }
 
     private static OperationModel Operation(OperationDraft draft, bool namespaced, TypeRef? kindType, OptionsBuilder options, IReadOnlyDictionary<string, TypeModel> types)

@@ -17,7 +17,8 @@ internal static class RbacRules
     public static RbacModel For(string rootNamespace, string clientName, IEnumerable<ResourceModel> resources)
     {
         var rules = resources
-            .SelectMany(r => r.Operations.SelectMany(o => VerbsOf(o).Select(verb => new RuleUse(r.Group, ResourceOf(r.Plural, o.Path.Subresource), r.Namespaced, verb))))
+            .SelectMany(r => r.Operations.SelectMany(o => VerbsOf(o).Select(verb => new RuleUse(r.Group, ResourceOf(r.Plural, o.Path.Subresource), r.Namespaced, verb)))
+                .Concat(r.UpdatesFinalizers ? new[] { new RuleUse(r.Group, ResourceOf(r.Plural, Subresources.Finalizers), r.Namespaced, Subresources.FinalizersVerb) } : Array.Empty<RuleUse>()))
             .GroupBy(u => u.Group + "\n" + u.Resource + "\n" + (u.Namespaced ? "n" : "c"), StringComparer.Ordinal)
             .Select(g => new RbacRuleModel(
                 g.First().Group,

@@ -76,17 +76,21 @@ internal static class ResourceReader
         if (!operations.Any(o => Subresources.FollowsResourceVerbs(o.Subresource)))
         {
             // Only streaming subresources (pods/log, pods/exec): nothing returns the kind, and nothing needs its model.
-            return new ResourceDraft(resource, null, operations);
+            return new ResourceDraft(resource, null, operations, UpdatesFinalizers(selected));
         }
 
         // A list- or watch-only selection has no operation returning the kind itself: take it
         // from the items of the list the list operation returns (PodList.items → Pod).
         kindType ??= operations.Select(o => o.Response).FirstOrDefault(t => t is { Kind: ValueKind.Object } && IsNotList(t))
             ?? ListItemType(catalog, resource, mapper);
-        return new ResourceDraft(resource, kindType, operations);
+        return new ResourceDraft(resource, kindType, operations, UpdatesFinalizers(selected));
 
         static bool IsNotList(TypeRef? type) => type?.ObjectName is { } name && !name.EndsWith("List", StringComparison.Ordinal);
     }
+
+    /// <summary>Whether an entry names the <c>finalizers</c> permission.</summary>
+    private static bool UpdatesFinalizers(SelectedResource selected)
+        => selected.Subresources?.ContainsKey(Subresources.Finalizers) == true;
 
     /// <summary>
     /// Whether the selection asks for an operation: the resource's own and status/scale ones by the resource's verbs, or
@@ -186,8 +190,8 @@ internal static class ResourceReader
     }
 }
 
-/// <summary>A selected resource's operations as read from the spec, and the kind's type.</summary>
-internal sealed record ResourceDraft(CatalogResource Resource, TypeRef? KindType, List<OperationDraft> Operations);
+/// <summary>A selected resource's operations as read from the spec, the kind's type, and whether the finalizers permission is selected.</summary>
+internal sealed record ResourceDraft(CatalogResource Resource, TypeRef? KindType, List<OperationDraft> Operations, bool UpdatesFinalizers = false);
 
 /// <summary>One operation as read from the spec, before names and options classes are decided.</summary>
 internal sealed record OperationDraft(

@@ -14,6 +14,17 @@ internal static class Subresources
     /// <summary>The subresources that are generated, by their name in paths, in documentation order.</summary>
     public static readonly IReadOnlyList<string> Generated = new[] { "status", "scale", "log", "exec", "attach", "portforward", "eviction", "binding" };
 
+    /// <summary>
+    /// <c>finalizers</c>: no call, only a permission. Setting <c>blockOwnerDeletion</c> in an owner reference needs
+    /// <c>update</c> on the owner's <c>finalizers</c> where the OwnerReferencesPermissionEnforcement admission plugin is on
+    /// (OpenShift, many hardened clusters), so a controller that owns children selects <c>websites/finalizers</c> and
+    /// rbac.yaml grants it; no method is generated.
+    /// </summary>
+    public const string Finalizers = "finalizers";
+
+    /// <summary>The one verb a <see cref="Finalizers"/> entry grants.</summary>
+    public const string FinalizersVerb = "update";
+
     /// <summary>The kind of a subresource by its path name ("" is the resource itself); null when it is not generated.</summary>
     public static SubresourceKind? KindOf(string name) => name switch
     {

@@ -180,6 +180,11 @@ internal sealed class SelectionResolver
     private HashSet<string>? SubresourceVerbs(ResourceSelector selector, AvailableResource available)
     {
         var name = selector.Subresource!;
+        if (name == Subresources.Finalizers)
+        {
+            return FinalizersVerbs(selector);
+        }
+
         var operations = available.Resource.Operations.Where(o => o.Subresource == name).ToList();
         var kind = Subresources.KindOf(name);
         if (operations.Count == 0 || kind is null)
@@ -206,6 +211,20 @@ internal sealed class SelectionResolver
         }
 
         return !selector.AllVerbs && verbs.Count == 0 ? null : verbs;
+    }
+
+    /// <summary>A <c>finalizers</c> entry: a permission with no call behind it, so only its one verb (update) is valid.</summary>
+    private HashSet<string>? FinalizersVerbs(ResourceSelector selector)
+    {
+        foreach (var verb in selector.Verbs.IsDefault ? Enumerable.Empty<string>() : selector.Verbs)
+        {
+            if (verb != Subresources.FinalizersVerb)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.UnknownVerb, _diagnosticPath, verb, selector.Text, Subresources.FinalizersVerb));
+            }
+        }
+
+        return !selector.AllVerbs && !selector.Verbs.Contains(Subresources.FinalizersVerb) ? null : new HashSet<string>(StringComparer.Ordinal) { Subresources.FinalizersVerb };
     }
 
     /// <summary>
