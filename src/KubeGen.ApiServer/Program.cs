@@ -7,12 +7,13 @@ using KubeGen.Testing;
 //     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--client-cert] [--require-client-cert] [--openapi-v3 FILE]...
 //     [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
 //     [--service-account NS/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE] [--apply manifests.yaml]...
-//     [--no-simulated-rollouts]
+//     [--no-simulated-rollouts] [--pod-log NS/POD/CONTAINER=FILE]... [--port-forward-to HOST:PORT]
 
 // Rollouts complete, so that `kubectl rollout status` finishes against the command line's emulator.
 var options = new KubeApiServerEmulatorOptions { SimulateRollouts = true };
 string? adminKubeconfig = null;
 var applyFiles = new List<string>();
+var podLogs = new List<(string Namespace, string Pod, string Container, string File)>();
 for (int i = 0; i < args.Length; i++)
 {
     string arg = args[i];
@@ -92,6 +93,13 @@ for (int i = 0; i < args.Length; i++)
             case "--no-simulated-rollouts":
                 options.SimulateRollouts = false;
                 break;
+            case "--pod-log":
+                podLogs.Add(PodLogArgument(Value()));
+                break;
+            case "--port-forward-to":
+                // What a port-forward reaches, whatever the pod and port: a real endpoint (a local server stands in for the pod).
+                options.PortForwardHandler = PodPortForwardHandlers.ToEndPoint(System.Net.IPEndPoint.Parse(Value()));
+                break;
             case "--help" or "-h":
                 PrintUsage(Console.Out);
                 return 0;
@@ -145,6 +153,13 @@ await using (emulator)
         {
             await emulator.ApplyAsync(await File.ReadAllTextAsync(file, stop.Token), stop.Token);
         }
+
+        foreach ((string ns, string pod, string container, string file) in podLogs)
+        {
+            // A finished container's log: `logs -f` gets all of it, then the end of the stream.
+            emulator.SetPodLog(ns, pod, container, await File.ReadAllTextAsync(file, stop.Token));
+            emulator.EndPodLog(ns, pod, container);
+        }
     }
     catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException)
     {
@@ -187,4 +202,18 @@ static void PrintUsage(TextWriter writer) => writer.WriteLine("""
                              [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
                              [--service-account NAMESPACE/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE]
                              [--apply manifests.yaml]... [--no-simulated-rollouts]
+                             [--pod-log NAMESPACE/POD/CONTAINER=FILE]... [--port-forward-to HOST:PORT]
     """);
+
+// --pod-log NAMESPACE/POD/CONTAINER=FILE: the container's whole log is the file's text.
+static (string Namespace, string Pod, string Container, string File) PodLogArgument(string value)
+{
+    int equals = value.IndexOf('=', StringComparison.Ordinal);
+    string[] names = equals > 0 ? value[..equals].Split('/') : [];
+    if (names.Length != 3 || names.Any(n => n.Length == 0) || equals == value.Length - 1)
+    {
+        throw new ArgumentException($"--pod-log takes NAMESPACE/POD/CONTAINER=FILE, not {value}");
+    }
+
+    return (names[0], names[1], names[2], Path.GetFullPath(value[(equals + 1)..]));
+}

@@ -229,6 +229,7 @@ public sealed partial class KubeApiServerEmulator : IAsyncDisposable
             emulator.WriteKubeconfig(kubeconfig, options.ServiceAccountNamespace);
         }
 
+        emulator.UseStreaming(options);
         return emulator;
     }
 

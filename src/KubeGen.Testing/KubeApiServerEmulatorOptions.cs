@@ -3,7 +3,7 @@ using System.Net;
 namespace KubeGen.Testing;
 
 /// <summary>Configuration of a <see cref="KubeApiServerEmulator"/>.</summary>
-public sealed class KubeApiServerEmulatorOptions
+public sealed partial class KubeApiServerEmulatorOptions
 {
     /// <summary>
     /// Swagger 2.0 spec files (what a cluster serves at <c>/openapi/v2</c>). Their resources are

@@ -17,12 +17,18 @@ public sealed partial class ClientShapeTests
 
     /// <summary>
     /// What the csproj's selection allows: every verb the spec has for each selected resource (namespaces have no
-    /// deletecollection), plus the status and scale subresources. Nothing else (no nodes, services, pods/log, ...).
+    /// deletecollection), plus the status and scale subresources, and the pods' streaming subresources the selection names
+    /// (the WebSocket ones with get and create). Nothing else (no nodes, services, pods/binding, pods/proxy, ...).
     /// </summary>
     private static readonly string[] SelectionRules =
     [
         $"|pods|{AllVerbs}",
         $"|pods/status|{SubresourceVerbs}",
+        "|pods/log|get",
+        "|pods/exec|get,create",
+        "|pods/attach|get,create",
+        "|pods/portforward|get,create",
+        "|pods/eviction|create",
         $"|configmaps|{AllVerbs}",
         $"|secrets|{AllVerbs}",
         $"|events|{AllVerbs}",
@@ -165,9 +171,12 @@ public sealed partial class ClientShapeTests
         Assert.Equal(withScale, AsyncMethods(typeof(ClientTests.Kube.StableV1.CronTabsClient)));
         Assert.Equal(typeof(Task<ClientTests.Kube.AutoscalingV1.Scale>), typeof(DeploymentsClient).GetMethod("GetScaleAsync")!.ReturnType);
 
-        // Pods: no scale subresource; log, eviction and connect operations are not generated.
+        // Pods: no scale subresource; the streaming subresources the selection names (never pods:* alone, see the generator's tests).
         Assert.DoesNotContain("GetScaleAsync", AsyncMethods(typeof(PodsClient)));
-        Assert.Equal(17, AsyncMethods(typeof(PodsClient)).Length); // 13 calls + the two following WatchAsync methods + ApplyAsync and ApplyStatusAsync
+        Assert.Equal(26, AsyncMethods(typeof(PodsClient)).Length); // 13 calls + the two following WatchAsync methods + 9 streaming + ApplyAsync and ApplyStatusAsync
+        Assert.Superset(
+            new HashSet<string>(["StreamLogLinesAsync", "StreamLogAsync", "GetLogAsync", "ExecAsync", "RunAsync", "AttachAsync", "PortForwardAsync", "ConnectPortAsync", "EvictAsync"], StringComparer.Ordinal),
+            AsyncMethods(typeof(PodsClient)).ToHashSet(StringComparer.Ordinal));
     }
 
     [Fact]

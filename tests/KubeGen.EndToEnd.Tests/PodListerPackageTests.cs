@@ -18,6 +18,19 @@ namespace KubeGen.EndToEnd.Tests;
 [Collection(DemoScriptCollection.Name)]
 public sealed partial class PodListerPackageTests(PodListerPackageFixture fixture, ITestOutputHelper output) : IClassFixture<PodListerPackageFixture>
 {
+    [Fact]
+    public void The_native_binary_carries_no_decompressor_by_default()
+    {
+        // Any write to AutomaticDecompression, even None, links zlib and Brotli (about 1.1 MB); the compression switch must
+        // keep every such write out of a default build, Connect()'s kubeconfig options included (a DisableCompression write
+        // outside the switch once did). zlib's and Brotli's own strings show whether they were linked.
+        fixture.RequirePublishedBinary();
+        byte[] binary = File.ReadAllBytes(fixture.BinaryPath);
+
+        Assert.Equal(-1, binary.AsSpan().IndexOf("incorrect header check"u8));
+        Assert.Equal(-1, binary.AsSpan().IndexOf("BrotliDecoder"u8));
+    }
+
     private static readonly TimeSpan AppTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
 

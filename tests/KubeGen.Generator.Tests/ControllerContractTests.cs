@@ -98,4 +98,26 @@ public sealed class ControllerContractTests
 
         Assert.False(HasMethod(result, "KubeClient", "CreateEventSink"));
     }
+
+    [Fact]
+    public void A_finalizers_entry_grants_update_on_the_owners_finalizers_and_generates_no_call()
+    {
+        var result = Generate("crontabs.stable.example.com:get,list,watch,patch;crontabs.stable.example.com/finalizers");
+        var rbac = result.Source("rbac.g.cs");
+
+        Assert.Contains("  resources: [\"crontabs/finalizers\"]\n  verbs: [\"update\"]", rbac);
+        Assert.DoesNotContain(Type(result, "StableV1.CronTabsClient").GetMembers(), m => m.Name.Contains("Finalizer", StringComparison.Ordinal));
+        Assert.DoesNotContain("crontabs/finalizers", Generate("crontabs.stable.example.com:get,patch").Source("rbac.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_finalizers_entry_with_another_verb_is_KGEN0005_and_grants_nothing()
+    {
+        var result = GeneratorHarness.Run(KubernetesApiItem.FromFile(TestPaths.Fixture("mini-cluster.swagger.json"), "crontabs.stable.example.com:get;crontabs.stable.example.com/finalizers:delete", "Contract.Kube"));
+
+        var diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal("KGEN0005", diagnostic.Id);
+        Assert.Contains("update", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.DoesNotContain("finalizers", result.Source("rbac.g.cs"), StringComparison.Ordinal);
+    }
 }

@@ -22,7 +22,7 @@ namespace KubeGen.Generator.Tests;
 /// </summary>
 public sealed class DiagnosticsTests
 {
-    private const string SelectorHint = ". Expected 'plural[.group][/version][:verb,verb]' entries separated by ';'";
+    private const string SelectorHint = ". Expected 'plural[.group][/version][/subresource][:verb,verb]' entries separated by ';'";
 
     private static string Cluster => TestPaths.Fixture("mini-cluster.swagger.json");
 
@@ -247,7 +247,7 @@ public sealed class DiagnosticsTests
     [InlineData("pods: , ", "no verbs after ':'")]
     [InlineData(".apps", "the resource name is missing")]
     [InlineData("pod_s", "'pod_s' is not a valid resource name")]
-    [InlineData("deployments.apps/v1.0", "'v1.0' is not a valid version")]
+    [InlineData("deployments.apps/v1.0", "'v1.0' is not a valid version or subresource")]
     [InlineData("deployments./v1", "'' is not a valid API group")]
     [InlineData("deployments.ap ps", "'ap ps' is not a valid API group")]
     public void InvalidSelectorEntryIsKGEN0010WithTheProblem(string entry, string problem)

@@ -59,8 +59,8 @@ public sealed class SelectorTests
     [InlineData("pod_s", "'pod_s' is not a valid resource name")]
     [InlineData("pods*", "'pods*' is not a valid resource name")]
     [InlineData("*", "'*' is not a valid resource name")]
-    [InlineData("deployments.apps/v1.0", "'v1.0' is not a valid version")]
-    [InlineData("deployments.apps/", "'' is not a valid version")]
+    [InlineData("deployments.apps/v1.0", "'v1.0' is not a valid version or subresource")]
+    [InlineData("deployments.apps/", "'deployments.apps/' has too many or empty '/' segments (write plural[.group][/version][/subresource])")]
     [InlineData("deployments./v1", "'' is not a valid API group")]
     [InlineData("deployments.ap ps", "'ap ps' is not a valid API group")]
     [InlineData("deployments.apps..io", "'apps..io' is not a valid API group")]
@@ -127,7 +127,7 @@ public sealed class SelectorTests
             new[]
             {
                 ("pods:frobnicate", "unknown verb 'frobnicate' (known: " + KnownVerbs + ")"),
-                ("deployments.apps/v1.0", "'v1.0' is not a valid version"),
+                ("deployments.apps/v1.0", "'v1.0' is not a valid version or subresource"),
                 ("leases.coordination.k8s.io:", "no verbs after ':'"),
             },
             errors.Select(e => (e.Entry, e.Problem)));

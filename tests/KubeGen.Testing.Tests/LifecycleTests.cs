@@ -70,6 +70,18 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_dependent_whose_owner_is_of_a_kind_the_server_does_not_serve_stays()
+    {
+        // kube's collector finds no REST mapping for the owner, so it cannot know the owner is gone: it keeps the dependent.
+        await using KubeApiServerEmulator server = await StartAsync();
+        using HttpClient client = server.CreateHttpClient();
+        string unserved = Dependent("unserved-owner", Guid.NewGuid().ToString()).Replace("\"kind\":\"Deployment\"", "\"kind\":\"Widget\"", StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync(ConfigMaps, unserved)).Code);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetJsonAsync(ConfigMaps + "/unserved-owner")).Code);
+    }
+
+    [Fact]
     public async Task Foreground_keeps_the_owner_with_foregroundDeletion_until_blocking_dependents_are_gone()
     {
         await using KubeApiServerEmulator server = await StartAsync();

@@ -61,8 +61,7 @@ public sealed class RouteTests
     // A bare deprecated watch segment.
     [InlineData("GET", "/api/v1/watch")]
     // Subresources the spec has but the emulator does not serve (docs/emulator.md).
-    [InlineData("GET", "/api/v1/namespaces/default/pods/p/log")]
-    [InlineData("POST", "/api/v1/namespaces/default/pods/p/eviction")]
+    [InlineData("GET", "/api/v1/namespaces/default/pods/p/proxy")]
     [InlineData("PUT", "/api/v1/namespaces/default/finalize")]
     public async Task Paths_without_a_kube_apiserver_route_are_404(string method, string path)
     {
@@ -75,6 +74,18 @@ public sealed class RouteTests
 
         Assert.NotNull(server.GetObject("v1", "ConfigMap", "default", "a"));
         Assert.Null(server.GetObject("v1", "ConfigMap", "default", "b"));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/namespaces/default/pods/p/log")]
+    [InlineData("POST", "/api/v1/namespaces/default/pods/p/eviction")]
+    public async Task Served_pod_subresources_of_a_missing_pod_are_the_pods_404(string method, string path)
+    {
+        await using KubeApiServerEmulator server = await StartAsync();
+        using HttpClient client = server.CreateHttpClient();
+        string? body = method == "POST" ? """{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"p"}}""" : null;
+
+        AssertStatus(await client.SendAsync(new HttpMethod(method), path, body), 404, "NotFound", "pods \"p\" not found");
     }
 
     [Theory]

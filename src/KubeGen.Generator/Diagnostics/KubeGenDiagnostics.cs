@@ -64,7 +64,7 @@ internal static class KubeGenDiagnostics
     public static readonly DiagnosticDescriptor InvalidSelector = Error(
         "KGEN0010",
         "Resource selector is invalid",
-        "The Resources selector entry '{0}' is invalid: {1}. Expected 'plural[.group][/version][:verb,verb]' entries separated by ';'");
+        "The Resources selector entry '{0}' is invalid: {1}. Expected 'plural[.group][/version][/subresource][:verb,verb]' entries separated by ';'");
 
     public static readonly DiagnosticDescriptor MissingDefinition = Warning(
         "KGEN0011",
@@ -150,6 +150,11 @@ internal static class KubeGenDiagnostics
         "KGEN0027",
         "The spec lock cannot be read",
         "The spec lock '{0}' cannot be read at line {1}: {2}; write it again with 'dotnet build -t:KubeGenUpdateLock'");
+
+    public static readonly DiagnosticDescriptor UnknownSubresource = Error(
+        "KGEN0029",
+        "Selected subresource is not available",
+        "'{0}' selects the subresource '{1}', which {2}");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(KubeGenDiagnostics)
         .GetFields()

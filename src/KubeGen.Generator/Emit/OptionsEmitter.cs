@@ -12,7 +12,7 @@ internal static class OptionsEmitter
         EmitterHeader.Write(w);
         using (w.Block($"namespace {file.RootNamespace}"))
         {
-            w.Doc("summary", $"The query parameters of {Verb(options.Verb)} calls of {file.ClientName}, as the cluster's spec declares them. A parameter a newer cluster adds becomes another property; none moves. Null sends nothing.");
+            w.Doc("summary", $"The query parameters of {Calls(options)} calls of {file.ClientName}, as the cluster's spec declares them. A parameter a newer cluster adds becomes another property; none moves. Null sends nothing.");
             using (w.Block($"public sealed partial class {options.Name}"))
             {
                 var first = true;
@@ -33,6 +33,14 @@ internal static class OptionsEmitter
 
         return w.ToString();
     }
+
+    private static string Calls(OptionsTypeModel options) => options.Subresource switch
+    {
+        SubresourceKind.Log => "log",
+        SubresourceKind.Exec => "exec",
+        SubresourceKind.Attach => "attach",
+        _ => Verb(options.Verb),
+    };
 
     private static string Verb(OperationKind verb) => verb switch
     {

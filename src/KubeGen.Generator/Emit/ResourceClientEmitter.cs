@@ -62,6 +62,12 @@ internal static class ResourceClientEmitter
             docs.Add(new ParameterDoc("name", $"The name of the {resource.Kind}."));
         }
 
+        foreach (var argument in operation.Arguments ?? ImmutableEquatableArray<ArgumentModel>.Empty)
+        {
+            parameters.Add($"{argument.Type} {argument.Name}");
+            docs.Add(new ParameterDoc(argument.Name, argument.Description));
+        }
+
         if (operation.Kind == OperationKind.Patch)
         {
             parameters.Add(CSharpTypes.Runtime + "KubePatch patch");
@@ -72,9 +78,25 @@ internal static class ResourceClientEmitter
         {
             var type = CSharpTypes.Name(body.Type);
             parameters.Add(body.Optional ? $"{type}? {body.ParameterName} = null" : $"{type} {body.ParameterName}");
-            docs.Add(new ParameterDoc(body.ParameterName, body.Optional
-                ? "Delete options such as preconditions (uid, resourceVersion), propagationPolicy and gracePeriodSeconds; null sends none."
-                : $"The {resource.Kind} to send."));
+            docs.Add(new ParameterDoc(body.ParameterName, body switch
+            {
+                { Names: not null, Optional: true } => $"The {TypeName(body.Type)} to send (its deleteOptions: grace period, preconditions, dryRun); null sends one naming the {resource.Kind}. A metadata name or namespace left null is filled in from the path.",
+                { Names: not null } => $"The {TypeName(body.Type)} to send; a metadata name or namespace left null is filled in from the path.",
+                { Optional: true } => "Delete options such as preconditions (uid, resourceVersion), propagationPolicy and gracePeriodSeconds; null sends none.",
+                _ => $"The {resource.Kind} to send.",
+            }));
+        }
+
+        switch (operation.Result)
+        {
+            case OperationResult.ExecRun:
+                parameters.Add("string? stdin = null");
+                docs.Add(new ParameterDoc("stdin", "What to write to the command's standard input (UTF-8), which is then closed; null opens none."));
+                break;
+            case OperationResult.PortForwarder:
+                parameters.Add("global::System.Net.IPEndPoint? localEndPoint = null");
+                docs.Add(new ParameterDoc("localEndPoint", "Where to listen; null listens on 127.0.0.1 on a port the system picks (PortForwarder.LocalEndPoint)."));
+                break;
         }
 
         if (operation.Options is { } options)
@@ -89,13 +111,21 @@ internal static class ResourceClientEmitter
         var kindType = resource.KindType is { Kind: ValueKind.Object } k ? CSharpTypes.Name(k) : CSharpTypes.JsonElement;
         var (returnType, summary) = operation.Result switch
         {
-            OperationResult.Nothing => (Task, $"Deletes a collection of {resource.Plural}."),
+            OperationResult.Nothing => (Task, operation.Kind == OperationKind.DeleteCollection ? $"Deletes a collection of {resource.Plural}." : $"{operation.Kind} {resource.Plural}."),
             OperationResult.ObjectWhileDeleting => ($"{Task}<{kindType}?>", $"Deletes a {resource.Kind}. Returns the object while its deletion is pending (finalizers, foreground deletion, graceful termination) and null once it is gone."),
             OperationResult.WatchEvents => ($"global::System.Collections.Generic.IAsyncEnumerable<{CSharpTypes.Runtime}WatchEvent<{kindType}>>", $"Watches {resource.Plural} over one connection."),
+            OperationResult.Text => ($"{Task}<string>", $"Reads the {resource.Kind}'s log whole (up to KubeConnectionOptions.MaxResponseBytes)."),
+            OperationResult.TextStream => ($"{Task}<global::System.IO.Stream>", $"Opens the {resource.Kind}'s log as a stream that yields it as the server sends it (with Follow, until the container ends). Dispose it to end the request."),
+            OperationResult.TextLines => ($"global::System.Collections.Generic.IAsyncEnumerable<string>", $"Reads the {resource.Kind}'s log line by line as the server sends it (with Follow, until the container ends or the enumeration stops); only the current line is held in memory."),
+            OperationResult.ExecSession => ($"{Task}<{CSharpTypes.Runtime}ExecSession>", $"Opens an interactive session with a process in a container of the {resource.Kind} (WebSocket, v5.channel.k8s.io or v4): its standard input, output and error, terminal size, and exit code."),
+            OperationResult.ExecRun => ($"{Task}<{CSharpTypes.Runtime}ExecResult>", $"Runs a command in a container of the {resource.Kind} to its end and returns its output and exit code; a non-zero exit code is a result, not an exception (ExecResult.EnsureSuccess)."),
+            OperationResult.PortStream => ($"{Task}<global::System.IO.Stream>", $"Opens one connection to a port of the {resource.Kind} (WebSocket, v4.channel.k8s.io): write to send, read what it answers. Dispose it to close the connection."),
+            OperationResult.PortForwarder => ($"{Task}<{CSharpTypes.Runtime}PortForwarder>", $"Listens locally and forwards every connection to a port of the {resource.Kind}, each over its own WebSocket (kubectl port-forward). Dispose it to stop."),
+            OperationResult.Eviction => ($"{Task}<{CSharpTypes.Runtime}EvictionResult>", $"Evicts the {resource.Kind}, as kubectl drain does: deleted unless a PodDisruptionBudget forbids it now, which is a result (429), not an exception."),
             _ => ($"{Task}<{(operation.ResponseType is { Kind: ValueKind.Object } r ? CSharpTypes.Name(r) : CSharpTypes.JsonElement)}>", $"{operation.Kind} {resource.Plural}."),
         };
 
-        w.Doc("summary", operation.Description ?? summary);
+        w.Doc("summary", operation.DescribesItsResult ? summary : operation.Description ?? summary);
         foreach (var doc in docs)
         {
             w.Doc("param", doc.Text, $"name=\"{doc.Name}\"");
@@ -122,6 +152,29 @@ internal static class ResourceClientEmitter
                 w.Line($"patch.EnsureFieldManager({(fieldManager is null ? "null" : "options?." + fieldManager)});");
             }
 
+            foreach (var argument in operation.Arguments ?? ImmutableEquatableArray<ArgumentModel>.Empty)
+            {
+                if (argument.IsReference)
+                {
+                    w.Line($"global::System.ArgumentNullException.ThrowIfNull({argument.Name});");
+                }
+            }
+
+            if (operation.Body is { Names: { } names } named)
+            {
+                if (named.Optional)
+                {
+                    w.Line($"{named.ParameterName} ??= new {CSharpTypes.Name(named.Type)}();");
+                }
+
+                w.Line($"{named.ParameterName}.{names.MetadataProperty} ??= new {names.MetadataType}();");
+                w.Line($"{named.ParameterName}.{names.MetadataProperty}.{names.NameProperty} ??= name;");
+                if (operation.TakesNamespace && names.NamespaceProperty is { } namespaceProperty)
+                {
+                    w.Line($"{named.ParameterName}.{names.MetadataProperty}.{namespaceProperty} ??= @namespace;");
+                }
+            }
+
             if (operation.Body is { Defaults: { } defaults } filled)
             {
                 var typeName = CSharpTypes.Name(filled.Type);
@@ -130,6 +183,16 @@ internal static class ResourceClientEmitter
             }
 
             w.Line($"var url = {UrlExpression(operation.Path)};");
+            foreach (var argument in operation.Arguments ?? ImmutableEquatableArray<ArgumentModel>.Empty)
+            {
+                w.Line($"url.AddQuery({SourceWriter.Literal(argument.JsonName)}, {argument.Name});");
+            }
+
+            foreach (var query in operation.FixedQuery ?? ImmutableEquatableArray<FixedQueryModel>.Empty)
+            {
+                w.Line($"url.AddQuery({SourceWriter.Literal(query.JsonName)}, {query.Value});");
+            }
+
             if (operation.Options is { Sent.Count: > 0 } sent)
             {
                 using (w.Block("if (options is not null)"))
@@ -144,7 +207,7 @@ internal static class ResourceClientEmitter
             var content = operation.Kind == OperationKind.Patch
                 ? "patch.CreateContent()"
                 : operation.Body is { } sentBody
-                    ? (sentBody.Optional ? $"{sentBody.ParameterName} is null ? null : " : string.Empty) + $"{CSharpTypes.Runtime}KubeContent.Json({sentBody.ParameterName}, {TypeInfo(sentBody.Type)})"
+                    ? (sentBody is { Optional: true, Names: null } ? $"{sentBody.ParameterName} is null ? null : " : string.Empty) + $"{CSharpTypes.Runtime}KubeContent.Json({sentBody.ParameterName}, {TypeInfo(sentBody.Type)})"
                     : "null";
             switch (operation.Result)
             {
@@ -160,6 +223,30 @@ internal static class ResourceClientEmitter
                 case OperationResult.Nothing:
                     // The answer is a list of what was deleted or a Status, depending on the server version: nothing to return.
                     w.Line($"await _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {content}, {CSharpTypes.Runtime}KubeJsonTypeInfo.RawJson, cancellationToken).ConfigureAwait(false);");
+                    break;
+                case OperationResult.Text:
+                    w.Line($"return _connection.SendForStringAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), cancellationToken);");
+                    break;
+                case OperationResult.TextStream:
+                    w.Line("return _connection.OpenStreamAsync(url.ToString(), cancellationToken);");
+                    break;
+                case OperationResult.TextLines:
+                    w.Line($"return {CSharpTypes.Runtime}KubeLogs.ReadLinesAsync(_connection, url.ToString(), cancellationToken);");
+                    break;
+                case OperationResult.ExecSession:
+                    w.Line($"return {CSharpTypes.Runtime}KubeExec.StartAsync(_connection, url.ToString(), cancellationToken);");
+                    break;
+                case OperationResult.ExecRun:
+                    w.Line($"return {CSharpTypes.Runtime}KubeExec.RunAsync(_connection, url.ToString(), stdin, cancellationToken);");
+                    break;
+                case OperationResult.PortStream:
+                    w.Line($"return {CSharpTypes.Runtime}KubePortForward.ConnectAsync(_connection, url.ToString(), {operation.Arguments![0].Name}, cancellationToken);");
+                    break;
+                case OperationResult.PortForwarder:
+                    w.Line($"return {CSharpTypes.Runtime}KubePortForward.ListenAsync(_connection, url.ToString(), {operation.Arguments![0].Name}, localEndPoint, cancellationToken);");
+                    break;
+                case OperationResult.Eviction:
+                    w.Line($"return _connection.EvictAsync(url.ToString(), {content}, cancellationToken);");
                     break;
                 default:
                     w.Line($"return _connection.SendAsync({HttpMethod(operation.HttpMethod)}, url.ToString(), {content}, {TypeInfo(operation.ResponseType)}, cancellationToken);");
@@ -208,6 +295,9 @@ internal static class ResourceClientEmitter
         "patch" => "global::System.Net.Http.HttpMethod.Patch",
         _ => "global::System.Net.Http.HttpMethod.Delete",
     };
+
+    /// <summary>A model type's short name, for documentation.</summary>
+    private static string TypeName(TypeRef type) => type.ObjectName is { } name ? name.Substring(name.LastIndexOf('.') + 1) : CSharpTypes.Name(type);
 
     private sealed record ParameterDoc(string Name, string Text);
 }

@@ -9,7 +9,8 @@ namespace KubeGen.Generator.Model;
 /// <param name="Verb">The operations that take it (for documentation).</param>
 /// <param name="Properties">The query parameters, in JSON name order.</param>
 /// <param name="HintName">The generated file.</param>
-internal sealed record OptionsTypeModel(string Name, OperationKind Verb, ImmutableEquatableArray<OptionPropertyModel> Properties, string HintName);
+/// <param name="Subresource">The subresource whose calls take it, for a class of its own (log, exec, attach); None for a verb's class.</param>
+internal sealed record OptionsTypeModel(string Name, OperationKind Verb, ImmutableEquatableArray<OptionPropertyModel> Properties, string HintName, SubresourceKind Subresource = SubresourceKind.None);
 
 /// <summary>One query parameter as an options property; <paramref name="Availability"/> for a parameter only some of a client's clusters take.</summary>
 internal sealed record OptionPropertyModel(string JsonName, string Name, TypeRef Type, string? Description, ClusterAvailabilityModel? Availability = null);

@@ -16,6 +16,7 @@ namespace KubeGen.Generator.Model;
 /// <param name="LeaseStore">The leader-election store; null unless this is coordination.k8s.io/v1 leases with get, create and update.</param>
 /// <param name="HintName">The generated file of the client class.</param>
 /// <param name="ObjectClient">How the client implements IKubeObjectClient; null unless get and patch are selected.</param>
+/// <param name="UpdatesFinalizers">The selection grants update on the resource's finalizers (a permission, no call).</param>
 /// <param name="Availability">For a client of several clusters, when only some of them serve the resource.</param>
 internal sealed record ResourceModel(
     string Group,
@@ -33,7 +34,8 @@ internal sealed record ResourceModel(
     LeaseStoreModel? LeaseStore,
     string HintName,
     ClusterAvailabilityModel? Availability = null,
-    ObjectClientModel? ObjectClient = null)
+    ObjectClientModel? ObjectClient = null,
+    bool UpdatesFinalizers = false)
 {
     /// <summary>"pods (core/v1, kind Pod, namespaced)": how documentation names the resource.</summary>
     public string DisplayName

@@ -250,7 +250,7 @@ internal static class ClusterMerger
                 result.Add(first with { Properties = properties });
             }
 
-            return result.OrderBy(o => (int)o.Verb).ToImmutableEquatableArray();
+            return result.OrderBy(o => (int)o.Subresource).ThenBy(o => (int)o.Verb).ToImmutableEquatableArray();
         }
 
         /// <summary>The group-versions and resources of every cluster, with the operations of every cluster.</summary>

@@ -19,8 +19,8 @@ internal sealed class OptionsBuilder
 {
     private readonly string _rootNamespace;
     private readonly string _hintPrefix;
-    private readonly Dictionary<OperationKind, Dictionary<string, QueryParameterDraft>> _byVerb = new();
-    private readonly Dictionary<OperationKind, OptionsTypeModel> _types = new();
+    private readonly Dictionary<OptionsClass, Dictionary<string, QueryParameterDraft>> _byClass = new();
+    private readonly Dictionary<OptionsClass, OptionsTypeModel> _types = new();
 
     public OptionsBuilder(string rootNamespace, string hintPrefix)
     {
@@ -29,16 +29,31 @@ internal sealed class OptionsBuilder
     }
 
     /// <summary>The class names, reserved in the client's namespace before anything else is named.</summary>
-    public static IEnumerable<string> ClassNames => s_verbs.Select(ClassName);
+    public static IEnumerable<string> ClassNames => s_classes.Select(c => c.Name);
 
-    private static readonly OperationKind[] s_verbs =
+    /// <summary>Every options class, in the order they are generated: one per verb, then the streaming subresources' own.</summary>
+    private static readonly OptionsClass[] s_classes =
     {
-        OperationKind.Get, OperationKind.List, OperationKind.Watch, OperationKind.Create,
-        OperationKind.Replace, OperationKind.Patch, OperationKind.Delete, OperationKind.DeleteCollection,
+        new(OperationKind.Get), new(OperationKind.List), new(OperationKind.Watch), new(OperationKind.Create),
+        new(OperationKind.Replace), new(OperationKind.Patch), new(OperationKind.Delete), new(OperationKind.DeleteCollection),
+        new(OperationKind.Get, SubresourceKind.Log), new(OperationKind.Connect, SubresourceKind.Exec), new(OperationKind.Connect, SubresourceKind.Attach),
     };
 
-    /// <summary>Whether an operation takes an options class (a delete with a DeleteOptions body takes the body instead).</summary>
-    public static bool TakesOptions(OperationDraft operation) => !(operation.Kind == OperationKind.Delete && operation.Body is not null);
+    /// <summary>
+    /// Whether an operation takes an options class: a delete with a DeleteOptions body takes the body instead, and a
+    /// port-forward has no query parameter but its port.
+    /// </summary>
+    public static bool TakesOptions(OperationDraft operation)
+        => !(operation.Kind == OperationKind.Delete && operation.Body is not null) && operation.Subresource != SubresourceKind.PortForward;
+
+    /// <summary>
+    /// The class of an operation: its verb's, except log, exec and attach, whose parameters (container, follow, tty…)
+    /// mean nothing to other calls of the verb.
+    /// </summary>
+    private static OptionsClass ClassOf(OperationDraft operation)
+        => operation.Subresource is SubresourceKind.Log or SubresourceKind.Exec or SubresourceKind.Attach
+            ? new OptionsClass(operation.Kind, operation.Subresource)
+            : new OptionsClass(operation.Kind);
 
     /// <summary>Adds an operation's query parameters to its verb's class.</summary>
     public void Add(OperationDraft operation)
@@ -48,10 +63,11 @@ internal sealed class OptionsBuilder
             return;
         }
 
-        if (!_byVerb.TryGetValue(operation.Kind, out var parameters))
+        var optionsClass = ClassOf(operation);
+        if (!_byClass.TryGetValue(optionsClass, out var parameters))
         {
             parameters = new Dictionary<string, QueryParameterDraft>(StringComparer.Ordinal);
-            _byVerb.Add(operation.Kind, parameters);
+            _byClass.Add(optionsClass, parameters);
         }
 
         foreach (var query in operation.Query)
@@ -66,18 +82,18 @@ internal sealed class OptionsBuilder
     /// <summary>Names every class and property, once all operations are added.</summary>
     public ImmutableEquatableArray<OptionsTypeModel> Build()
     {
-        foreach (var verb in s_verbs.Where(_byVerb.ContainsKey))
+        foreach (var optionsClass in s_classes.Where(_byClass.ContainsKey))
         {
-            var name = ClassName(verb);
+            var name = optionsClass.Name;
             var taken = new HashSet<string>(CSharpNames.ObjectMembers, StringComparer.Ordinal) { name };
-            var properties = _byVerb[verb].Values
+            var properties = _byClass[optionsClass].Values
                 .OrderBy(p => p.JsonName, StringComparer.Ordinal)
                 .Select(p => new OptionPropertyModel(p.JsonName, CSharpNames.Unique(CSharpNames.Pascal(p.JsonName), taken), p.Type, p.Description))
                 .ToImmutableEquatableArray();
-            _types[verb] = new OptionsTypeModel(name, verb, properties, $"{_hintPrefix}.{name}.g.cs");
+            _types[optionsClass] = new OptionsTypeModel(name, optionsClass.Verb, properties, $"{_hintPrefix}.{name}.g.cs", optionsClass.Subresource);
         }
 
-        return s_verbs.Where(_types.ContainsKey).Select(v => _types[v]).ToImmutableEquatableArray();
+        return s_classes.Where(_types.ContainsKey).Select(c => _types[c]).ToImmutableEquatableArray();
     }
 
     /// <summary>The options parameter of an operation: its verb's class and the properties its own spec declares.</summary>
@@ -88,14 +104,18 @@ internal sealed class OptionsBuilder
             return null;
         }
 
-        var type = _types[operation.Kind];
+        var type = _types[ClassOf(operation)];
         var declared = new HashSet<string>(operation.Query.Select(q => q.JsonName), StringComparer.Ordinal);
         return new OptionsUseModel(
             $"global::{_rootNamespace}.{type.Name}",
             type.Properties.Where(p => declared.Contains(p.JsonName)).ToImmutableEquatableArray());
     }
 
-    private static string ClassName(OperationKind verb) => verb + "Options";
+    /// <summary>One options class: a verb's (<c>ListOptions</c>), or a streaming subresource's (<c>LogOptions</c>).</summary>
+    private sealed record OptionsClass(OperationKind Verb, SubresourceKind Subresource = SubresourceKind.None)
+    {
+        public string Name => (Subresource == SubresourceKind.None ? Verb.ToString() : Subresource.ToString()) + "Options";
+    }
 
     private static TypeRef Wider(TypeRef a, TypeRef b)
         => a == b ? a

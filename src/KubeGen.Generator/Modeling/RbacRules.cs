@@ -17,7 +17,8 @@ internal static class RbacRules
     public static RbacModel For(string rootNamespace, string clientName, IEnumerable<ResourceModel> resources)
     {
         var rules = resources
-            .SelectMany(r => r.Operations.Select(o => new RuleUse(r.Group, ResourceOf(r.Plural, o.Subresource), r.Namespaced, o.Verb)))
+            .SelectMany(r => r.Operations.SelectMany(o => VerbsOf(o).Select(verb => new RuleUse(r.Group, ResourceOf(r.Plural, o.Path.Subresource), r.Namespaced, verb)))
+                .Concat(r.UpdatesFinalizers ? new[] { new RuleUse(r.Group, ResourceOf(r.Plural, Subresources.Finalizers), r.Namespaced, Subresources.FinalizersVerb) } : Array.Empty<RuleUse>()))
             .GroupBy(u => u.Group + "\n" + u.Resource + "\n" + (u.Namespaced ? "n" : "c"), StringComparer.Ordinal)
             .Select(g => new RbacRuleModel(
                 g.First().Group,
@@ -28,12 +29,15 @@ internal static class RbacRules
         return new RbacModel(RoleName(rootNamespace, clientName), rules);
     }
 
-    private static string ResourceOf(string plural, SubresourceKind subresource) => subresource switch
-    {
-        SubresourceKind.Status => plural + "/status",
-        SubresourceKind.Scale => plural + "/scale",
-        _ => plural,
-    };
+    private static string ResourceOf(string plural, string? subresource) => subresource is null ? plural : plural + "/" + subresource;
+
+    /// <summary>
+    /// The verbs a call needs. A WebSocket (exec, attach, portforward) is a GET that kube-apiserver authorizes as <c>get</c>,
+    /// and from 1.35 also as <c>create</c> (what the POST of the older SPDY clients needed): both, so the rule works on
+    /// every version and for kubectl too.
+    /// </summary>
+    private static IEnumerable<string> VerbsOf(OperationModel operation)
+        => Subresources.IsConnect(operation.Subresource) ? new[] { "get", "create" } : new[] { operation.Verb };
 
     /// <summary>
     /// A DNS-1123 label from the client's namespace (and its name, when it is not the default one):

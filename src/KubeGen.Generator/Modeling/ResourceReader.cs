@@ -20,6 +20,9 @@ internal static class ResourceReader
     private static readonly HashSet<string> s_watchOnlyQuery = new(StringComparer.Ordinal) { "allowWatchBookmarks", "sendInitialEvents" };
     private static readonly HashSet<string> s_listOnlyQuery = new(StringComparer.Ordinal) { "limit", "continue" };
 
+    /// <summary>Query parameters a connect call takes as arguments: exec's command, portforward's ports.</summary>
+    private static readonly HashSet<string> s_positionalQuery = new(StringComparer.Ordinal) { "command", "ports" };
+
     public static ResourceDraft Read(SelectedResource selected, SchemaMapper mapper)
     {
         var catalog = selected.Catalog;
@@ -29,15 +32,15 @@ internal static class ResourceReader
         TypeRef? kindType = null;
         foreach (var operation in resource.Operations)
         {
-            var verb = SelectionResolver.VerbOf(operation.Action);
-            var subresource = operation.Subresource switch
+            if (Subresources.KindOf(operation.Subresource) is not { } sub)
             {
-                "" => SubresourceKind.None,
-                "status" => SubresourceKind.Status,
-                "scale" => SubresourceKind.Scale,
-                _ => (SubresourceKind?)null,
-            };
-            if (verb is null || subresource is not { } sub)
+                continue;
+            }
+
+            // A connect subresource is one call, a WebSocket (a GET); the spec's POST of it is the same call.
+            var connect = Subresources.IsConnect(sub);
+            var verb = connect ? (operation.HttpMethod == "get" ? "create" : null) : SelectionResolver.VerbOf(operation.Action);
+            if (verb is null)
             {
                 continue;
             }
@@ -47,12 +50,12 @@ internal static class ResourceReader
                 operations.Add(Draft(catalog, resource, operation, mapper, OperationKind.Watch, "watch", sub));
             }
 
-            if (verbs is not null && !verbs.Contains(verb))
+            if (!IsSelected(selected, operation.Subresource, sub, verb))
             {
                 continue;
             }
 
-            var kind = operation.Action switch
+            var kind = connect ? OperationKind.Connect : operation.Action switch
             {
                 "get" => OperationKind.Get,
                 "list" => OperationKind.List,
@@ -70,13 +73,34 @@ internal static class ResourceReader
             }
         }
 
+        if (!operations.Any(o => Subresources.FollowsResourceVerbs(o.Subresource)))
+        {
+            // Only streaming subresources (pods/log, pods/exec): nothing returns the kind, and nothing needs its model.
+            return new ResourceDraft(resource, null, operations, UpdatesFinalizers(selected));
+        }
+
         // A list- or watch-only selection has no operation returning the kind itself: take it
         // from the items of the list the list operation returns (PodList.items → Pod).
         kindType ??= operations.Select(o => o.Response).FirstOrDefault(t => t is { Kind: ValueKind.Object } && IsNotList(t))
             ?? ListItemType(catalog, resource, mapper);
-        return new ResourceDraft(resource, kindType, operations);
+        return new ResourceDraft(resource, kindType, operations, UpdatesFinalizers(selected));
 
         static bool IsNotList(TypeRef? type) => type?.ObjectName is { } name && !name.EndsWith("List", StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether an entry names the <c>finalizers</c> permission.</summary>
+    private static bool UpdatesFinalizers(SelectedResource selected)
+        => selected.Subresources?.ContainsKey(Subresources.Finalizers) == true;
+
+    /// <summary>
+    /// Whether the selection asks for an operation: the resource's own and status/scale ones by the resource's verbs, or
+    /// by an entry naming the subresource; the streaming subresources only by such an entry.
+    /// </summary>
+    private static bool IsSelected(SelectedResource selected, string subresourceName, SubresourceKind subresource, string verb)
+    {
+        var byName = selected.Subresources is { } named && named.TryGetValue(subresourceName, out var subresourceVerbs)
+            && (subresourceVerbs is null || Subresources.SelectableVerbs(subresource, verb).Any(subresourceVerbs.Contains));
+        return byName || (Subresources.FollowsResourceVerbs(subresource) && (selected.Verbs is null || selected.Verbs.Contains(verb)));
     }
 
     private static TypeRef? ListItemType(SpecCatalog catalog, CatalogResource resource, SchemaMapper mapper)
@@ -115,7 +139,8 @@ internal static class ResourceReader
             var name = parameter.GetProperty("name").GetString()!;
             if (s_excludedQuery.Contains(name)
                 || (kind == OperationKind.List && s_watchOnlyQuery.Contains(name))
-                || (kind == OperationKind.Watch && s_listOnlyQuery.Contains(name)))
+                || (kind == OperationKind.Watch && s_listOnlyQuery.Contains(name))
+                || (kind == OperationKind.Connect && s_positionalQuery.Contains(name)))
             {
                 continue;
             }
@@ -129,6 +154,13 @@ internal static class ResourceReader
                 _ => TypeRef.String,
             };
             query.Add(new QueryParameterDraft(name, typeRef, SpecSchemas.DescriptionOf(parameter)));
+        }
+
+        if (subresource == SubresourceKind.Log && !query.Any(q => q.JsonName == "sinceTime"))
+        {
+            // A spec quirk: PodLogOptions.sinceTime is a metav1.Time, which the OpenAPI builder leaves out of the query
+            // parameters; every API server reads it.
+            query.Add(new QueryParameterDraft("sinceTime", TypeRef.Time, "An RFC3339 timestamp from which to show logs. If this value precedes the time a pod was started, only logs since the pod start will be returned. If this value is in the future, no logs will be returned. Only one of sinceSeconds or sinceTime may be specified."));
         }
 
         TypeRef? body = null;
@@ -147,7 +179,7 @@ internal static class ResourceReader
         var description = operation.Operation.TryGetProperty("description", out var descriptionElement) && descriptionElement.ValueKind == System.Text.Json.JsonValueKind.String
             ? descriptionElement.GetString()
             : null;
-        return new OperationDraft(kind, subresource, kind == OperationKind.Watch ? "get" : operation.HttpMethod, path, body, response, query, description, verb);
+        return new OperationDraft(kind, subresource, kind is OperationKind.Watch or OperationKind.Connect ? "get" : operation.HttpMethod, path, body, response, query, description, verb);
     }
 
     private static RestPathModel PathOf(CatalogOperation operation)
@@ -158,8 +190,8 @@ internal static class ResourceReader
     }
 }
 
-/// <summary>A selected resource's operations as read from the spec, and the kind's type.</summary>
-internal sealed record ResourceDraft(CatalogResource Resource, TypeRef? KindType, List<OperationDraft> Operations);
+/// <summary>A selected resource's operations as read from the spec, the kind's type, and whether the finalizers permission is selected.</summary>
+internal sealed record ResourceDraft(CatalogResource Resource, TypeRef? KindType, List<OperationDraft> Operations, bool UpdatesFinalizers = false);
 
 /// <summary>One operation as read from the spec, before names and options classes are decided.</summary>
 internal sealed record OperationDraft(

@@ -105,9 +105,11 @@ internal static class SpecReader
                 var method = SpecScanner.HttpMethods[m];
                 var action = operation.Action ?? InferAction(method, resourcePath);
 
-                // watch/watchlist live on the deprecated /watch/ paths and connect on exec/attach/proxy;
-                // neither is a typed resource operation (watch is served by list?watch=true).
-                if (action is null or "watch" or "watchlist" or "connect")
+                // watch/watchlist live on the deprecated /watch/ paths (watch is served by list?watch=true). Connect
+                // operations (exec, attach, portforward, proxy) are kept for the subresources the model generates from
+                // them, but not proxy's {path} form; they are annotated with kinds that have no definition, which only
+                // the resource's own operations are asked for.
+                if (action is null or "watch" or "watchlist" || (action == "connect" && (resourcePath.Subresource is null || resourcePath.Remainder.Count > 0)))
                 {
                     continue;
                 }

@@ -6,9 +6,11 @@ using System.Linq;
 namespace KubeGen.Generator.Selection;
 
 /// <summary>
-/// One entry of a <c>Resources</c> selector: <c>plural[.group][/version][:verb,verb]</c>.
+/// One entry of a <c>Resources</c> selector: <c>plural[.group][/version][/subresource][:verb,verb]</c>. A segment after
+/// a <c>/</c> is the version when it reads like one (<c>v1</c>, <c>v2beta1</c>, <c>v1alpha3</c>), else the subresource
+/// (<c>pods/log</c>, <c>pods/v1/exec</c>), so the two never read alike: no Kubernetes subresource is named like a version.
 /// </summary>
-internal sealed record ResourceSelector(string Text, string Name, string? Group, string? Version, ImmutableArray<string> Verbs)
+internal sealed record ResourceSelector(string Text, string Name, string? Group, string? Version, ImmutableArray<string> Verbs, string? Subresource = null)
 {
     /// <summary>The RBAC verbs a selector may name.</summary>
     public static readonly ImmutableArray<string> KnownVerbs = ImmutableArray.Create(
@@ -88,14 +90,30 @@ internal sealed record ResourceSelector(string Text, string Name, string? Group,
         }
 
         string? version = null;
-        var slash = resourcePart.IndexOf('/');
-        if (slash >= 0)
+        string? subresource = null;
+        var segments = resourcePart.Split('/').Select(p => p.Trim()).ToArray();
+        resourcePart = segments[0];
+        if (segments.Length > 3 || segments.Skip(1).Any(p => p.Length == 0))
         {
-            version = resourcePart.Substring(slash + 1).Trim();
-            resourcePart = resourcePart.Substring(0, slash).Trim();
-            if (!IsDnsLabel(version))
+            problem = $"'{entry}' has too many or empty '/' segments (write plural[.group][/version][/subresource])";
+            return false;
+        }
+
+        foreach (var segment in segments.Skip(1))
+        {
+            if (version is null && subresource is null && IsVersion(segment))
             {
-                problem = $"'{version}' is not a valid version";
+                version = segment;
+            }
+            else if (subresource is null && IsDnsLabel(segment))
+            {
+                subresource = segment.ToLowerInvariant();
+            }
+            else
+            {
+                problem = subresource is null
+                    ? $"'{segment}' is not a valid version or subresource"
+                    : $"'{segment}' comes after the subresource '{subresource}' (write plural[.group][/version][/subresource])";
                 return false;
             }
         }
@@ -120,8 +138,45 @@ internal sealed record ResourceSelector(string Text, string Name, string? Group,
             return false;
         }
 
-        selector = new ResourceSelector(entry, name, group, version, verbs);
+        selector = new ResourceSelector(entry, name, group, version, verbs, subresource);
         return true;
+    }
+
+    /// <summary>A Kubernetes API version: <c>v</c>, a number, then optionally <c>alpha</c> or <c>beta</c> and a number.</summary>
+    internal static bool IsVersion(string value)
+    {
+        var i = 1;
+        if (value.Length < 2 || value[0] != 'v' || !Digits(value, ref i))
+        {
+            return false;
+        }
+
+        if (i == value.Length)
+        {
+            return true;
+        }
+
+        foreach (var stage in new[] { "alpha", "beta" })
+        {
+            if (string.CompareOrdinal(value, i, stage, 0, stage.Length) == 0)
+            {
+                i += stage.Length;
+                return Digits(value, ref i) && i == value.Length;
+            }
+        }
+
+        return false;
+
+        static bool Digits(string text, ref int index)
+        {
+            var start = index;
+            while (index < text.Length && text[index] >= '0' && text[index] <= '9')
+            {
+                index++;
+            }
+
+            return index > start;
+        }
     }
 
     private static bool IsDnsLabel(string value)

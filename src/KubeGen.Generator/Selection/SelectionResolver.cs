@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using KubeGen.Generator.Diagnostics;
+using KubeGen.Generator.Modeling;
 using KubeGen.Generator.OpenApi;
 using KubeGen.Generator.Pipeline;
 
@@ -48,7 +49,24 @@ internal sealed class SelectionResolver
     public List<SelectedResource> Resolve(List<AvailableResource> available)
     {
         var chosen = new Dictionary<CatalogResource, HashSet<string>?>();
+        var subresources = new Dictionary<CatalogResource, Dictionary<string, HashSet<string>?>>();
         var order = new List<AvailableResource>();
+        void ChooseSubresource(CatalogResource resource, string subresource, HashSet<string>? verbs)
+        {
+            if (!subresources.TryGetValue(resource, out var named))
+            {
+                named = new Dictionary<string, HashSet<string>?>(StringComparer.Ordinal);
+                subresources[resource] = named;
+            }
+
+            named[subresource] = !named.TryGetValue(subresource, out var existing) ? verbs
+                : existing is null || verbs is null ? null
+                : new HashSet<string>(existing.Concat(verbs), StringComparer.Ordinal);
+        }
+
+        SelectedResource Selected(AvailableResource r)
+            => new(r.Resource, r.Catalog, chosen[r.Resource], subresources.TryGetValue(r.Resource, out var named) ? named : null);
+
         void Choose(AvailableResource resource, HashSet<string>? verbs)
         {
             if (!chosen.TryGetValue(resource.Resource, out var existing))
@@ -82,11 +100,12 @@ internal sealed class SelectionResolver
                 Choose(resource, null);
             }
 
-            return order.Select(r => new SelectedResource(r.Resource, r.Catalog, chosen[r.Resource])).ToList();
+            return order.Select(Selected).ToList();
         }
 
-        foreach (var selector in entries)
+        foreach (var entry in entries)
         {
+            var selector = AsVersion(entry, available);
             var matches = available.Where(r => Matches(r.Resource, selector)).ToList();
             if (matches.Count == 0)
             {
@@ -118,6 +137,18 @@ internal sealed class SelectionResolver
                 _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.VersionChosen, _diagnosticPath, selector.Text, string.Join(", ", KubeVersionOrder.Preferred(versions)), resource.GroupVersion, explicitForm));
             }
 
+            if (selector.Subresource is { } subresource)
+            {
+                if (SubresourceVerbs(selector, chosenResource) is { } subresourceVerbs)
+                {
+                    // Only the subresource: the resource's own verbs stay as other entries select them (none by this one).
+                    Choose(chosenResource, new HashSet<string>(StringComparer.Ordinal));
+                    ChooseSubresource(resource, subresource, subresourceVerbs.Count == 0 ? null : subresourceVerbs);
+                }
+
+                continue;
+            }
+
             HashSet<string>? verbs = null;
             if (!selector.AllVerbs)
             {
@@ -139,8 +170,72 @@ internal sealed class SelectionResolver
             Choose(chosenResource, verbs);
         }
 
-        return order.Select(r => new SelectedResource(r.Resource, r.Catalog, chosen[r.Resource])).ToList();
+        return order.Select(Selected).ToList();
     }
+
+    /// <summary>
+    /// The verbs an entry naming a subresource selects (empty: all the subresource serves), or null after a diagnostic:
+    /// the spec does not serve the subresource, KubeGen does not generate it, or it does not serve a named verb.
+    /// </summary>
+    private HashSet<string>? SubresourceVerbs(ResourceSelector selector, AvailableResource available)
+    {
+        var name = selector.Subresource!;
+        if (name == Subresources.Finalizers)
+        {
+            return FinalizersVerbs(selector);
+        }
+
+        var operations = available.Resource.Operations.Where(o => o.Subresource == name).ToList();
+        var kind = Subresources.KindOf(name);
+        if (operations.Count == 0 || kind is null)
+        {
+            var why = operations.Count == 0
+                ? $"the spec does not serve for {available.Resource.Selector} (it serves: {string.Join(", ", available.Resource.Operations.Select(o => o.Subresource).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal))})"
+                : $"KubeGen does not generate (it generates {string.Join(", ", Subresources.Generated)})";
+            _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.UnknownSubresource, _diagnosticPath, selector.Text, name, why));
+            return null;
+        }
+
+        var served = new HashSet<string>(operations.SelectMany(o => Subresources.SelectableVerbs(kind.Value, VerbOf(o.Action))), StringComparer.Ordinal);
+        var verbs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var verb in selector.Verbs.IsDefault ? Enumerable.Empty<string>() : selector.Verbs)
+        {
+            if (served.Contains(verb))
+            {
+                verbs.Add(verb);
+            }
+            else
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.UnknownVerb, _diagnosticPath, verb, selector.Text, string.Join(", ", ResourceSelector.KnownVerbs.Where(served.Contains))));
+            }
+        }
+
+        return !selector.AllVerbs && verbs.Count == 0 ? null : verbs;
+    }
+
+    /// <summary>A <c>finalizers</c> entry: a permission with no call behind it, so only its one verb (update) is valid.</summary>
+    private HashSet<string>? FinalizersVerbs(ResourceSelector selector)
+    {
+        foreach (var verb in selector.Verbs.IsDefault ? Enumerable.Empty<string>() : selector.Verbs)
+        {
+            if (verb != Subresources.FinalizersVerb)
+            {
+                _diagnostics.Add(DiagnosticInfo.Create(KubeGenDiagnostics.UnknownVerb, _diagnosticPath, verb, selector.Text, Subresources.FinalizersVerb));
+            }
+        }
+
+        return !selector.AllVerbs && !selector.Verbs.Contains(Subresources.FinalizersVerb) ? null : new HashSet<string>(StringComparer.Ordinal) { Subresources.FinalizersVerb };
+    }
+
+    /// <summary>
+    /// An entry whose only segment after '/' reads as a subresource but is a version the resource is served in (a CRD
+    /// version not shaped like v1beta1): it names the version, as it did before subresources could be selected.
+    /// </summary>
+    private static ResourceSelector AsVersion(ResourceSelector selector, List<AvailableResource> available)
+        => selector is { Subresource: { } name, Version: null }
+            && available.Any(r => r.Resource.Version == name && Selects(selector, r.Resource.Group, r.Resource.Version, r.Resource.Plural, r.Resource.Kind))
+            ? selector with { Version = name, Subresource = null }
+            : selector;
 
     /// <summary>The RBAC verb of an x-kubernetes-action (list also serves watch, decided separately).</summary>
     public static string? VerbOf(string action) => action switch
@@ -253,5 +348,8 @@ internal sealed class SelectionResolver
 /// <summary>A resource a client's specs serve and the spec that serves it.</summary>
 internal sealed record AvailableResource(CatalogResource Resource, SpecCatalog Catalog);
 
-/// <summary>A selected resource, its spec, and the verbs selected for it (null: all it serves).</summary>
-internal sealed record SelectedResource(CatalogResource Resource, SpecCatalog Catalog, HashSet<string>? Verbs);
+/// <summary>
+/// A selected resource, its spec, the verbs selected for it (null: all it serves), and the subresources selected by name
+/// (<c>pods/log</c>) with their verbs (null: all), which are the only way log, exec and the like are selected.
+/// </summary>
+internal sealed record SelectedResource(CatalogResource Resource, SpecCatalog Catalog, HashSet<string>? Verbs, IReadOnlyDictionary<string, HashSet<string>?>? Subresources = null);

@@ -24,7 +24,7 @@ namespace KubeGen.Runtime;
 /// wait and retry (up to <see cref="KubeConnectionOptions.MaxRetries"/>); after a connection failure
 /// with no response, retry GET and HEAD only; otherwise a non-2xx status raises <see cref="KubeApiException"/>.
 /// </remarks>
-public sealed class KubeConnection : IDisposable, IAsyncDisposable
+public sealed partial class KubeConnection : IDisposable, IAsyncDisposable
 {
     private const string JsonAccept = "application/json";
     private const string TextAccept = "application/json, */*";
@@ -345,7 +345,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
     /// non-2xx responses into <see cref="KubeApiException"/>. Returns a 2xx response with its body unread.
     /// For a watch this is only the initial request: nothing is retried once its stream has started.
     /// </summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string pathAndQuery, HttpContent? content, string accept, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string pathAndQuery, HttpContent? content, string accept, CancellationToken cancellationToken, bool retryTooManyRequests = true)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var uri = new Uri(_baseUrl + pathAndQuery, UriKind.Absolute);
@@ -403,6 +403,7 @@ public sealed class KubeConnection : IDisposable, IAsyncDisposable
 
             if (!response.IsSuccessStatusCode
                 && retries < _maxRetries
+                && (retryTooManyRequests || response.StatusCode != HttpStatusCode.TooManyRequests)
                 && RetryPolicy.RetryAfter(response, _time.GetUtcNow()) is { } wait)
             {
                 // The server asked to come back later (API priority and fairness, a restarting server).

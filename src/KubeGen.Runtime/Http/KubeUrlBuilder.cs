@@ -95,6 +95,21 @@ public sealed class KubeUrlBuilder
     }
 
     /// <summary>
+    /// Adds <c>name=</c> the time in RFC 3339, UTC to the second, as the API server reads a <c>metav1.Time</c> query
+    /// parameter (<c>sinceTime</c> of a log); a null value adds nothing.
+    /// </summary>
+    public KubeUrlBuilder AddQuery(string name, DateTimeOffset? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (value is { } v)
+        {
+            AppendQuery(name, v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Adds <c>name=value</c> once per value (for example <c>dryRun=All</c>); null values and a
     /// null sequence add nothing.
     /// </summary>

@@ -55,10 +55,10 @@ internal sealed partial class ApiHandler
             throw StatusErrors.MethodNotAllowed();
         }
 
-        if (info.Subresource is not null)
+        if (info.Subresource is not null && !AdmitStreaming(info, resource))
         {
-            // Only status and scale are emulated; the spec's other subresources (log, eviction,
-            // binding, finalize) are not served, as docs/emulator.md says.
+            // status and scale here; log, exec, attach, portforward, eviction and binding of pods in
+            // ApiHandler.Streaming.cs; the spec's other subresources (finalize, …) are not served.
             if (info.Subresource is not ("status" or "scale") || !resource.Subresources.TryGetValue(info.Subresource, out ApiSubresource? sub))
             {
                 throw StatusErrors.PathNotFound();

@@ -171,6 +171,11 @@ internal sealed partial class ApiHandler
             return;
         }
 
+        if (info.Subresource is not null && await TryServeStreamingAsync(context, info, user))
+        {
+            return;
+        }
+
         switch (info.Verb)
         {
             case "get":

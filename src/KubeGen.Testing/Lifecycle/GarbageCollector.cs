@@ -85,6 +85,13 @@ internal sealed class GarbageCollector(ObjectStore store, ApiCatalog catalog, Ow
         {
             if (Current(reference.Uid) is not (_, JsonObject owner))
             {
+                // kube's collector cannot tell whether an owner of a kind the server does not serve exists (no REST
+                // mapping): it retries instead of deleting, so the dependent stays.
+                if (catalog.FindByKind(reference.ApiVersion, reference.Kind) is null)
+                {
+                    return;
+                }
+
                 gone.Add(reference.Uid);
             }
             else if (owner["metadata"]?["deletionTimestamp"] is not null && Deleter.Finalizers(owner).Contains(Deleter.ForegroundFinalizer))

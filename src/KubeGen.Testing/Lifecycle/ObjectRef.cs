@@ -14,7 +14,11 @@ internal sealed record ObjectRef(ResourceKey Resource, string Namespace, string 
 }
 
 /// <summary>One owner reference of a dependent, as the garbage collector reads it.</summary>
-internal sealed record OwnerReference(string Uid, bool BlockOwnerDeletion)
+/// <param name="Uid">The owner's uid.</param>
+/// <param name="BlockOwnerDeletion">Whether foreground deletion of the owner waits for the dependent.</param>
+/// <param name="ApiVersion">The owner's apiVersion ("" when missing).</param>
+/// <param name="Kind">The owner's kind ("" when missing).</param>
+internal sealed record OwnerReference(string Uid, bool BlockOwnerDeletion, string ApiVersion = "", string Kind = "")
 {
     public static IEnumerable<OwnerReference> Of(JsonObject? obj)
     {
@@ -28,8 +32,11 @@ internal sealed record OwnerReference(string Uid, bool BlockOwnerDeletion)
             if (reference["uid"] is JsonValue uid && uid.TryGetValue(out string? text) && text.Length > 0)
             {
                 bool block = reference["blockOwnerDeletion"] is JsonValue b && b.TryGetValue(out bool blocks) && blocks;
-                yield return new OwnerReference(text, block);
+                yield return new OwnerReference(text, block, Text(reference, "apiVersion"), Text(reference, "kind"));
             }
         }
     }
+
+    private static string Text(JsonObject reference, string name)
+        => reference[name] is JsonValue value && value.TryGetValue(out string? text) ? text : string.Empty;
 }

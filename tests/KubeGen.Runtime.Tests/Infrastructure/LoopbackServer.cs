@@ -110,6 +110,8 @@ public sealed class LoopbackServer : IAsyncDisposable
 
         WebApplication app = builder.Build();
         LoopbackServer? server = null;
+        // WebSocket upgrades (exec over v4, Streaming/) reach the scripted responders; other requests pass through untouched.
+        app.UseWebSockets();
         app.Run(context => server!.HandleAsync(context));
         await app.StartAsync(TestContext.Current.CancellationToken);
 
