@@ -19,16 +19,8 @@ public sealed partial class CronJobPollerTests(CronJobPollerDemoFixture fixture,
     [Fact]
     public void Demo_publishes_without_warnings_then_the_job_records_due_backups_and_finds_them_up_to_date()
     {
-        fixture.RequirePrerequisites();
-        ProcessResult demo = fixture.Demo!;
-        output.WriteLine($"bash samples/CronJobPoller/demo.sh: exit code {demo.ExitCode}, {demo.Duration.TotalSeconds:0.0} s\n{demo.CombinedText}");
-        Assert.False(demo.TimedOut, "demo.sh did not finish in time and was killed.");
-        Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.CombinedText}");
+        ProcessResult demo = fixture.AssertDemoSucceeded(output);
         Assert.Contains("==> The cluster's document equals the committed openapi/apis__ops.kubegen.dev__v1_openapi.json", demo.StandardOutput);
-
-        string[] publishLog = File.ReadAllLines(fixture.PublishLogPath);
-        IReadOnlyList<string> warnings = NativeAotPublishFixture.WarningLines(new ProcessResult(0, false, TimeSpan.Zero, publishLog, [], publishLog));
-        Assert.True(warnings.Count == 0, "The AOT publish warned:\n" + string.Join('\n', warnings));
 
         string stdout = string.Join('\n', demo.StandardOutput);
         Assert.Matches(FirstRun(), stdout);

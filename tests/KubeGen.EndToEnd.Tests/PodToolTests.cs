@@ -22,15 +22,7 @@ public sealed partial class PodToolTests(PodToolDemoFixture fixture, ITestOutput
     [Fact]
     public void Demo_publishes_without_warnings_then_reads_the_log_and_returns_the_commands_exit_codes()
     {
-        fixture.RequirePrerequisites();
-        ProcessResult demo = fixture.Demo!;
-        output.WriteLine($"bash samples/PodTool/demo.sh: exit code {demo.ExitCode}, {demo.Duration.TotalSeconds:0.0} s\n{demo.CombinedText}");
-        Assert.False(demo.TimedOut, "demo.sh did not finish in time and was killed.");
-        Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.CombinedText}");
-
-        string[] publishLog = File.ReadAllLines(fixture.PublishLogPath);
-        IReadOnlyList<string> warnings = NativeAotPublishFixture.WarningLines(new ProcessResult(0, false, TimeSpan.Zero, publishLog, [], publishLog));
-        Assert.True(warnings.Count == 0, "The AOT publish warned:\n" + string.Join('\n', warnings));
+        ProcessResult demo = fixture.AssertDemoSucceeded(output);
 
         string log = File.ReadAllText(Path.Combine(Sample, "demo-web.log")).ReplaceLineEndings("\n");
         string[] logLines = log.TrimEnd('\n').Split('\n');

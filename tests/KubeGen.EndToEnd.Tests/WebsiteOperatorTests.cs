@@ -31,15 +31,7 @@ public sealed class WebsiteOperatorTests(WebsiteOperatorDemoFixture fixture, ITe
     [Fact]
     public void Demo_publishes_without_warnings_and_walks_through_the_loop()
     {
-        fixture.RequirePrerequisites();
-        ProcessResult demo = fixture.Demo!;
-        output.WriteLine($"bash samples/WebsiteOperator/demo.sh: exit code {demo.ExitCode}, {demo.Duration.TotalSeconds:0.0} s\n{demo.CombinedText}");
-        Assert.False(demo.TimedOut, "demo.sh did not finish in time and was killed.");
-        Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.CombinedText}");
-
-        string[] publishLog = File.ReadAllLines(fixture.PublishLogPath);
-        IReadOnlyList<string> warnings = NativeAotPublishFixture.WarningLines(new ProcessResult(0, false, TimeSpan.Zero, publishLog, [], publishLog));
-        Assert.True(warnings.Count == 0, "The AOT publish warned:\n" + string.Join('\n', warnings));
+        ProcessResult demo = fixture.AssertDemoSucceeded(output);
         Assert.True(File.Exists(fixture.BinaryPath), "The demo did not publish a native binary (it ran JIT-compiled?).");
         Assert.False(File.Exists(Path.Combine(fixture.PublishDirectory, "WebsiteOperator.dll")), "The operator was not compiled ahead of time.");
 

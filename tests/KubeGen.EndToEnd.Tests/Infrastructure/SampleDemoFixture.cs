@@ -62,6 +62,24 @@ public abstract class SampleDemoFixture(string sample) : IAsyncLifetime
 
     public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, $"the {sample} demo");
 
+    /// <summary>
+    /// What every demo test asserts first: the script ran (its output goes to <paramref name="output"/>), finished in time,
+    /// exited with 0, and its Native AOT publish reported no warning (no trim or AOT warning above all). Returns the run.
+    /// </summary>
+    public ProcessResult AssertDemoSucceeded(ITestOutputHelper output)
+    {
+        RequirePrerequisites();
+        ProcessResult demo = Demo!;
+        output.WriteLine($"bash {Script}: exit code {demo.ExitCode}, {demo.Duration.TotalSeconds:0.0} s\n{demo.CombinedText}");
+        Assert.False(demo.TimedOut, "demo.sh did not finish in time and was killed.");
+        Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.CombinedText}");
+
+        string[] publishLog = File.ReadAllLines(PublishLogPath);
+        IReadOnlyList<string> warnings = NativeAotPublishFixture.WarningLines(new ProcessResult(0, false, TimeSpan.Zero, publishLog, [], publishLog));
+        Assert.True(warnings.Count == 0, "The AOT publish warned:\n" + string.Join('\n', warnings));
+        return demo;
+    }
+
     /// <summary>What else the script needs that is missing, or null.</summary>
     protected virtual string? MissingTool(string script) => null;
 }
