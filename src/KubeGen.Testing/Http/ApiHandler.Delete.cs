@@ -53,6 +53,7 @@ internal sealed partial class ApiHandler
 
     private async Task DeleteAsync(HttpContext context, RequestInfo info)
     {
+        await AdmitDeleteAsync(context, info);
         ApiResource resource = info.Resource!;
         DeleteOptions options = await ReadDeleteOptionsAsync(context);
         (JsonObject obj, bool deleted) = DeleteOne(resource, info.ObjectNamespace, info.Name!, options);
