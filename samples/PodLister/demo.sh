@@ -25,8 +25,8 @@ root="$(cd "$here/../.." && pwd)"
 spec="${KUBE_SPEC:-$root/fixtures/openapi/mini-cluster.swagger.json}"
 spec="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
 
-say() { printf '==> %s\n' "$*"; }
-fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../demo-common.sh
+source "$here/../demo-common.sh"
 
 from_kubeconfig=0
 if [[ "${1:-}" == "--kubeconfig" ]]; then
@@ -38,62 +38,16 @@ fi
 command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK (dotnet) is not on PATH: https://dot.net/download"
 [[ -f "$spec" ]] || fail "spec '$spec' does not exist"
 
-# Native AOT links with clang against zlib. What is missing is installed when this runs as root
-# with apt-get (quietly, saying what); otherwise the demo runs the sample JIT-compiled.
-can_link() { command -v clang >/dev/null 2>&1 && printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1; }
-missing_aot_packages() {
-  local missing=()
-  command -v clang >/dev/null 2>&1 || missing+=(clang)
-  if ! { command -v dpkg >/dev/null 2>&1 && dpkg -s zlib1g-dev >/dev/null 2>&1; } && ! can_link; then
-    missing+=(zlib1g-dev)
-  fi
-  echo "${missing[*]:-}"
-}
-aot=1
-if ! can_link; then
-  packages=$(missing_aot_packages)
-  packages=${packages:-clang zlib1g-dev}
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    say "Installing $packages for the Native AOT link (apt-get)"
-    apt_log="$(mktemp)"
-    # shellcheck disable=SC2086  # a list of package names
-    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages; } >"$apt_log" 2>&1; then
-      tail -n 5 "$apt_log" >&2
-    fi
-    rm -f "$apt_log"
-  fi
-  can_link || aot=0
-fi
-
-case "$(uname -m)" in
-  x86_64 | amd64) rid=linux-x64 ;;
-  aarch64 | arm64) rid=linux-arm64 ;;
-  *) fail "unsupported architecture $(uname -m)" ;;
-esac
-
-if [[ -n "${PODLISTER_DEMO_DIR:-}" ]]; then
-  work="$PODLISTER_DEMO_DIR"
-  keep_work=1
-  mkdir -p "$work"
-else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/podlister-demo.XXXXXX")"
-  keep_work=0
-fi
-work="$(cd "$work" && pwd)"
+# Native AOT links with clang against zlib (installed when missing and possible; see demo-common.sh).
+ensure_aot_toolchain
+detect_rid
+make_work_dir PODLISTER_DEMO_DIR podlister-demo
 
 emulator_pid=""
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
   local status=$?
-  if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-    kill -TERM "$emulator_pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-      kill -0 "$emulator_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$emulator_pid" 2>/dev/null || true
-    wait "$emulator_pid" 2>/dev/null || true
-  fi
+  stop_process "$emulator_pid"
   if [[ "$keep_work" == 0 ]]; then
     rm -rf "$work"
   fi
@@ -107,18 +61,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Builds of their own: no compiler/MSBuild servers that outlive this script.
 build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off -nologo -v:q)
 
-# Runs a build quietly; on failure shows its log.
-run_build() {
-  local log="$1"
-  shift
-  if ! "$@" >"$log" 2>&1; then
-    cat "$log" >&2
-    fail "failed: $*"
-  fi
-}
-
 started=$(date +%s.%N)
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 # ---- 1. Native AOT publish (or a JIT build without clang) ------------------------------------
 t=$(date +%s.%N)
