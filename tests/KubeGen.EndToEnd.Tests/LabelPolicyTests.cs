@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+using KubeGen.EndToEnd.Tests.Infrastructure;
+using KubeGen.Runtime.Tests.Infrastructure;
+using KubeGen.Testing;
+
+namespace KubeGen.EndToEnd.Tests;
+
+/// <summary>
+/// samples/LabelPolicy, the admission webhook sample, published with Native AOT and run as its
+/// Deployment runs it (a certificate directory, the namespace in the environment), with the emulator
+/// calling it as kube-apiserver would through the configurations the binary prints. Runs in the demo
+/// collection (not in parallel with it): both publish with Native AOT.
+/// </summary>
+[Collection(DemoScriptCollection.Name)]
+public sealed class LabelPolicyTests(LabelPolicyFixture fixture, ITestOutputHelper output) : IClassFixture<LabelPolicyFixture>
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(30);
+    private const string ServiceNamespace = "label-policy";
+    private const string ServiceDnsName = "label-policy.label-policy.svc";
+
+    [Fact]
+    public void Publish_succeeds_without_any_warning()
+    {
+        fixture.RequirePrerequisites();
+        ProcessResult publish = fixture.Publish!;
+        output.WriteLine($"{fixture.CommandLine}  (in {fixture.RepositoryRoot})");
+        output.WriteLine($"publish: exit code {publish.ExitCode}, {publish.Duration.TotalSeconds:0.0} s{(publish.TimedOut ? ", TIMED OUT" : string.Empty)}");
+        if (File.Exists(fixture.BinaryPath))
+        {
+            long size = new FileInfo(fixture.BinaryPath).Length;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"native binary: {size} bytes ({size / 1024.0 / 1024.0:0.00} MiB)"));
+        }
+
+        Assert.True(fixture.AllWarningLines.Count == 0, "The publish printed warnings:\n" + string.Join('\n', fixture.AllWarningLines));
+        Assert.False(publish.TimedOut, "The publish did not finish in time.");
+        Assert.True(publish.ExitCode == 0, $"dotnet publish failed with exit code {publish.ExitCode}:\n" + string.Join('\n', fixture.WarningAndErrorLines));
+        Assert.False(File.Exists(Path.Combine(fixture.PublishDirectory, fixture.AppName + ".dll")), "The app was not compiled ahead of time.");
+    }
+
+    [Fact]
+    public async Task The_native_webhook_allows_mutates_and_denies_what_the_emulator_sends_it()
+    {
+        fixture.RequirePublishedBinary();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        X509Certificate2 authority = TestCertificates.CreateAuthority("LabelPolicy test CA");
+        string certificates = Directory.CreateTempSubdirectory("kubegen-e2e-labelpolicy-").FullName;
+        try
+        {
+            X509Certificate2 serving = TestCertificates.CreateServer(authority, ServiceDnsName);
+            TestCertificates.WritePem(Path.Combine(certificates, "tls.crt"), serving);
+            await File.WriteAllTextAsync(Path.Combine(certificates, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), ct);
+            string caFile = TestCertificates.WritePem(Path.Combine(certificates, "ca.crt"), authority);
+
+            // The configurations come from the binary itself, as `--print-manifests` prints them for a cluster.
+            ProcessResult printed = await ProcessRunner.RunAsync(fixture.BinaryPath, ["--print-manifests", "--namespace", ServiceNamespace, "--ca-bundle", caFile], certificates, new Dictionary<string, string?>(), StepTimeout, ct);
+            Assert.True(printed.ExitCode == 0, printed.CombinedText);
+            string[] documents = string.Join("\n", printed.StandardOutput).Split("---\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains(documents, d => d.Contains("kind: Deployment", StringComparison.Ordinal) && d.Contains("readOnlyRootFilesystem: true", StringComparison.Ordinal));
+
+            await using RunningProcess webhook = RunningProcess.Start(
+                fixture.BinaryPath, [], certificates,
+                [new("LABEL_POLICY_CERT_DIR", certificates), new("LABEL_POLICY_NAMESPACE", ServiceNamespace), new("LABEL_POLICY_PORT", "0"), new("ASPNETCORE_URLS", "")],
+                "LabelPolicy", output);
+            string listening = await webhook.WaitForLineAsync(l => l.Contains("Now listening on: https://", StringComparison.Ordinal), "Now listening on", StepTimeout, ct);
+            string port = listening[(listening.LastIndexOf(':') + 1)..].Trim();
+
+            var options = new KubeApiServerEmulatorOptions();
+            options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "fixtures", "openapi", "mini-cluster.swagger.json"));
+            options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "fixtures", "openapi", "mini-admissionregistration.swagger.json"));
+            options.WebhookServices[ServiceNamespace + "/label-policy"] = "127.0.0.1:" + port;
+            await using KubeApiServerEmulator server = await KubeApiServerEmulator.StartAsync(options, ct);
+            using HttpClient http = server.CreateHttpClient();
+            foreach (string document in documents.Where(d => d.Contains("WebhookConfiguration\n", StringComparison.Ordinal)))
+            {
+                string plural = document.Contains("kind: MutatingWebhookConfiguration", StringComparison.Ordinal) ? "mutatingwebhookconfigurations" : "validatingwebhookconfigurations";
+                (HttpStatusCode code, JsonNode? body, _) = await SendAsync(http, server, $"apis/admissionregistration.k8s.io/v1/{plural}", document, "application/yaml", ct);
+                Assert.True(code == HttpStatusCode.Created, $"{plural}: {code} {body}");
+            }
+
+            // Allowed as it is.
+            var allowed = await SendAsync(http, server, "api/v1/namespaces/default/pods", Pod("web", """{"app":"web","app.kubernetes.io/managed-by":"team"}""", """{"requests":{"cpu":"100m"}}"""), "application/json", ct);
+            Assert.Equal(HttpStatusCode.Created, allowed.Code);
+            Assert.Equal("team", (string?)allowed.Body!["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]);
+            Assert.Empty(allowed.Warnings);
+
+            // Mutated: the defaults are in the stored object, and the warning came back.
+            var mutated = await SendAsync(http, server, "api/v1/namespaces/default/pods", Pod("api", """{"app":"api"}""", "{}"), "application/json", ct);
+            Assert.Equal(HttpStatusCode.Created, mutated.Code);
+            JsonObject stored = server.GetObject("v1", "Pod", "default", "api")!;
+            Assert.Equal("label-policy", (string?)stored["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]);
+            Assert.Equal("""{"cpu":"50m","memory":"64Mi"}""", stored["spec"]!["containers"]![0]!["resources"]!["requests"]!.ToJsonString());
+            Assert.Equal(["299 - \"label-policy: defaults were added to pod api\""], mutated.Warnings);
+
+            // Denied, for a Pod and for a Deployment whose template lacks the label.
+            var denied = await SendAsync(http, server, "api/v1/namespaces/default/pods", Pod("bare", "{}", "{}"), "application/json", ct);
+            Assert.Equal(HttpStatusCode.Forbidden, denied.Code);
+            Assert.Equal("admission webhook \"require-app-label.label-policy.kubegen.dev\" denied the request: pod bare has no \"app\" label; add metadata.labels.app", (string?)denied.Body!["message"]);
+            var deployment = await SendAsync(http, server, "apis/apps/v1/namespaces/default/deployments", """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","labels":{"app":"d"}},"spec":{"selector":{"matchLabels":{"x":"y"}},"template":{"metadata":{"labels":{"x":"y"}},"spec":{"containers":[{"name":"c","image":"nginx"}]}}}}""", "application/json", ct);
+            Assert.Equal(HttpStatusCode.Forbidden, deployment.Code);
+            Assert.Contains("the pod template of deployment d has no \"app\" label", (string?)deployment.Body!["message"], StringComparison.Ordinal);
+
+            Assert.Equal(0, await webhook.StopAsync(StepTimeout));
+        }
+        finally
+        {
+            Directory.Delete(certificates, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_native_webhook_refuses_to_start_with_a_certificate_for_another_name()
+    {
+        fixture.RequirePublishedBinary();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string certificates = Directory.CreateTempSubdirectory("kubegen-e2e-labelpolicy-").FullName;
+        try
+        {
+            X509Certificate2 serving = TestCertificates.CreateServer(TestCertificates.Authority, "other.example.com");
+            TestCertificates.WritePem(Path.Combine(certificates, "tls.crt"), serving);
+            await File.WriteAllTextAsync(Path.Combine(certificates, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), ct);
+            ProcessResult run = await ProcessRunner.RunAsync(fixture.BinaryPath, [], certificates,
+                new Dictionary<string, string?> { ["LABEL_POLICY_CERT_DIR"] = certificates, ["LABEL_POLICY_PORT"] = "0" }, StepTimeout, ct);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("it is not valid for label-policy.label-policy.svc (the name the API server connects to); its names are other.example.com", run.CombinedText, StringComparison.Ordinal);
+            Assert.DoesNotContain("PRIVATE KEY", run.CombinedText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(certificates, recursive: true);
+        }
+    }
+
+    private static string Pod(string name, string labels, string resources)
+        => $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","labels":{{{labels}}}},"spec":{"containers":[{"name":"c","image":"nginx:1.27","resources":{{{resources}}}}]}}""";
+
+    private static async Task<(HttpStatusCode Code, JsonNode? Body, IReadOnlyList<string> Warnings)> SendAsync(HttpClient http, KubeApiServerEmulator server, string path, string body, string contentType, CancellationToken ct)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using HttpResponseMessage response = await http.PostAsync(new Uri(server.BaseUrl, path), content, ct);
+        string text = await response.Content.ReadAsStringAsync(ct);
+        IReadOnlyList<string> warnings = response.Headers.TryGetValues("Warning", out IEnumerable<string>? values) ? values.ToList() : [];
+        return (response.StatusCode, JsonNode.Parse(text), warnings);
+    }
+}
+
+/// <summary>Publishes samples/LabelPolicy with Native AOT from this repository's projects (KubeGen and KubeGen.Webhooks).</summary>
+public sealed class LabelPolicyFixture() : NativeAotPublishFixture("LabelPolicy", Path.Combine("samples", "LabelPolicy"));
