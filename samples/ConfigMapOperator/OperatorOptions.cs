@@ -13,6 +13,8 @@ internal sealed record OperatorOptions
           --lease-duration S       client-go's timings, in seconds (defaults 15, 10 and 2)
           --renew-deadline S
           --retry-period S
+          --workers N              keys reconciled at once (default 2; never two for one key)
+          --health-port PORT       serve /healthz, /readyz and /metrics on PORT (default: off)
           --print-rbac             print the RBAC rules this build needs (a Role's rules) and exit
           --help, -h               this text
         """;
@@ -29,6 +31,11 @@ internal sealed record OperatorOptions
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Null: no probe or metrics endpoint.</summary>
+    public int? HealthPort { get; init; }
 
     public bool PrintRbac { get; init; }
 
@@ -65,12 +72,19 @@ internal sealed record OperatorOptions
                 "--lease-duration" => options with { LeaseDuration = Seconds(option, value) },
                 "--renew-deadline" => options with { RenewDeadline = Seconds(option, value) },
                 "--retry-period" => options with { RetryPeriod = Seconds(option, value) },
+                "--workers" => options with { Workers = Positive(option, value, 1024) },
+                "--health-port" => options with { HealthPort = Positive(option, value, 65535) },
                 _ => throw new FormatException($"unknown option '{option}'"),
             };
         }
 
         return options;
     }
+
+    private static int Positive(string option, string value, int max)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number > 0 && number <= max
+            ? number
+            : throw new FormatException($"{option} needs a whole number from 1 to {max.ToString(CultureInfo.InvariantCulture)}, not '{value}'");
 
     private static TimeSpan Seconds(string option, string value)
         => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds > 0

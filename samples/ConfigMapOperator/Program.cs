@@ -1,16 +1,19 @@
+using System.Globalization;
+using System.Net;
 using System.Runtime.InteropServices;
 using ConfigMapOperator.Kube;
+using ConfigMapOperator.Kube.CoreV1;
 using KubeGen.Runtime;
+using EventsV1Event = ConfigMapOperator.Kube.EventsV1.Event;
 
 namespace ConfigMapOperator;
 
 /// <summary>
-/// An operator in one Native AOT binary: every replica campaigns for a Lease; the one that holds it
-/// writes a summary ConfigMap for each ConfigMap carrying the selected label (see
-/// <see cref="SummaryController"/>), the others wait to take over. SIGTERM or Ctrl+C stops the work,
-/// releases the Lease (so a standby takes over at once) and exits with 0.
-/// It connects the way a pod does (<see cref="KubeClient.InCluster"/>): KUBERNETES_SERVICE_HOST/PORT
-/// and the mounted service-account token, CA and namespace (or the directory in KUBEGEN_SERVICEACCOUNT_DIR).
+/// An operator in one Native AOT binary with a plain Main, on KubeGen's controller runtime: every replica keeps its informer
+/// caches warm, campaigns for a Lease, and the one that holds it reconciles (see <see cref="SummaryReconciler"/>). SIGTERM or
+/// Ctrl+C drains the reconciles in progress, releases the Lease (so a standby takes over at once) and exits with 0.
+/// It connects the way a pod does (<see cref="KubeClient.InCluster"/>): KUBERNETES_SERVICE_HOST/PORT and the mounted
+/// service-account token, CA and namespace (or the directory in KUBEGEN_SERVICEACCOUNT_DIR).
 /// </summary>
 internal static class Program
 {
@@ -60,7 +63,7 @@ internal static class Program
         {
             try
             {
-                return await RunAsync(kube, options, stopping);
+                return await RunAsync(kube, options, stopping.Token);
             }
             catch (ArgumentException ex)
             {
@@ -71,68 +74,88 @@ internal static class Program
         }
     }
 
-    /// <summary>Campaigns, leads, campaigns again after a lost term, until stopped; the exit code.</summary>
-    private static async Task<int> RunAsync(KubeClient kube, OperatorOptions options, CancellationTokenSource stopping)
+    /// <summary>Runs the controller until stopped; the exit code.</summary>
+    private static async Task<int> RunAsync(KubeClient kube, OperatorOptions options, CancellationToken stopping)
     {
         string ns = kube.Namespace;
-        var controller = new SummaryController(kube, ns, options.Selector);
-        int exitCode = 0;
+
+        // Two informer caches (warm on every replica): the sources, and the operator's own summaries (to repair edits).
+        await using ResourceCache<ConfigMap, ConfigMapList> sources = kube.CoreV1.ConfigMaps.CreateCache(ns, new() { LabelSelector = options.Selector });
+        await using ResourceCache<ConfigMap, ConfigMapList> summaries = kube.CoreV1.ConfigMaps.CreateCache(ns, new() { LabelSelector = Summary.ManagedByLabel + "=" + Summary.ManagedByValue });
+        sources.OnError += ex => ReportCacheError("sources", ex);
+        summaries.OnError += ex => ReportCacheError("summaries", ex);
+
+        await using var events = new EventRecorder(
+            EventSinks.EventsV1(
+                EventsV1Event.JsonTypeInfo,
+                (n, e, ct) => kube.EventsV1.Events.CreateAsync(n, e, cancellationToken: ct),
+                (n, name, patch, ct) => kube.EventsV1.Events.PatchAsync(n, name, patch, cancellationToken: ct)),
+            new EventRecorderOptions { ReportingController = "kubegen.dev/configmap-operator", ReportingInstance = options.Identity, OnError = ex => OperatorLog.Error($"error event: {ex.Message}") });
+
+        var reconciler = new SummaryReconciler(kube, ns, sources, summaries, events);
+        summaries.OnDeleted += reconciler.Forget;
+        var controller = new Controller(Summary.FieldManager, reconciler, new ControllerOptions { MaxConcurrentReconciles = options.Workers })
+            .For(sources)
+            .Owns(summaries, ConfigMap.KubeApiVersion, ConfigMap.KubeKind);
+        controller.ReconcileFailed += failure => OperatorLog.Error($"error {failure.Request}: {failure.Exception.GetType().Name}: {failure.Exception.Message}{(failure.Terminal ? " (not retried)" : string.Empty)}");
+
         string identity = string.Empty;
         bool led = false;
-        var election = new LeaderElectionOptions
+        var manager = new ControllerManager(new ControllerManagerOptions
         {
-            Identity = options.Identity,
-            LeaseDuration = options.LeaseDuration,
-            RenewDeadline = options.RenewDeadline,
-            RetryPeriod = options.RetryPeriod,
-            ReleaseOnCancel = true,
-            OnNewLeader = holder =>
+            LeaderElection = election =>
             {
-                if (holder != identity)
-                {
-                    OperatorLog.Action($"leader: observed {holder}");
-                }
+                LeaderElector elector = kube.CreateLeaderElector(options.LeaseName, ns, election);
+                identity = elector.Identity;
+                OperatorLog.Action($"started {identity} namespace={ns} selector={options.Selector} lease={options.LeaseName}");
+                return elector;
             },
-            OnStartedLeading = async leading =>
+            Election = new LeaderElectionOptions
             {
-                led = true;
-                OperatorLog.Action($"leader: acquired {identity}");
-                try
+                Identity = options.Identity,
+                LeaseDuration = options.LeaseDuration,
+                RenewDeadline = options.RenewDeadline,
+                RetryPeriod = options.RetryPeriod,
+                OnNewLeader = holder =>
                 {
-                    await controller.RunAsync(leading);
-                }
-                catch (OperationCanceledException) when (leading.IsCancellationRequested)
+                    if (holder != identity && holder.Length > 0)
+                    {
+                        OperatorLog.Action($"leader: observed {holder}");
+                    }
+                },
+                OnStartedLeading = async leading =>
                 {
-                    // The term ended (lost, or stopping).
-                }
-                catch (Exception ex)
+                    led = true;
+                    OperatorLog.Action($"leader: acquired {identity}");
+                    await controller.StartSourcesAsync(leading);
+                    OperatorLog.Action(string.Create(CultureInfo.InvariantCulture, $"synced {sources.Count} sources, {summaries.Count} summaries"));
+                },
+                OnStoppedLeading = () =>
                 {
-                    // A replica that leads but cannot work must not keep the Lease: stop, release it,
-                    // and exit non-zero so that Kubernetes restarts this pod while a standby takes over.
-                    OperatorLog.Error($"fatal: {ex.GetType().Name}: {ex.Message}");
-                    exitCode = 1;
-                    await stopping.CancelAsync();
-                }
+                    if (!stopping.IsCancellationRequested)
+                    {
+                        OperatorLog.Action($"leader: lost {identity}");
+                    }
+                },
             },
-            OnStoppedLeading = () =>
-            {
-                if (!stopping.IsCancellationRequested)
-                {
-                    OperatorLog.Action($"leader: lost {identity}");
-                }
-            },
-        };
+        }).Add(controller);
 
-        LeaderElector elector = kube.CreateLeaderElector(options.LeaseName, ns, election);
-        identity = elector.Identity;
-        OperatorLog.Action($"started {identity} namespace={ns} selector={options.Selector} lease={options.LeaseName}");
+        await using HealthServer? health = options.HealthPort is int port
+            ? HealthServer.Start(new IPEndPoint(IPAddress.Any, port), () => manager.IsRunning, () => manager.IsReady, new PrometheusMetrics())
+            : null;
 
-        // RunAsync returns when a term ends (lost or stopped) or when stopped while waiting; when
-        // stopped while leading, it returns after the work has ended and the Lease was released.
-        while (!stopping.IsCancellationRequested)
+        int exitCode = 0;
+        try
         {
-            led = false;
-            await elector.RunAsync(stopping.Token);
+            await manager.RunAsync(stopping);
+        }
+        catch (Exception ex) when (ex is not ArgumentException)
+        {
+            // A replica that cannot work (a 403 from a missing RBAC rule) must not keep the Lease: the manager has released
+            // it; exit non-zero so that Kubernetes restarts this pod while a standby takes over.
+            Exception reason = ex is InvalidOperationException { InnerException: { } inner } ? inner : ex;
+            OperatorLog.Error($"fatal: {reason.GetType().Name}: {reason.Message}");
+            exitCode = 1;
         }
 
         if (led)
@@ -144,9 +167,17 @@ internal static class Program
         return exitCode;
     }
 
+    private static void ReportCacheError(string cache, Exception ex)
+    {
+        if (ex is not WatchExpiredException)
+        {
+            OperatorLog.Error($"error cache {cache}: {ex.Message}");
+        }
+    }
+
     private static void Stop(PosixSignalContext context, CancellationTokenSource stopping)
     {
-        // Handled here: the process exits when Main returns, after the Lease is released.
+        // Handled here: the process exits when Main returns, after the work drained and the Lease was released.
         context.Cancel = true;
         stopping.Cancel();
     }

@@ -7,8 +7,13 @@ using KubeGen.Testing;
 //     [--webhook-service NAMESPACE/NAME=HOST:PORT]...
 //     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--client-cert] [--require-client-cert] [--openapi-v3 FILE]...
 //     [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
+//     [--service-account NS/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE] [--apply manifests.yaml]...
+//     [--no-simulated-rollouts]
 
-var options = new KubeApiServerEmulatorOptions();
+// Rollouts complete, so that `kubectl rollout status` finishes against the command line's emulator.
+var options = new KubeApiServerEmulatorOptions { SimulateRollouts = true };
+string? adminKubeconfig = null;
+var applyFiles = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
     string arg = args[i];
@@ -73,6 +78,31 @@ for (int i = 0; i < args.Length; i++)
             case "--max-body":
                 options.MaxRequestBodyBytes = long.Parse(Value(), CultureInfo.InvariantCulture);
                 break;
+            case "--service-account":
+                string account = Value();
+                int slash = account.IndexOf('/', StringComparison.Ordinal);
+                if (slash <= 0 || slash == account.Length - 1)
+                {
+                    throw new ArgumentException($"--service-account takes NAMESPACE/NAME, not {account}");
+                }
+
+                options.ServiceAccountNamespace = account[..slash];
+                options.ServiceAccountName = account[(slash + 1)..];
+                break;
+            case "--no-bootstrap-rules":
+                // The service account may do nothing until Roles and bindings (e.g. a generated rbac.yaml) say so.
+                options.ServiceAccountRules = [];
+                break;
+            case "--apply":
+                // Unlike --seed, through the API once it runs: validated, defaulted, CRDs served at once.
+                applyFiles.Add(Path.GetFullPath(Value()));
+                break;
+            case "--admin-kubeconfig":
+                adminKubeconfig = Path.GetFullPath(Value());
+                break;
+            case "--no-simulated-rollouts":
+                options.SimulateRollouts = false;
+                break;
             case "--help" or "-h":
                 PrintUsage(Console.Out);
                 return 0;
@@ -120,6 +150,19 @@ catch (Exception e) when (e is IOException or InvalidDataException or System.Tex
 
 await using (emulator)
 {
+    try
+    {
+        foreach (string file in applyFiles)
+        {
+            await emulator.ApplyAsync(await File.ReadAllTextAsync(file, stop.Token), stop.Token);
+        }
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+
     Console.WriteLine($"KubeGen API server emulator listening on {emulator.BaseUrl.ToString().TrimEnd('/')}");
     foreach ((string key, string value) in emulator.Environment)
     {
@@ -128,6 +171,12 @@ await using (emulator)
 
     Console.WriteLine($"service account directory: {emulator.ServiceAccountDirectory}");
     Console.WriteLine($"kubeconfig: {emulator.KubeconfigPath}");
+    if (adminKubeconfig is not null)
+    {
+        emulator.WriteKubeconfig(adminKubeconfig, options.ServiceAccountNamespace, emulator.AdminToken);
+        Console.WriteLine($"admin kubeconfig: {adminKubeconfig}");
+    }
+
     Console.WriteLine($"  kubectl --kubeconfig {emulator.KubeconfigPath} get pods");
     Console.WriteLine("Press Ctrl+C to stop.");
     Console.Out.Flush();
@@ -148,4 +197,6 @@ static void PrintUsage(TextWriter writer) => writer.WriteLine("""
                              [--openapi-v3 FILE]...
                              [--webhook-service NAMESPACE/NAME=HOST:PORT]...
                              [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
+                             [--service-account NAMESPACE/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE]
+                             [--apply manifests.yaml]... [--no-simulated-rollouts]
     """);

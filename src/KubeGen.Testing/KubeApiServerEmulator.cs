@@ -30,7 +30,7 @@ namespace KubeGen.Testing;
 /// <see cref="ServiceAccountDirectory"/> and <see cref="Environment"/> as a pod would, or
 /// <see cref="KubeconfigPath"/> with kubectl), and dispose it when done.
 /// </summary>
-public sealed class KubeApiServerEmulator : IAsyncDisposable
+public sealed partial class KubeApiServerEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _stopping;
@@ -38,18 +38,20 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
     private readonly ApiCatalog _catalog;
     private readonly TokenRegistry _tokens;
     private readonly WatchRegistry _watches;
+    private readonly ApiHandler _handler;
     private readonly X509Certificate2 _authority;
     private readonly X509Certificate2 _server;
     private readonly bool _ownsServiceAccountDirectory;
     private readonly string _serviceAccountUserName;
     private EmulatorUser _serviceAccountUser;
 
-    private KubeApiServerEmulator(WebApplication app, CancellationTokenSource stopping, ObjectStore store, ApiCatalog catalog, TokenRegistry tokens, WatchRegistry watches, FaultInjector faults, X509Certificate2 authority, X509Certificate2 server, Uri baseUrl, string serviceAccountDirectory, bool ownsDirectory, string kubeconfigPath, string token, EmulatorUser serviceAccountUser)
+    private KubeApiServerEmulator(WebApplication app, CancellationTokenSource stopping, ObjectStore store, ApiCatalog catalog, ApiHandler handler, TokenRegistry tokens, WatchRegistry watches, FaultInjector faults, X509Certificate2 authority, X509Certificate2 server, Uri baseUrl, string serviceAccountDirectory, bool ownsDirectory, string kubeconfigPath, string token, EmulatorUser serviceAccountUser)
     {
         _app = app;
         _stopping = stopping;
         _store = store;
         _catalog = catalog;
+        _handler = handler;
         _tokens = tokens;
         _watches = watches;
         _authority = authority;
@@ -85,6 +87,14 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
 
     /// <summary>The current service account token (also in <see cref="ServiceAccountDirectory"/>).</summary>
     public string ServiceAccountToken { get; private set; }
+
+    /// <summary>
+    /// A token for <c>kubernetes-admin</c> in the group <c>system:masters</c>, which every request is
+    /// allowed for (as kube-apiserver allows that group): for setting up what a test's service account
+    /// is then checked against, e.g. <c>CreateHttpClient(server.AdminToken)</c> or
+    /// <c>WriteKubeconfig(path, token: server.AdminToken)</c>.
+    /// </summary>
+    public string AdminToken { get; private init; } = "";
 
     /// <summary>The service account's user name, <c>system:serviceaccount:ns:name</c>.</summary>
     public string ServiceAccountUserName => _serviceAccountUserName;
@@ -144,6 +154,8 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         EmulatorUser serviceAccount = EmulatorUser.ServiceAccount(options.ServiceAccountNamespace, options.ServiceAccountName, [.. options.ServiceAccountRules ?? [AccessRule.All]]);
         string serviceAccountToken = NewToken();
         tokens.Add(serviceAccountToken, serviceAccount);
+        string adminToken = NewToken();
+        tokens.Add(adminToken, EmulatorUser.Admin());
 
         var store = new ObjectStore(options.HistoryWindow, options.WatchQueueLimit);
         var watches = new WatchRegistry();
@@ -151,7 +163,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var handler = new ApiHandler(options, catalog, store, tokens, faults, specs[0], openApiV3, watches, stopping.Token);
 
-        var seeder = new Seeder(catalog, store);
+        var seeder = new Seeder(catalog, store, handler.SettleControllers);
         if (handler.NamespacesServed)
         {
             foreach (string ns in options.Namespaces.Append(options.ServiceAccountNamespace).Distinct(StringComparer.Ordinal))
@@ -169,6 +181,8 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         {
             seeder.Seed(manifest, "seed manifest");
         }
+
+        handler.SettleControllers();
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(KubeApiServerEmulator).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -204,7 +218,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
         string ca = authority.ExportCertificatePem() + "\n";
         ServiceAccountFiles.Write(saDirectory, serviceAccountToken, ca, options.ServiceAccountNamespace);
         string kubeconfig = options.KubeconfigPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(saDirectory))!, "kubeconfig");
-        var emulator = new KubeApiServerEmulator(app, stopping, store, catalog, tokens, watches, faults, authority, server, baseUrl, saDirectory, ownsDirectory, kubeconfig, serviceAccountToken, serviceAccount);
+        var emulator = new KubeApiServerEmulator(app, stopping, store, catalog, handler, tokens, watches, faults, authority, server, baseUrl, saDirectory, ownsDirectory, kubeconfig, serviceAccountToken, serviceAccount) { AdminToken = adminToken };
         if (options.KubeconfigClientCertificate)
         {
             // kubeadm's admin.conf: an administrator authenticated by a client certificate instead of the SA token.
@@ -302,7 +316,7 @@ public sealed class KubeApiServerEmulator : IAsyncDisposable
     public void Seed(string manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        new Seeder(_catalog, _store).Seed(manifest, "manifest");
+        new Seeder(_catalog, _store, _handler.SettleControllers).Seed(manifest, "manifest");
     }
 
     /// <summary>A copy of a stored object, or null.</summary>

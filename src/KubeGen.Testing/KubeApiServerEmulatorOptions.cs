@@ -92,6 +92,15 @@ public sealed class KubeApiServerEmulatorOptions
     /// <summary>Reported by <c>/version</c> as <c>gitVersion</c>; derived from the spec's <c>info.version</c> when null.</summary>
     public string? ServerVersion { get; set; }
 
+    /// <summary>
+    /// Completes workload rollouts: after each change of a Deployment's, ReplicaSet's, StatefulSet's or
+    /// DaemonSet's spec, its status reports every replica updated, ready and available, so that
+    /// <c>kubectl rollout status</c> and code waiting for a rollout finish. Off by default: a test sees
+    /// exactly the status it writes, as in a cluster whose controllers are not running. (The
+    /// command-line host turns it on.)
+    /// </summary>
+    public bool SimulateRollouts { get; set; }
+
     /// <summary>Namespaces created at start when the spec serves namespaces (besides the service account's).</summary>
     public IList<string> Namespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
 

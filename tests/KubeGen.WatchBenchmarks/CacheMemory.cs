@@ -10,6 +10,7 @@ namespace KubeGen.WatchBenchmarks;
 /// <summary>
 /// Managed heap kept alive by 10,000 ConfigMaps (measured as what dropping them frees, GC.GetTotalMemory(true) before and after): KubeGen's synced <see cref="ResourceCache{T, TList}"/>, and as references
 /// KubeGen's plain list result and KubernetesClient's <c>V1ConfigMapList</c>. Each is measured in a fresh process.
+/// <c>pods</c>: the same for 10,000 pods, with the cache's default transform (managedFields dropped) and without it.
 /// </summary>
 internal static class CacheMemory
 {
@@ -17,15 +18,16 @@ internal static class CacheMemory
     {
         int count = 10_000;
         int rounds = 3;
-        byte[] list = StreamData.ConfigMapList(count);
-        await using var server = await LoopbackApiServer.StartAsync(StreamData.PodWatchStream(1), list);
-        Console.WriteLine($"ConfigMapList: {count} objects, {list.Length} bytes of JSON ({list.Length / count} per object)");
-        Console.WriteLine($"{"what",-40} {"retained bytes",15} {"per object",12}");
         string which = args.Length > 1 ? args[1] : "all";
-        if (which is "all")
+        bool pods = which is "pods" or "pod-cache" or "pod-cache-keep" or "kubernetesclient-pods";
+        byte[] list = pods ? StreamData.PodList(count) : StreamData.ConfigMapList(count);
+        await using var server = await LoopbackApiServer.StartAsync(StreamData.PodWatchStream(1), StreamData.ConfigMapList(pods ? 1 : count), pods ? list : null);
+        Console.WriteLine($"{(pods ? "PodList" : "ConfigMapList")}: {count} objects, {list.Length} bytes of JSON ({list.Length / count} per object)");
+        Console.WriteLine($"{"what",-40} {"retained bytes",15} {"per object",12}");
+        if (which is "all" or "pods")
         {
             // Each in a fresh process, so that one's leftovers (pools, type info) do not count against another.
-            foreach (string mode in (string[])["cache", "kubegen-list", "kubernetesclient-list"])
+            foreach (string mode in which == "pods" ? (string[])["pod-cache", "pod-cache-keep", "kubernetesclient-pods"] : ["cache", "kubegen-list", "kubernetesclient-list"])
             {
                 using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!, ["--cache-memory", mode]) { RedirectStandardOutput = true })!;
                 string output = await process.StandardOutput.ReadToEndAsync();
@@ -67,6 +69,9 @@ internal static class CacheMemory
         {
             "cache" => "KubeGen ResourceCache (synced)",
             "kubegen-list" => "KubeGen ListAsync().Items",
+            "pod-cache" => "KubeGen pod cache (default transform)",
+            "pod-cache-keep" => "KubeGen pod cache (managedFields kept)",
+            "kubernetesclient-pods" => "KubernetesClient V1PodList.Items",
             _ => "KubernetesClient V1ConfigMapList.Items",
         };
         Console.WriteLine($"{which} {label,-40} {median,15:N0} {median / count,12:N0}   (samples: {string.Join(", ", samples.Select(s => s.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))})");
@@ -112,6 +117,16 @@ internal static class CacheMemory
                 var items = kube.CoreV1.ConfigMaps.ListAsync(StreamData.Namespace).GetAwaiter().GetResult().Items;
                 s_kept = items;
                 return items.Count;
+            case "pod-cache" or "pod-cache-keep":
+                var podCache = kube.CoreV1.Pods.CreateCache(StreamData.Namespace, options: new ResourceCacheOptions { PageSize = null, KeepManagedFields = which == "pod-cache-keep" });
+                _ = podCache.StartAsync();
+                podCache.WaitForSyncAsync().GetAwaiter().GetResult();
+                s_kept = podCache;
+                return podCache.Count;
+            case "kubernetesclient-pods":
+                var v1Pods = official.CoreV1.ListNamespacedPodAsync(StreamData.Namespace).GetAwaiter().GetResult().Items;
+                s_kept = v1Pods;
+                return v1Pods.Count;
             case "kubernetesclient-list":
                 var v1Items = official.CoreV1.ListNamespacedConfigMapAsync(StreamData.Namespace).GetAwaiter().GetResult().Items;
                 s_kept = v1Items;

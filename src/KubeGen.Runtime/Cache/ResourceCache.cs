@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Diagnostics.CodeAnalysis;
 
 namespace KubeGen.Runtime;
@@ -16,7 +17,7 @@ namespace KubeGen.Runtime;
 /// <para>Handlers run one at a time, in order, on the cache's loop; an exception from a handler goes to
 /// <see cref="OnError"/> and does not stop the cache. Objects handed out are shared: do not modify them.</para>
 /// </remarks>
-public sealed class ResourceCache<T, TList> : IAsyncDisposable
+public sealed class ResourceCache<T, TList> : IInformer<T>, IAsyncDisposable
     where T : class, IKubeObject
     where TList : class, IKubeList<T>
 {
@@ -72,6 +73,20 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
 
     /// <summary>Whether the first list has been stored.</summary>
     public bool HasSynced => _synced.Task.IsCompletedSuccessfully;
+
+    /// <summary>Whether <see cref="StartAsync"/> has been called.</summary>
+    public bool IsStarted => _running is not null;
+
+    /// <summary>
+    /// Applied to every object before it is stored and handed to the handlers (client-go's informer transform): drop what
+    /// the controller never reads to save memory. Default: <see cref="CacheTransforms.StripManagedFields"/> (managedFields are
+    /// about 40 % of an object), unless <see cref="ResourceCacheOptions.KeepManagedFields"/>. Set it before
+    /// <see cref="StartAsync"/>; it may change the object it is given (nothing else holds it yet) and returns the object to store.
+    /// </summary>
+    public Func<T, T>? Transform { get; set; }
+
+    /// <summary>How the first state was read: by a streamed watch (<c>sendInitialEvents</c>) or a paged list; null before the first sync.</summary>
+    public InitialListMode? InitialListUsed { get; private set; }
 
     /// <summary>The resourceVersion of the last list or event applied.</summary>
     public string? LastSyncResourceVersion => Volatile.Read(ref _lastResourceVersion);
@@ -173,10 +188,36 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
     {
         Task resync = _options.ResyncPeriod > TimeSpan.Zero ? ResyncLoopAsync(cancellationToken) : Task.CompletedTask;
         int listFailures = 0;
+        bool stream = _options.InitialList == InitialListMode.Stream;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                if (stream)
+                {
+                    try
+                    {
+                        await StreamThenWatchAsync(cancellationToken).ConfigureAwait(false);
+                        listFailures = 0;
+                    }
+                    catch (StreamingUnsupportedException ex)
+                    {
+                        // The server does not stream initial events: read the state by lists from now on.
+                        Report(ex);
+                        stream = false;
+                    }
+                    catch (WatchExpiredException ex)
+                    {
+                        Report(ex); // 410: stream the state again at once
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+                    {
+                        await ReadFailedAsync(ex, ++listFailures, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
                 string resourceVersion;
                 try
                 {
@@ -185,18 +226,7 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
                 {
-                    Report(ex);
-                    if (!HasSynced && !ResumableWatch.IsTransient(ex))
-                    {
-                        // The first list cannot succeed by retrying (403: a missing RBAC rule, 404: no such resource):
-                        // waiting for the sync would hang forever, so the sync fails with the reason.
-                        _synced.TrySetException(ex);
-                        throw;
-                    }
-
-                    // Transient, or after the sync (the store keeps serving its last state; permissions may be restored).
-                    listFailures++;
-                    await Task.Delay(ResumableWatch.Backoff(listFailures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    await ReadFailedAsync(ex, ++listFailures, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -236,6 +266,23 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reading the state (a list, or a streamed initial state) failed: reported, then backed off. A first read that retrying
+    /// cannot fix (403: a missing RBAC rule, 404: no such resource) fails the sync and the loop instead, since waiting for
+    /// the sync would hang forever. After the sync the store keeps serving its last state (permissions may be restored).
+    /// </summary>
+    private Task ReadFailedAsync(Exception exception, int failures, CancellationToken cancellationToken)
+    {
+        Report(exception);
+        if (!HasSynced && !ResumableWatch.IsTransient(exception))
+        {
+            _synced.TrySetException(exception);
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        return Task.Delay(ResumableWatch.Backoff(failures, _options.ListBackoff, _options.Watch.MaxBackoff), _options.Watch.TimeProvider, cancellationToken);
+    }
+
     /// <summary>Lists every page and replaces the store, reporting the difference. Returns the list's resourceVersion.</summary>
     private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
@@ -252,13 +299,94 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
             {
                 if (KeyOf(item) is { } key)
                 {
-                    fresh[key] = item;
+                    fresh[key] = Prepare(item);
                 }
             }
 
             listVersion = page.ResourceVersion;
         }
 
+        await ReplaceAsync(fresh, listVersion!, InitialListMode.List, cancellationToken).ConfigureAwait(false);
+        return listVersion!;
+    }
+
+    /// <summary>
+    /// One watch that streams the state first (<c>sendInitialEvents</c>), then goes on live, resuming as any watch does; a
+    /// connection lost before the initial-events-end bookmark streams the state again. Returns or throws like a watch
+    /// (<see cref="WatchExpiredException"/> on 410); <see cref="StreamingUnsupportedException"/> when the server refuses the
+    /// parameters or never ends the stream with the bookmark.
+    /// </summary>
+    private async Task StreamThenWatchAsync(CancellationToken cancellationToken)
+    {
+        WatchResumePoint position = WatchResumePoint.WithInitialEvents();
+        var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
+        int stateCall = 0;
+        bool streamed = false;
+        using var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _options.Watch.TimeProvider);
+        using CancellationTokenRegistration link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), deadline);
+        deadline.CancelAfter(_options.InitialEventsTimeout);
+        IAsyncEnumerator<WatchEvent<T>> events = ResumableWatch.ResumeAsync(_watch, position, _options.Watch, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        await using (events.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !streamed)
+                {
+                    throw new StreamingUnsupportedException($"The initial-events-end bookmark did not come within {_options.InitialEventsTimeout}.");
+                }
+                catch (KubeApiException ex) when (!streamed && position.Calls == 1 && ((int)ex.StatusCode is 400 or 422 || ex.Status.Code is 400 or 422))
+                {
+                    throw new StreamingUnsupportedException(ex.Message, ex);
+                }
+
+                WatchEvent<T> current = events.Current;
+                if (position.LastPhase == WatchPhase.InitialState)
+                {
+                    if (position.Calls != stateCall)
+                    {
+                        stateCall = position.Calls; // a restarted stream: what the broken one sent counts for nothing
+                        fresh.Clear();
+                    }
+
+                    if (current.Type != WatchEventType.Bookmark && KeyOf(current.Object) is { } key)
+                    {
+                        if (current.Type == WatchEventType.Deleted)
+                        {
+                            fresh.Remove(key);
+                        }
+                        else
+                        {
+                            fresh[key] = Prepare(current.Object);
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (position.LastPhase == WatchPhase.InitialStateEnd)
+                {
+                    deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    streamed = true;
+                    await ReplaceAsync(fresh, position.ResourceVersion!, InitialListMode.Stream, cancellationToken).ConfigureAwait(false);
+                    fresh = new Dictionary<string, T>(StringComparer.Ordinal);
+                    continue;
+                }
+
+                await ApplyAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Replaces the store with a full state and reports the difference: added, updated (another version or uid), deleted.</summary>
+    private async Task ReplaceAsync(Dictionary<string, T> fresh, string resourceVersion, InitialListMode how, CancellationToken cancellationToken)
+    {
         await _dispatch.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -269,8 +397,9 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
                 _store = fresh;
             }
 
-            Volatile.Write(ref _lastResourceVersion, listVersion);
+            Volatile.Write(ref _lastResourceVersion, resourceVersion);
             Interlocked.Increment(ref _relists);
+            InitialListUsed ??= how;
             foreach ((string key, T current) in fresh)
             {
                 if (!old.TryGetValue(key, out T? previous))
@@ -298,12 +427,16 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
         }
 
         _synced.TrySetResult();
-        return listVersion!;
     }
 
     private async Task ApplyAsync(WatchEvent<T> watchEvent, CancellationToken cancellationToken)
     {
         T item = watchEvent.Object;
+        if (watchEvent.Type != WatchEventType.Bookmark)
+        {
+            item = Prepare(item);
+        }
+
         if (watchEvent.Type == WatchEventType.Bookmark)
         {
             if (item.ObjectMetadata?.ResourceVersion is { Length: > 0 } bookmarkVersion)
@@ -383,6 +516,17 @@ public sealed class ResourceCache<T, TList> : IAsyncDisposable
                 _dispatch.Release();
             }
         }
+    }
+
+    /// <summary>The object as it is stored: transformed, by default without managedFields.</summary>
+    private T Prepare(T item)
+    {
+        if (Transform is { } transform)
+        {
+            return transform(item);
+        }
+
+        return _options.KeepManagedFields ? item : CacheTransforms.StripManagedFields(item);
     }
 
     private static string? KeyOf(T item)

@@ -21,4 +21,21 @@ public static class KubeJsonWriter
             pair.Value.WriteTo(writer);
         }
     }
+
+    /// <summary>Writes <c>"name":["a","b"]</c>; nothing when <paramref name="values"/> is null.</summary>
+    internal static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
 }

@@ -14,12 +14,17 @@ namespace KubeGen.Testing.Conversion;
 /// <see cref="WorkloadDefaults"/>, <see cref="ServiceDefaults"/>, Secret's type, Namespace's name
 /// label and finalizer), and the conversion to the internal version, where a Secret's write-only
 /// <c>stringData</c> is merged into <c>data</c> and dropped. A client in any language therefore
-/// reads back what it would read from a real cluster, whatever form it sent.
+/// reads back what it would read from a real cluster, whatever form it sent. Custom resources
+/// served from a CustomResourceDefinition are pruned and defaulted by its structural schema instead
+/// (<see cref="StructuralPruning"/>, <see cref="StructuralDefaulting"/>).
 /// </summary>
 internal sealed class WriteConversions(SchemaIndex schemas)
 {
     private readonly UnknownFields _unknown = new(schemas);
+    private readonly GoDecoding _decoding = new(schemas);
     private readonly CanonicalForms _forms = new(schemas);
+    private readonly StructuralPruning _pruning = new(schemas);
+    private readonly StructuralDefaulting _defaulting = new(schemas);
     private readonly ServiceDefaults _services = new();
 
     /// <summary>Converts <paramref name="obj"/> in place; <paramref name="current"/> is the stored object an update replaces (null on create).</summary>
@@ -28,10 +33,23 @@ internal sealed class WriteConversions(SchemaIndex schemas)
     public IReadOnlyList<string> Apply(JsonObject obj, ApiResource resource, JsonObject? current)
     {
         JsonElement? schema = schemas.Definition(resource.DefinitionName);
+        if (resource.IsCustom)
+        {
+            // Decoded as unstructured JSON: no Go types, so no type errors and no canonical forms
+            // (a date-time string stays as sent); the structural schema prunes, then defaults.
+            List<string> pruned = _pruning.Prune(obj, schema);
+            _defaulting.Apply(obj, schema);
+            return pruned;
+        }
 
         // Built-in kinds decode into Go types, which have no place for other fields. (Custom
-        // resources are pruned by their structural schema; the emulator keeps their fields.)
+        // resources only described by the given spec, without a CRD object, keep their fields.)
         bool typed = resource.DefinitionName?.StartsWith("io.k8s.", StringComparison.Ordinal) == true;
+        if (typed && _decoding.FirstError(obj, resource.DefinitionName) is string decodeError)
+        {
+            throw StatusErrors.CannotBeHandled(resource, decodeError);
+        }
+
         List<string> unknown = typed ? _unknown.Prune(obj, schema) : [];
         try
         {
@@ -81,6 +99,9 @@ internal sealed class WriteConversions(SchemaIndex schemas)
                 break;
             case ("batch", "CronJob"):
                 WorkloadDefaults.CronJob(obj);
+                break;
+            case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+                CustomResources.CrdDefaults.Apply(obj);
                 break;
         }
 

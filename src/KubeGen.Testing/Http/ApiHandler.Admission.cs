@@ -74,26 +74,24 @@ internal sealed partial class ApiHandler
             throw StatusErrors.MethodNotAllowed();
         }
 
-        // Every authenticated user may ask what it can do (system:basic-user).
-        if (!IsSelfSubjectAccessReview(info))
-        {
-            Authorize(user, info);
-        }
+        Authorize(user, info);
     }
 
-    private static bool IsSelfSubjectAccessReview(RequestInfo info)
-        => info.Resource is { Group: "authorization.k8s.io", Plural: "selfsubjectaccessreviews" } && info.Verb == "create";
+    private static bool IsSelfSubjectReview(RequestInfo info)
+        => info.Resource is { Group: "authorization.k8s.io", Plural: "selfsubjectaccessreviews" or "selfsubjectrulesreviews" } && info.Verb == "create";
 
-    private static void Authorize(EmulatorUser user, RequestInfo info)
+    /// <summary>403 with kube-apiserver's message (<c>responsewriters.forbiddenMessage</c>) and the authorizer's reason after it.</summary>
+    private void Authorize(EmulatorUser user, RequestInfo info)
     {
         ApiResource resource = info.Resource!;
         string? ns = info.Namespace;
-        if (!user.IsAllowed(info.Verb, resource.Group, resource.Plural, info.Subresource, ns, info.Name))
+        Authorization.Decision decision = _authorizer.Authorize(user, new Authorization.RequestAttributes(info.Verb, resource.Group, resource.Plural, info.Subresource, ns, info.Name));
+        if (!decision.Allowed)
         {
             string what = info.Subresource is null ? resource.Plural : resource.Plural + "/" + info.Subresource;
             string scope = ns is not null ? $"in the namespace \"{ns}\"" : "at the cluster scope";
             string message = $"User \"{user.Name}\" cannot {info.Verb} resource \"{what}\" in API group \"{resource.Group}\" {scope}";
-            throw StatusErrors.Forbidden(resource.Group, resource.Plural, info.Name, message);
+            throw StatusErrors.Forbidden(resource.Group, resource.Plural, info.Name, decision.Reason.Length > 0 ? message + ": " + decision.Reason : message);
         }
     }
 

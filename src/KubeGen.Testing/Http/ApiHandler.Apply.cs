@@ -47,7 +47,7 @@ internal sealed partial class ApiHandler
         JsonObject? result = null;
         if (_store.Get(resource.Key, ns, name) is null)
         {
-            CheckNamespace(resource, ns);
+            CheckNamespace(resource, ns, name);
         }
 
         JsonObject? stored = _store.Mutate(resource.Key, ns, name, (current, _) =>
@@ -99,6 +99,7 @@ internal sealed partial class ApiHandler
             return Finish(current, target, resource, validate: info.Subresource is null, dryRun, ref result);
         });
 
+        _controllers.Settle();
         await WriteJsonAsync(context, created ? 201 : 200, result ?? stored ?? throw StatusErrors.NotFound(resource, name));
     }
 

@@ -20,7 +20,6 @@ internal sealed partial class ApiHandler
         ApiResource resource = info.Resource!;
         bool dryRun = IsDryRun(context);
         JsonObject? result = null;
-        bool removed = false;
         JsonObject? stored = _store.Mutate(resource.Key, info.ObjectNamespace, info.Name!, (current, _) =>
         {
             if (current is null)
@@ -35,16 +34,11 @@ internal sealed partial class ApiHandler
             validation.Settle(context, strictError);
             JsonObject target = Scope(current, proposed, resource, info.Subresource);
             _fields.TrackUpdate(current, target, SchemaOf(resource), ScopeOf(resource, info.Subresource), manager, resource.GroupVersion, info.Subresource, Now());
-            Mutation mutation = Finish(current, target, resource, validate: info.Subresource is null, dryRun, ref result);
-            removed = mutation is Mutation.Remove;
-            return mutation;
+            return Finish(current, target, resource, validate: info.Subresource is null, dryRun, ref result);
         });
 
+        _controllers.Settle();
         await WriteJsonAsync(context, 200, result ?? stored ?? throw StatusErrors.NotFound(resource, info.Name!));
-        if (removed && stored is not null)
-        {
-            CollectGarbage(stored, "Background");
-        }
     }
 
     /// <summary>Applies the status-subresource rules: which parts of the proposed object survive.</summary>
@@ -105,7 +99,7 @@ internal sealed partial class ApiHandler
     {
         JsonObject metadata = Metadata(target);
         metadata["resourceVersion"] = MetaString(current, "resourceVersion");
-        if (TracksGeneration(resource, target) && SpecChanged(current, target))
+        if (TracksGeneration(resource, target) && SpecChanged(current, target, statusIsSeparate: resource.HasStatus || !resource.IsCustom))
         {
             long generation = Serialization.JsonNodes.TryGetInt64(current["metadata"]?["generation"], out long n) ? n : 0;
             metadata["generation"] = generation + 1;
@@ -115,6 +109,8 @@ internal sealed partial class ApiHandler
         {
             Validate(target, resource);
         }
+
+        NoNewFinalizersWhileDeleting(current, target, resource);
 
         if (SameIgnoringTimes(current, target))
         {
@@ -128,9 +124,9 @@ internal sealed partial class ApiHandler
             return Mutation.None;
         }
 
-        if (metadata["deletionTimestamp"] is not null && (metadata["finalizers"] is not JsonArray finalizers || finalizers.Count == 0))
+        if (Lifecycle.ControllerWrites.DeletesOnUpdate(current, target))
         {
-            // The last finalizer is gone from an object being deleted: it goes away now.
+            // The last finalizer is gone from an object marked for deletion: it goes away now.
             result = target;
             return new Mutation.Remove();
         }
@@ -138,7 +134,28 @@ internal sealed partial class ApiHandler
         return new Mutation.Put(target);
     }
 
-    private static bool SpecChanged(JsonObject before, JsonObject after)
+    /// <summary>ValidateObjectMetaUpdate: an object being deleted may lose finalizers but not gain any.</summary>
+    private static void NoNewFinalizersWhileDeleting(JsonObject current, JsonObject target, ApiResource resource)
+    {
+        if (current["metadata"]?["deletionTimestamp"] is null)
+        {
+            return;
+        }
+
+        List<string> added = [.. Lifecycle.Deleter.Finalizers(target).Except(Lifecycle.Deleter.Finalizers(current), StringComparer.Ordinal).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        if (added.Count > 0)
+        {
+            string list = "[]string{" + string.Join(", ", added.Select(Validation.GoValue.Quote)) + "}";
+            throw StatusErrors.Invalid(resource, MetaString(current, "name"), Validation.FieldErrors.Forbidden("metadata.finalizers", $"no new finalizers can be added if the object is being deleted, found new finalizers {list}"));
+        }
+    }
+
+    /// <summary>
+    /// Whether anything but metadata (and status, where it is separate) changed: what bumps
+    /// generation. A custom resource without a status subresource counts status changes too, as
+    /// apiextensions' strategy does.
+    /// </summary>
+    private static bool SpecChanged(JsonObject before, JsonObject after, bool statusIsSeparate)
     {
         if (before["metadata"]?["generation"] is null && !after.ContainsKey("spec"))
         {
@@ -146,7 +163,12 @@ internal sealed partial class ApiHandler
         }
 
         var keys = new HashSet<string>(before.Select(p => p.Key).Concat(after.Select(p => p.Key)), StringComparer.Ordinal);
-        keys.ExceptWith(["metadata", "status", "apiVersion", "kind"]);
+        keys.ExceptWith(["metadata", "apiVersion", "kind"]);
+        if (statusIsSeparate)
+        {
+            keys.Remove("status");
+        }
+
         return keys.Any(k => !JsonNode.DeepEquals(before[k], after[k]));
     }
 

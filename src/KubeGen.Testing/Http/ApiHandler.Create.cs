@@ -19,6 +19,12 @@ internal sealed partial class ApiHandler
             throw StatusErrors.MethodNotAllowed();
         }
 
+        if (resource.DefinedBy is string definedBy && _store.Get(CustomResources.CrdController.Key, "", definedBy)?["metadata"]?["deletionTimestamp"] is not null)
+        {
+            // A CRD being deleted serves its instances until they are gone, but takes no new ones.
+            throw StatusErrors.MethodNotSupported(resource.Group, resource.Plural, "create");
+        }
+
         JsonObject obj = await ReadObjectAsync(context, resource);
         Normalize(obj, resource, info);
         JsonObject metadata = Metadata(obj);
@@ -42,7 +48,7 @@ internal sealed partial class ApiHandler
         PrepareForCreate(obj, resource);
         Validate(obj, resource);
         string ns = info.ObjectNamespace;
-        CheckNamespace(resource, ns);
+        CheckNamespace(resource, ns, MetaString(obj, "name"));
         _fields.TrackUpdate(null, obj, SchemaOf(resource), ScopeOf(resource, null), FieldManagerOf(context, "unknown"), resource.GroupVersion, null, Now());
         await ValidateOnCreateAsync(context, info, obj);
         if (IsDryRun(context))
@@ -58,6 +64,7 @@ internal sealed partial class ApiHandler
 
         JsonObject stored = _store.Mutate(resource.Key, ns, name, (current, _) =>
             current is not null ? throw StatusErrors.AlreadyExists(resource, name) : new Mutation.Put(obj))!;
+        _controllers.Settle();
         await WriteJsonAsync(context, 201, stored);
     }
 
@@ -94,17 +101,28 @@ internal sealed partial class ApiHandler
     }
 
     /// <summary>
-    /// Whether <c>metadata.generation</c> counts the object's spec changes: for kinds with a spec,
-    /// except the built-ins whose registry strategies never set it (Services, Namespaces, Nodes).
+    /// Whether <c>metadata.generation</c> counts the object's spec changes: for custom resources
+    /// (their strategy always sets it) and kinds with a spec, except the built-ins whose registry
+    /// strategies never set it (Services, Namespaces, Nodes).
     /// </summary>
     private static bool TracksGeneration(ApiResource resource, JsonObject obj)
-        => obj.ContainsKey("spec") && !(resource.Group.Length == 0 && resource.Kind is "Service" or "Namespace" or "Node");
+        => resource.IsCustom || (obj.ContainsKey("spec") && !(resource.Group.Length == 0 && resource.Kind is "Service" or "Namespace" or "Node"));
 
-    private void CheckNamespace(ApiResource resource, string ns)
+    /// <summary>
+    /// The NamespaceLifecycle admission plugin: a namespaced object can only be created in a namespace
+    /// that exists (404) and is not being deleted (403).
+    /// </summary>
+    private void CheckNamespace(ApiResource resource, string ns, string? name)
     {
-        if (resource.Namespaced && NamespacesServed && _store.Get(NamespacesKey, "", ns) is null)
+        if (!resource.Namespaced || !NamespacesServed)
         {
-            throw StatusErrors.NamespaceNotFound(ns);
+            return;
+        }
+
+        JsonObject namespaceObject = _store.Get(NamespacesKey, "", ns) ?? throw StatusErrors.NamespaceNotFound(ns);
+        if (Lifecycle.NamespaceController.IsTerminating(namespaceObject))
+        {
+            throw StatusErrors.Forbidden(resource.Group, resource.Plural, name, $"unable to create new content in namespace {ns} because it is being terminated");
         }
     }
 }

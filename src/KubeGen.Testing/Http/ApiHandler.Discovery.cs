@@ -54,13 +54,9 @@ internal sealed partial class ApiHandler
 
                 return true;
             case "/openapi/v2":
-                if (_openApiV2 is null)
-                {
-                    throw StatusErrors.PathNotFound();
-                }
-
+                byte[] v2 = OpenApiV2 ?? throw StatusErrors.PathNotFound();
                 CheckAcceptable(context);
-                await WriteBytesAsync(context, 200, "application/json", _openApiV2);
+                await WriteBytesAsync(context, 200, "application/json", v2);
                 return true;
             case "/openapi/v3":
             {

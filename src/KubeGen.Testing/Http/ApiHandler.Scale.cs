@@ -21,14 +21,18 @@ internal sealed partial class ApiHandler
             }
         }
 
+        // A CRD says where its replicas and selector are; built-in kinds keep them in the usual places.
+        ScalePaths paths = sub.Scale ?? new ScalePaths(".spec.replicas", ".status.replicas", ".status.selector");
         var spec = new JsonObject();
-        if (obj["spec"]?["replicas"] is JsonNode replicas)
+        if (Serialization.SimpleJsonPath.Get(obj, paths.SpecReplicas) is JsonNode replicas)
         {
             spec["replicas"] = replicas.DeepClone();
         }
 
-        var status = new JsonObject { ["replicas"] = obj["status"]?["replicas"]?.DeepClone() ?? 0 };
-        string? selector = obj["status"]?["selector"] is JsonValue sv && sv.TryGetValue(out string? s) ? s : SelectorString(obj["spec"]?["selector"] as JsonObject);
+        var status = new JsonObject { ["replicas"] = Serialization.SimpleJsonPath.Get(obj, paths.StatusReplicas)?.DeepClone() ?? 0 };
+        string? selector = paths.LabelSelector is string selectorPath && Serialization.SimpleJsonPath.Get(obj, selectorPath) is JsonValue sv && sv.TryGetValue(out string? s)
+            ? s
+            : sub.Scale is null ? SelectorString(obj["spec"]?["selector"] as JsonObject) : null;
         if (!string.IsNullOrEmpty(selector))
         {
             status["selector"] = selector;
@@ -90,15 +94,14 @@ internal sealed partial class ApiHandler
             }
 
             JsonObject target = current.DeepClone().AsObject();
-            JsonObject spec = target["spec"] as JsonObject ?? new JsonObject();
-            target["spec"] = spec;
-            spec["replicas"] = count;
+            Serialization.SimpleJsonPath.Set(target, sub.Scale?.SpecReplicas ?? ".spec.replicas", count);
             _fields.TrackUpdate(current, target, SchemaOf(resource), ScopeOf(resource, null), manager, resource.GroupVersion, "scale", Now());
             Mutation mutation = Finish(current, target, resource, validate: true, dryRun, ref result);
             result = mutation is Mutation.Put put ? put.Object : result;
             return mutation;
         });
 
+        _controllers.Settle();
         JsonObject final = dryRun || result is null ? result ?? throw StatusErrors.NotFound(resource, info.Name!) : _store.Get(resource.Key, info.ObjectNamespace, info.Name!) ?? result;
         await WriteJsonAsync(context, 200, ScaleOf(resource, final));
     }

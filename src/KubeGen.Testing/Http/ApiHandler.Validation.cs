@@ -2,10 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using KubeGen.Testing.Spec;
+using KubeGen.Testing.Validation;
 
 namespace KubeGen.Testing.Http;
 
-/// <summary>The 422 checks: names, labels, and the required properties of the spec's schemas.</summary>
+/// <summary>The 422 checks: names, labels, annotations, and the kind's schema (built-in rules, or a CRD's structural schema).</summary>
 internal sealed partial class ApiHandler
 {
     private const string DnsSubdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
@@ -62,18 +63,22 @@ internal sealed partial class ApiHandler
             }
         }
 
+        ValidateAnnotations(obj, causes);
         JsonElement? schema = SchemaOf(resource);
-        if (schema is not null)
+        if (resource.IsCustom)
         {
-            foreach (KeyValuePair<string, JsonNode?> entry in obj)
-            {
-                if (entry.Key is "metadata" or "apiVersion" or "kind")
-                {
-                    continue;
-                }
+            // apiextensions: the schema's checks, then the list-type uniqueness rules.
+            _schemaValidator.Validate(obj, schema, "", causes);
+            _listSemantics.Validate(obj, schema, "", causes);
+        }
+        else
+        {
+            _builtInRules.Validate(obj, resource, schema, causes);
+        }
 
-                CheckRequired(entry.Value, _catalog.Schemas.Property(schema, entry.Key), entry.Key, causes, 0);
-            }
+        if (resource.Group == "apiextensions.k8s.io" && resource.Kind == "CustomResourceDefinition")
+        {
+            CustomResources.CrdValidation.Validate(obj, causes);
         }
 
         if (causes.Count > 0)
@@ -82,52 +87,14 @@ internal sealed partial class ApiHandler
         }
     }
 
-    private void CheckRequired(JsonNode? node, JsonElement? schema, string path, List<FieldCause> causes, int depth)
+    /// <summary>ValidateAnnotations: the keys and values together may not exceed 256 KiB.</summary>
+    private static void ValidateAnnotations(JsonObject obj, List<FieldCause> causes)
     {
-        if (depth > 32 || schema is null)
+        const long TotalAnnotationSizeLimit = 256 * 1024;
+        if (obj["metadata"]?["annotations"] is JsonObject annotations
+            && annotations.Sum(a => (long)a.Key.Length + (a.Value is JsonValue v && v.TryGetValue(out string? text) ? text.Length : 0)) > TotalAnnotationSizeLimit)
         {
-            return;
-        }
-
-        JsonElement? resolved = _catalog.Schemas.Resolve(schema);
-        if (resolved is not { } s)
-        {
-            return;
-        }
-
-        switch (node)
-        {
-            case JsonObject o:
-                if (s.TryGetProperty("required", out JsonElement required) && required.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (JsonElement r in required.EnumerateArray())
-                    {
-                        if (r.GetString() is string field && !o.ContainsKey(field))
-                        {
-                            causes.Add(new FieldCause("FieldValueRequired", path + "." + field, ""));
-                        }
-                    }
-                }
-
-                if (s.TryGetProperty("properties", out JsonElement properties))
-                {
-                    foreach (KeyValuePair<string, JsonNode?> entry in o)
-                    {
-                        if (properties.TryGetProperty(entry.Key, out JsonElement property))
-                        {
-                            CheckRequired(entry.Value, property, path + "." + entry.Key, causes, depth + 1);
-                        }
-                    }
-                }
-
-                break;
-            case JsonArray a when s.TryGetProperty("items", out JsonElement items):
-                for (int i = 0; i < a.Count; i++)
-                {
-                    CheckRequired(a[i], items, $"{path}[{i}]", causes, depth + 1);
-                }
-
-                break;
+            causes.Add(FieldErrors.TooLong("metadata.annotations", TotalAnnotationSizeLimit));
         }
     }
 }

@@ -30,11 +30,16 @@ internal sealed partial class ApiHandler
     private readonly StrategicMergePatch _strategic;
     private readonly FieldManager _fields;
     private readonly WriteConversions _conversions;
+    private readonly Validation.SchemaValidator _schemaValidator;
+    private readonly Validation.ListSemantics _listSemantics;
+    private readonly Validation.BuiltInRules _builtInRules;
     private readonly byte[]? _openApiV2;
     private readonly Dictionary<string, byte[]> _openApiV3Given;
-    private Dictionary<string, byte[]>? _openApiV3;
     private readonly CancellationToken _stopping;
     private readonly WatchRegistry _watches;
+    private readonly Lifecycle.Deleter _deleter;
+    private readonly Lifecycle.ClusterControllers _controllers;
+    private readonly Authorization.RbacAuthorizer _authorizer;
 
     public ApiHandler(KubeApiServerEmulatorOptions options, ApiCatalog catalog, ObjectStore store, TokenRegistry tokens, FaultInjector faults, byte[]? openApiV2, Dictionary<string, byte[]> openApiV3, WatchRegistry watches, CancellationToken stopping)
     {
@@ -50,27 +55,27 @@ internal sealed partial class ApiHandler
         _strategic = new StrategicMergePatch(catalog.Schemas);
         _fields = new FieldManager(catalog.Schemas);
         _conversions = new WriteConversions(catalog.Schemas);
-    }
-
-    /// <summary>The OpenAPI 3 documents: the given ones, plus documents derived from the Swagger 2.0 spec for the other group-versions.</summary>
-    private Dictionary<string, byte[]> OpenApiV3
-    {
-        get
+        _schemaValidator = new Validation.SchemaValidator(catalog.Schemas);
+        _listSemantics = new Validation.ListSemantics(catalog.Schemas);
+        _builtInRules = new Validation.BuiltInRules(catalog.Schemas);
+        _deleter = new Lifecycle.Deleter(store);
+        _authorizer = new Authorization.RbacAuthorizer(store, catalog);
+        _controllers = new Lifecycle.ClusterControllers();
+        var writes = new Lifecycle.ControllerWrites(store);
+        _controllers.Add(new Lifecycle.GarbageCollector(store, catalog, _controllers.Owners, _deleter, writes));
+        _controllers.Add(new Lifecycle.NamespaceController(store, catalog, _deleter, writes));
+        _controllers.Add(new Lifecycle.PodTermination(catalog, _controllers.Owners, _deleter));
+        _controllers.Add(new CustomResources.CrdController(store, catalog, _deleter, writes));
+        if (options.SimulateRollouts)
         {
-            if (_openApiV3 is null)
-            {
-                Dictionary<string, byte[]> documents = _catalog.DeriveOpenApiV3();
-                foreach ((string key, byte[] given) in _openApiV3Given)
-                {
-                    documents[key] = given;
-                }
-
-                _openApiV3 = documents;
-            }
-
-            return _openApiV3;
+            _controllers.Add(new Lifecycle.RolloutSimulator(_controllers.Owners, writes));
         }
+
+        store.Changed = _controllers.Changed;
     }
+
+    /// <summary>Runs the emulated controllers until they have nothing left to do (after seeding; every write request does it itself).</summary>
+    public void SettleControllers() => _controllers.Settle();
 
     /// <summary>The host:port clients use (for APIVersions.serverAddressByClientCIDRs).</summary>
     public string ServerAddress { get; set; } = "";
@@ -125,6 +130,12 @@ internal sealed partial class ApiHandler
         {
             // client went away or the emulator is stopping
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or InvalidCastException)
+        {
+            // A body of a shape nothing checked (a kind served without a schema): answered as
+            // kube-apiserver answers a handler's panic, a 500 InternalError Status, not a dropped connection.
+            await WriteStatusAsync(context, StatusErrors.InternalError(e.Message));
+        }
     }
 
     private static bool IsHealthCheck(RequestInfo info) => info.Method == "GET" && info.Path is "/healthz" or "/livez" or "/readyz";
@@ -154,9 +165,9 @@ internal sealed partial class ApiHandler
     /// <summary>Serves an admitted resource request (<see cref="Admit"/> has resolved <see cref="RequestInfo.Resource"/>).</summary>
     private async Task ServeResourceAsync(HttpContext context, RequestInfo info, EmulatorUser user, Fault? fault)
     {
-        if (IsSelfSubjectAccessReview(info))
+        if (IsSelfSubjectReview(info))
         {
-            await SelfSubjectAccessReviewAsync(context, user, info.Resource!);
+            await SelfSubjectReviewAsync(context, user, info.Resource!);
             return;
         }
 

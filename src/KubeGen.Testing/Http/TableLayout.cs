@@ -5,7 +5,7 @@ using KubeGen.Testing.Spec;
 namespace KubeGen.Testing.Http;
 
 /// <summary>One column of a Table: its definition and how a row's cell is read from the object.</summary>
-internal sealed record TableColumn(string Name, string Type, string Description, Func<JsonObject, JsonNode?> Cell, string Format = "");
+internal sealed record TableColumn(string Name, string Type, string Description, Func<JsonObject, JsonNode?> Cell, string Format = "", int Priority = 0);
 
 /// <summary>
 /// The columns <c>kubectl get</c> shows for a kind, as kube-apiserver's printers define them
@@ -97,6 +97,7 @@ internal sealed class TableLayout(IReadOnlyList<TableColumn> columns)
             AgeColumn]),
         [("coordination.k8s.io", "Lease")] = new([NameColumn, new("Holder", "string", "HolderIdentity contains the identity of the holder of a current lease.", o => Str(o["spec"]?["holderIdentity"]) ?? ""), AgeColumn]),
         [("rbac.authorization.k8s.io", "Role")] = new([NameColumn, CreatedAt()]),
+        [("apiextensions.k8s.io", "CustomResourceDefinition")] = new([NameColumn, CreatedAt()]),
         [("rbac.authorization.k8s.io", "ClusterRole")] = new([NameColumn, CreatedAt()]),
         [("rbac.authorization.k8s.io", "RoleBinding")] = new([NameColumn, RoleColumn(), AgeColumn]),
         [("rbac.authorization.k8s.io", "ClusterRoleBinding")] = new([NameColumn, RoleColumn(), AgeColumn]),
@@ -108,9 +109,42 @@ internal sealed class TableLayout(IReadOnlyList<TableColumn> columns)
             new("PreemptionPolicy", "string", "PreemptionPolicy is the Policy for preempting pods with lower priority.", o => Str(o["preemptionPolicy"]) ?? "PreemptLowerPriority")]),
     };
 
-    public static TableLayout For(ApiResource resource) => Layouts.GetValueOrDefault((resource.Group, resource.Kind)) ?? Default;
+    public static TableLayout For(ApiResource resource)
+        => resource.IsCustom ? ForCustomResource(resource.PrinterColumns ?? [])
+            : Layouts.GetValueOrDefault((resource.Group, resource.Kind)) ?? Default;
 
-    public JsonArray Definitions() => new([.. columns.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["type"] = c.Type, ["format"] = c.Format, ["description"] = c.Description, ["priority"] = 0 })]);
+    /// <summary>
+    /// apiextensions' table convertor: Name, then the version's <c>additionalPrinterColumns</c> (an Age
+    /// column of <c>.metadata.creationTimestamp</c> when it has none); a cell is the path's first match
+    /// in the column's type (a <c>date</c> as an age, a <c>string</c> as printed), or null when the path
+    /// finds nothing.
+    /// </summary>
+    private static TableLayout ForCustomResource(IReadOnlyList<PrinterColumn> printerColumns)
+    {
+        IReadOnlyList<PrinterColumn> columns = printerColumns.Count > 0 ? printerColumns : [new PrinterColumn("Age", "date", "", AgeDescription, 0, ".metadata.creationTimestamp")];
+        return new TableLayout([NameColumn, .. columns.Select(c => new TableColumn(c.Name, c.Type, c.Description, o => CustomCell(c, o), c.Format, c.Priority))]);
+    }
+
+    private static JsonNode? CustomCell(PrinterColumn column, JsonObject obj)
+    {
+        JsonNode? value = Serialization.SimpleJsonPath.Get(obj, column.JsonPath);
+        if (value is null)
+        {
+            return null;
+        }
+
+        return column.Type switch
+        {
+            "integer" => Serialization.JsonNodes.TryGetInt64(value, out long n) ? n : value is JsonValue f && f.TryGetValue(out double d) ? (long)d : null,
+            "number" => value is JsonValue v && v.TryGetValue(out double number) ? number : null,
+            "boolean" => value is JsonValue b && b.TryGetValue(out bool flag) ? flag : null,
+            "date" => Str(value) is string text ? (Time(text) is DateTimeOffset t ? Tables.HumanDuration(DateTimeOffset.UtcNow - t) : "<invalid>") : null,
+            "string" => value is JsonValue s && s.TryGetValue(out string? str) ? str : value.ToJsonString(),
+            _ => null,
+        };
+    }
+
+    public JsonArray Definitions() => new([.. columns.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["type"] = c.Type, ["format"] = c.Format, ["description"] = c.Description, ["priority"] = c.Priority })]);
 
     public JsonArray Cells(JsonObject obj) => new([.. columns.Select(c => c.Cell(obj))]);
 

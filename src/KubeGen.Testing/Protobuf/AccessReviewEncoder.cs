@@ -16,7 +16,7 @@ internal static class AccessReviewEncoder
 {
     private static readonly byte[] Magic = "k8s\0"u8.ToArray();
 
-    /// <summary>Encodes the answered review (spec echoed, status.allowed set).</summary>
+    /// <summary>Encodes the answered review (spec echoed, status.allowed and reason set).</summary>
     public static byte[] Encode(JsonObject review)
     {
         var spec = new MemoryStream();
@@ -55,7 +55,7 @@ internal static class AccessReviewEncoder
         bool allowed = review["status"]?["allowed"]?.GetValue<bool>() == true;
         WriteTag(status, 1, 0);
         status.WriteByte(allowed ? (byte)1 : (byte)0);
-        WriteBytes(status, 2, []);
+        WriteBytes(status, 2, Encoding.UTF8.GetBytes(review["status"]?["reason"]?.GetValue<string>() ?? ""));
 
         var message = new MemoryStream();
         WriteBytes(message, 1, []);

@@ -30,7 +30,10 @@ internal sealed class ApiCatalog
         "apps/statefulsets", "batch/jobs", "batch/cronjobs", "autoscaling/horizontalpodautoscalers",
     };
 
-    private readonly Dictionary<ResourceKey, ApiResource> _byKey = [];
+    // Built while loading, then replaced whole (never changed in place) when a CRD comes or goes,
+    // so that requests read a consistent snapshot without a lock.
+    private Dictionary<ResourceKey, ApiResource> _byKey = [];
+    private readonly Lock _changing = new();
     private readonly List<JsonDocument> _documents = [];
 
     private ApiCatalog()
@@ -38,6 +41,36 @@ internal sealed class ApiCatalog
     }
 
     public IReadOnlyCollection<ApiResource> Resources => _byKey.Values;
+
+    /// <summary>Counts the changes since loading (CRDs served or no longer served); derived documents are rebuilt when it moves.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    private long _generation;
+
+    /// <summary>
+    /// Serves the resources of one CRD instead of the ones it served before (none: it is gone). A
+    /// resource the spec or another CRD already serves is not taken over.
+    /// </summary>
+    /// <returns>The resources that could not be served, because another owner has their name.</returns>
+    public List<ApiResource> ServeDefinedBy(string crdName, IReadOnlyList<ApiResource> resources)
+    {
+        lock (_changing)
+        {
+            var next = new Dictionary<ResourceKey, ApiResource>(_byKey.Where(p => p.Value.DefinedBy != crdName));
+            var refused = new List<ApiResource>();
+            foreach (ApiResource resource in resources)
+            {
+                if (!next.TryAdd(resource.Key, resource))
+                {
+                    refused.Add(resource);
+                }
+            }
+
+            _byKey = next;
+            Interlocked.Increment(ref _generation);
+            return refused;
+        }
+    }
 
     public SchemaIndex Schemas { get; } = new();
 
@@ -86,7 +119,7 @@ internal sealed class ApiCatalog
         int slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
         string group = slash < 0 ? "" : apiVersion[..slash];
         string version = slash < 0 ? apiVersion : apiVersion[(slash + 1)..];
-        return _byKey.Values.Where(r => r.Group == group && r.Version == version && r.Kind == kind && !r.Synthetic)
+        return _byKey.Values.Where(r => r.Group == group && r.Version == version && r.Kind == kind && r.Verbs.Contains("get"))
             .OrderBy(r => r.Plural.Length).FirstOrDefault();
     }
 
@@ -318,16 +351,63 @@ internal sealed class ApiCatalog
         return false;
     }
 
+    /// <summary>
+    /// The resources every kube-apiserver serves, added when the spec lacks them (a trimmed spec):
+    /// the access reviews kubectl's <c>auth can-i</c> posts, CustomResourceDefinitions (so a test can
+    /// install an operator's CRDs), and RBAC's roles and bindings (evaluated by the authorizer). They
+    /// have no schema here, so nothing in them is pruned, defaulted or type-checked.
+    /// </summary>
     private void AddSynthetic()
     {
-        // kubectl auth can-i posts SelfSubjectAccessReviews; serve them even when the spec omits the group.
-        var key = new ResourceKey("authorization.k8s.io", "v1", "selfsubjectaccessreviews");
-        if (!_byKey.ContainsKey(key))
+        AddSynthetic("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview", namespaced: false, reviewOnly: true, "io.k8s.api.authorization.v1");
+        AddSynthetic("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview", namespaced: false, reviewOnly: true, "io.k8s.api.authorization.v1");
+        ApiResource? crds = AddSynthetic("apiextensions.k8s.io", "customresourcedefinitions", "CustomResourceDefinition", namespaced: false, reviewOnly: false, "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1");
+        if (crds is not null)
         {
-            var ssar = new ApiResource { Group = key.Group, Version = key.Version, Plural = key.Plural, Kind = "SelfSubjectAccessReview", Synthetic = true };
-            ssar.Verbs.Add("create");
-            _byKey[key] = ssar;
+            var status = new ApiSubresource { Name = "status", Group = crds.Group, Version = crds.Version, Kind = crds.Kind };
+            foreach (string verb in new[] { "get", "update", "patch" })
+            {
+                status.Verbs.Add(verb);
+            }
+
+            crds.Subresources["status"] = status;
+            crds.Categories = ["api-extensions"];
         }
+
+        AddSynthetic("rbac.authorization.k8s.io", "roles", "Role", namespaced: true, reviewOnly: false, "io.k8s.api.rbac.v1");
+        AddSynthetic("rbac.authorization.k8s.io", "rolebindings", "RoleBinding", namespaced: true, reviewOnly: false, "io.k8s.api.rbac.v1");
+        AddSynthetic("rbac.authorization.k8s.io", "clusterroles", "ClusterRole", namespaced: false, reviewOnly: false, "io.k8s.api.rbac.v1");
+        AddSynthetic("rbac.authorization.k8s.io", "clusterrolebindings", "ClusterRoleBinding", namespaced: false, reviewOnly: false, "io.k8s.api.rbac.v1");
+    }
+
+    /// <summary>Adds one resource the spec lacks; <paramref name="package"/> is where kube-apiserver's definitions of the group live, so the definition is named as there, though this spec has none.</summary>
+    private ApiResource? AddSynthetic(string group, string plural, string kind, bool namespaced, bool reviewOnly, string package)
+    {
+        var key = new ResourceKey(group, "v1", plural);
+        if (_byKey.ContainsKey(key))
+        {
+            return null;
+        }
+
+        var resource = new ApiResource
+        {
+            Group = group,
+            Version = "v1",
+            Plural = plural,
+            Kind = kind,
+            Namespaced = namespaced,
+            Synthetic = true,
+            DefinitionName = package + "." + kind,
+            SupportsStrategicMerge = !reviewOnly,
+            ShortNames = KnownShortNames.GetValueOrDefault(group + "/" + plural) ?? [],
+        };
+        foreach (string verb in reviewOnly ? ["create"] : new[] { "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch" })
+        {
+            resource.Verbs.Add(verb);
+        }
+
+        _byKey[key] = resource;
+        return resource;
     }
 
     /// <summary>Orders groups roughly the way kube-apiserver lists them: built-in groups first.</summary>

@@ -31,13 +31,25 @@ internal sealed class ApiResource
     /// <summary>Set for resources the emulator adds itself (not in the spec).</summary>
     public bool Synthetic { get; init; }
 
+    /// <summary>The name of the CustomResourceDefinition that serves this resource, or null for the spec's own resources.</summary>
+    public string? DefinedBy { get; init; }
+
+    /// <summary>Served from a CRD object: pruned, defaulted and validated by its structural schema.</summary>
+    public bool IsCustom => DefinedBy is not null;
+
+    /// <summary>The CRD's <c>additionalPrinterColumns</c> for Table output (null: the kind's own layout).</summary>
+    public IReadOnlyList<PrinterColumn>? PrinterColumns { get; init; }
+
     public string[] ShortNames { get; set; } = [];
 
     public string[] Categories { get; set; } = [];
 
     public string GroupVersion => Group.Length == 0 ? Version : Group + "/" + Version;
 
-    public string SingularName => Kind.ToLowerInvariant();
+    /// <summary>A CRD's <c>names.singular</c>; built-in resources use the lower-case kind.</summary>
+    public string? Singular { get; init; }
+
+    public string SingularName => Singular ?? Kind.ToLowerInvariant();
 
     public string ListKind => Kind + "List";
 
@@ -68,7 +80,20 @@ internal sealed class ApiSubresource
     public required string Kind { get; init; }
 
     public SortedSet<string> Verbs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// For a CRD's scale subresource: the JSON paths of the replicas it reads and writes and of the
+    /// label selector (<c>.spec.replicas</c>, <c>.status.replicas</c>, <c>.status.selector</c>); null
+    /// for the built-in scale, which reads <c>spec.selector</c> too.
+    /// </summary>
+    public ScalePaths? Scale { get; init; }
 }
+
+/// <summary>The JSON paths of a CRD's scale subresource (<c>subresources.scale</c>).</summary>
+internal sealed record ScalePaths(string SpecReplicas, string StatusReplicas, string? LabelSelector);
+
+/// <summary>One of a CRD version's <c>additionalPrinterColumns</c>.</summary>
+internal sealed record PrinterColumn(string Name, string Type, string Format, string Description, int Priority, string JsonPath);
 
 /// <summary>Identifies the storage of one resource in one group-version.</summary>
 internal readonly record struct ResourceKey(string Group, string Version, string Plural);

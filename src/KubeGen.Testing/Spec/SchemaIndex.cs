@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace KubeGen.Testing.Spec;
@@ -20,8 +21,9 @@ internal readonly record struct ListMergeInfo(string? MergeKey, bool MergeStrate
 /// <summary>Resolves definitions and walks schemas for patch metadata.</summary>
 internal sealed class SchemaIndex
 {
-    private readonly Dictionary<string, JsonElement> _definitions = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string, string, string), string> _byGvk = [];
+    // Read by every request while CRDs add and remove definitions.
+    private readonly ConcurrentDictionary<string, JsonElement> _definitions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string, string, string), string> _byGvk = [];
 
     public void AddDefinitions(JsonElement definitions)
     {
@@ -44,6 +46,11 @@ internal sealed class SchemaIndex
             }
         }
     }
+
+    /// <summary>Adds or replaces a definition served from a CRD (its structural schema).</summary>
+    public void SetDefinition(string name, JsonElement schema) => _definitions[name] = schema;
+
+    public void RemoveDefinition(string name) => _definitions.TryRemove(name, out _);
 
     public string? FindDefinition(string group, string version, string kind)
         => _byGvk.GetValueOrDefault((group, version, kind));

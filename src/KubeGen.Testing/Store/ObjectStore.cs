@@ -88,6 +88,9 @@ internal sealed class ObjectStore
         }
     }
 
+    /// <summary>Called with every committed change, under the store's lock and in commit order (the emulated controllers' informer); it must only queue.</summary>
+    public Action<StoreEvent>? Changed { get; set; }
+
     public static string StorageKey(string ns, string name) => ns + "/" + name;
 
     public JsonObject? Get(ResourceKey resource, string ns, string name)
@@ -216,6 +219,7 @@ internal sealed class ObjectStore
 
     private void Record(StoreEvent e)
     {
+        Changed?.Invoke(e);
         _history.AddLast(e);
         while (_history.Count > _historyWindow)
         {

@@ -7,8 +7,12 @@ using KubeGen.Testing.Spec;
 
 namespace KubeGen.Testing.Store;
 
-/// <summary>Loads manifests straight into the store (no admission: status is kept).</summary>
-internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
+/// <summary>
+/// Loads manifests straight into the store (no admission: status is kept). After each object the
+/// emulated controllers run (<paramref name="settle"/>), so a CustomResourceDefinition is served for
+/// the objects after it in the same manifest.
+/// </summary>
+internal sealed class Seeder(ApiCatalog catalog, ObjectStore store, Action? settle = null)
 {
     private static readonly ResourceKey NamespacesKey = new("", "v1", "namespaces");
 
@@ -39,6 +43,17 @@ internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
     /// <exception cref="InvalidDataException">The manifest cannot be parsed or names a kind the spec does not serve.</exception>
     public void Seed(string manifest, string source)
     {
+        foreach (JsonObject obj in Objects(manifest, source))
+        {
+            Put(obj, source);
+            settle?.Invoke();
+        }
+    }
+
+    /// <summary>The objects of a manifest: JSON or YAML, several documents, <c>kind: List</c> flattened.</summary>
+    /// <exception cref="InvalidDataException">The manifest cannot be parsed.</exception>
+    public static List<JsonObject> Objects(string manifest, string source)
+    {
         List<JsonNode> documents;
         string trimmed = manifest.TrimStart();
         try
@@ -52,13 +67,7 @@ internal sealed class Seeder(ApiCatalog catalog, ObjectStore store)
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
 
-        foreach (JsonNode document in documents)
-        {
-            foreach (JsonObject obj in Flatten(document))
-            {
-                Put(obj, source);
-            }
-        }
+        return [.. documents.SelectMany(Flatten)];
     }
 
     private static IEnumerable<JsonObject> Flatten(JsonNode node)

@@ -16,6 +16,8 @@ public sealed class SpecLockTests
     private const string ProjectDirectory = "/project";
     private const string LockPath = ProjectDirectory + "/kubegen.lock";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> s_locks = new(StringComparer.Ordinal);
+
     /// <summary>The paths whose operations the selection reaches, for the independent surface walk.</summary>
     private static readonly string[] s_selectedPaths =
     [
@@ -137,8 +139,9 @@ public sealed class SpecLockTests
     private static KubernetesApiItem Item(string spec)
         => new($"{ProjectDirectory}/specs/{spec}", File.ReadAllText(TestPaths.SharedSpec(spec)), Selection, "App.Kube");
 
+    /// <summary>The lock written from one spec; computed once per spec for the class (each is a full generator run over a real spec).</summary>
     private static string WriteLock(string spec)
-        => Run([Item(spec)], lockText: null, write: true).Source("KubeGen.lock.g.cs");
+        => s_locks.GetOrAdd(spec, static spec => new Lazy<string>(() => Run([Item(spec)], lockText: null, write: true).Source("KubeGen.lock.g.cs"))).Value;
 
     private static ImmutableArray<Diagnostic> Check(string spec, string lockText, string? specText = null)
     {

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# CronJobPoller end to end on this machine, no cluster needed:
+#   1. starts the KubeGen API server emulator (src/KubeGen.ApiServer) with deploy/crd.yaml applied and
+#      fetches the CRD's OpenAPI document from it, as you would from your cluster,
+#   2. publishes samples/CronJobPoller as a Native AOT binary whose client is generated from that document,
+#   3. starts the emulator the way the CronJob's pod meets a cluster: the service account backup-poller
+#      may do nothing but what the build's rbac.yaml allows (bound by deploy/rolebinding.yaml), and the
+#      Backups of demo-backups.yaml exist,
+#   4. runs the native binary twice as the CronJob would: the first run backs up what is due, the
+#      second finds everything up to date.
+# Needs the .NET 10 SDK, clang, zlib1g-dev, and kubectl or curl. Extra arguments go to CronJobPoller (e.g. --dry-run).
+#
+# Environment:
+#   CRONJOBPOLLER_DEMO_DIR   work directory (publish output, build artifacts, emulator files); kept when
+#                            given, otherwise a temporary one is created and removed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+spec="$root/fixtures/openapi/mini-cluster.swagger.json"
+document="apis__ops.kubegen.dev__v1_openapi.json"
+
+say() { printf '==> %s\n' "$*"; }
+fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+
+for tool in dotnet clang; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not on PATH (Native AOT needs clang and zlib1g-dev: sudo apt-get install -y clang zlib1g-dev)"
+done
+command -v kubectl >/dev/null 2>&1 || command -v curl >/dev/null 2>&1 \
+  || fail "fetching the CRD's OpenAPI document needs kubectl or curl: sudo apt-get install -y curl"
+
+printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1 \
+  || fail "clang cannot link against zlib: sudo apt-get install -y zlib1g-dev"
+case "$(uname -m)" in
+  x86_64 | amd64) rid=linux-x64 ;;
+  aarch64 | arm64) rid=linux-arm64 ;;
+  *) fail "unsupported architecture $(uname -m)" ;;
+esac
+
+work="${CRONJOBPOLLER_DEMO_DIR:-}"
+keep_work=1
+if [[ -z "$work" ]]; then
+  work="$(mktemp -d "${TMPDIR:-/tmp}/cronjobpoller-demo.XXXXXX")"
+  keep_work=0
+fi
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+
+emulator_pid=""
+# shellcheck disable=SC2317  # called by stop and the EXIT trap
+stop_emulator() {
+  if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
+    kill -TERM "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+  fi
+  emulator_pid=""
+}
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+on_exit() {
+  local status=$?
+  stop_emulator
+  [[ "$keep_work" == 1 ]] || rm -rf "$work"
+  exit "$status"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off -nologo -v:q)
+quietly() {
+  local log="$1"
+  shift
+  "$@" >"$log" 2>&1 || { cat "$log" >&2; fail "failed: $*"; }
+}
+
+say "Building the API server emulator (src/KubeGen.ApiServer)"
+quietly "$work/apiserver-build.log" dotnet build "$root/src/KubeGen.ApiServer/KubeGen.ApiServer.csproj" -c Release "${build_flags[@]}"
+server_dll="$work/artifacts/bin/KubeGen.ApiServer/release/KubeGen.ApiServer.dll"
+
+# Starts the emulator with the given arguments and reads where it listens (url, host, port, sa_dir).
+start_emulator() {
+  local name="$1"
+  shift
+  local log="$work/$name.log"
+  rm -rf "$work/$name"
+  dotnet "$server_dll" --spec "$spec" --sa-dir "$work/$name/sa" --kubeconfig "$work/$name/kubeconfig" "$@" >"$log" 2>&1 &
+  emulator_pid=$!
+  for _ in $(seq 300); do
+    grep -q '^Press Ctrl+C to stop' "$log" 2>/dev/null && break
+    kill -0 "$emulator_pid" 2>/dev/null || { cat "$log" >&2; emulator_pid=""; fail "the emulator exited"; }
+    sleep 0.1
+  done
+  grep -q '^Press Ctrl+C to stop' "$log" || { cat "$log" >&2; fail "the emulator did not start within 30 s"; }
+  url=$(sed -n 's/^KubeGen API server emulator listening on //p' "$log" | head -n 1)
+  host=$(sed -n 's/^KUBERNETES_SERVICE_HOST=//p' "$log" | head -n 1)
+  port=$(sed -n 's/^KUBERNETES_SERVICE_PORT=//p' "$log" | head -n 1)
+  sa_dir="$work/$name/sa"
+}
+
+# ---- 1. the cluster's spec for the CRD ------------------------------------------------------
+say "Installing deploy/crd.yaml and fetching /openapi/v3/apis/ops.kubegen.dev/v1"
+start_emulator spec-source --apply "$here/deploy/crd.yaml"
+mkdir -p "$work/openapi"
+if command -v kubectl >/dev/null 2>&1; then
+  kubectl --kubeconfig "$work/spec-source/kubeconfig" --cache-dir "$work/kubectl-cache" \
+    get --raw /openapi/v3/apis/ops.kubegen.dev/v1 >"$work/openapi/$document"
+else
+  curl -sSf --cacert "$sa_dir/ca.crt" -H "Authorization: Bearer $(cat "$sa_dir/token")" \
+    "$url/openapi/v3/apis/ops.kubegen.dev/v1" -o "$work/openapi/$document"
+fi
+stop_emulator
+if cmp -s "$work/openapi/$document" "$here/openapi/$document"; then
+  say "The cluster's document equals the committed openapi/$document"
+else
+  say "The cluster's document differs from the committed openapi/$document; building from the cluster's"
+fi
+
+# ---- 2. Native AOT publish ---------------------------------------------------------------
+say "Publishing CronJobPoller as Native AOT ($rid), its client generated from that document"
+quietly "$work/publish.log" dotnet publish "$here/CronJobPoller.csproj" -c Release -r "$rid" \
+  -o "$work/publish" "-p:KubeSpec=$work/openapi/$document" "${build_flags[@]}"
+binary="$work/publish/CronJobPoller"
+[[ -x "$binary" && -f "$work/publish/rbac.yaml" ]] || fail "the publish produced no $binary and rbac.yaml"
+say "Published: $binary ($(stat -c %s "$binary") bytes) and rbac.yaml"
+
+# ---- 3. the cluster the job runs in --------------------------------------------------------
+say "Starting the emulator: service account default/backup-poller with only rbac.yaml's rules"
+start_emulator cluster --service-account default/backup-poller --no-bootstrap-rules \
+  --apply "$here/deploy/crd.yaml" --apply "$work/publish/rbac.yaml" \
+  --apply "$here/deploy/rolebinding.yaml" --apply "$here/demo-backups.yaml"
+
+# ---- 4. the job, as the CronJob runs it ----------------------------------------------------
+status=0
+for run in 1 2; do
+  say "Run $run: KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir $binary${*:+ $*}"
+  KUBERNETES_SERVICE_HOST="$host" KUBERNETES_SERVICE_PORT="$port" KUBEGEN_SERVICEACCOUNT_DIR="$sa_dir" \
+    "$binary" "$@" || status=$?
+  say "CronJobPoller exited with $status"
+  [[ "$status" == 0 ]] || break
+done
+exit "$status"
