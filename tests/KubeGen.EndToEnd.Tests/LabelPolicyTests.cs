@@ -135,6 +135,31 @@ public sealed class LabelPolicyTests(LabelPolicyFixture fixture, ITestOutputHelp
         }
     }
 
+    [Fact]
+    public async Task The_native_webhook_refuses_to_start_when_the_chain_does_not_reach_ca_crt()
+    {
+        fixture.RequirePublishedBinary();
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string certificates = Directory.CreateTempSubdirectory("kubegen-e2e-labelpolicy-").FullName;
+        try
+        {
+            // The right name, but ca.crt (what cert-manager writes next to the pair) is another authority's.
+            X509Certificate2 serving = TestCertificates.CreateServer(TestCertificates.Authority, ServiceDnsName);
+            TestCertificates.WritePem(Path.Combine(certificates, "tls.crt"), serving);
+            await File.WriteAllTextAsync(Path.Combine(certificates, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), ct);
+            TestCertificates.WritePem(Path.Combine(certificates, "ca.crt"), TestCertificates.CreateAuthority("Another CA"));
+            ProcessResult run = await ProcessRunner.RunAsync(fixture.BinaryPath, [], certificates,
+                new Dictionary<string, string?> { ["LABEL_POLICY_CERT_DIR"] = certificates, ["LABEL_POLICY_NAMESPACE"] = ServiceNamespace, ["LABEL_POLICY_PORT"] = "0" }, StepTimeout, ct);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains($"its chain does not reach {Path.Combine(certificates, "ca.crt")} (", run.CombinedText, StringComparison.Ordinal);
+            Assert.DoesNotContain("Now listening on", run.CombinedText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(certificates, recursive: true);
+        }
+    }
+
     private static string Pod(string name, string labels, string resources)
         => $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","labels":{{{labels}}}},"spec":{"containers":[{"name":"c","image":"nginx:1.27","resources":{{{resources}}}}]}}""";
 

@@ -109,7 +109,6 @@ public sealed class CertificateTests
     [Fact]
     public async Task The_application_refuses_to_start_with_an_unfit_certificate()
     {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
         X509Certificate2 wrongName = TestCertificates.CreateServer(TestCertificates.Authority, "127.0.0.1");
         using var volume = new SecretVolume(wrongName, TestCertificates.Authority);
         WebhookApplicationBuilder builder = WebhookApplication.CreateBuilder([]);
@@ -120,7 +119,6 @@ public sealed class CertificateTests
         await using WebhookApplication app = builder.Build();
         var e = await Assert.ThrowsAsync<WebhookCertificateException>(() => app.StartAsync(TestContext.Current.CancellationToken));
         Assert.Contains("it is not valid for webhook.default.svc (the name the API server connects to); its names are 127.0.0.1", e.Message, StringComparison.Ordinal);
-        _ = now;
     }
 
     private static async Task<string> HandshakeThumbprintAsync(TestWebhookServer server)
