@@ -4,9 +4,18 @@
 #   ensure_aot_toolchain   sets aot=1 when clang can link against zlib; installs clang/zlib1g-dev first
 #                          when it cannot and this runs as root with apt-get (quietly, saying what);
 #                          otherwise aot=0 and the demo runs its sample JIT-compiled
+#   require_aot_toolchain  the same, for demos that need the native binary: fails with what to install
 #   detect_rid             sets rid (linux-x64, linux-arm64)
 #   make_work_dir VAR NAME sets work (and keep_work=1) from the environment variable VAR when it is
 #                          given, else a new temporary directory (keep_work=0) named after NAME
+#   stop_on_exit           on exit (also after Ctrl+C or SIGTERM) stops every process in the array pids
+#                          and removes the work directory unless it is kept; the exit status is kept
+#   make_serving_certificate DIR CA_NAME CN SAN
+#                          what cert-manager puts in a webhook's Secret: DIR/ca.crt, and DIR/tls.crt and
+#                          DIR/tls.key (EC P-256) signed by it for SAN (openssl's form: DNS:a.svc,IP:127.0.0.1)
+#   wait_for_line LOG PATTERN [PID WHAT]
+#                          waits up to 30 s for a line matching PATTERN in LOG; fails early when the
+#                          process PID (called WHAT) exits first
 
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
@@ -39,6 +48,11 @@ ensure_aot_toolchain() {
     fi
     can_link || aot=0
   fi
+}
+
+require_aot_toolchain() {
+  ensure_aot_toolchain
+  [[ "$aot" == 1 ]] || fail "Native AOT needs clang and zlib1g-dev (as root: apt-get install -y clang zlib1g-dev)"
 }
 
 detect_rid() {
@@ -86,4 +100,51 @@ stop_process() {
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   fi
+}
+
+wait_for_line() {
+  local log=$1 pattern=$2 pid=${3:-} what=${4:-the process}
+  for _ in $(seq 300); do
+    grep -q -- "$pattern" "$log" 2>/dev/null && return 0
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      cat "$log" >&2
+      fail "$what exited"
+    fi
+    sleep 0.1
+  done
+  cat "$log" >&2
+  fail "no line matching '$pattern' in $log within 30 s"
+}
+
+pids=()
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup_on_exit() {
+  local status=$? pid
+  for pid in "${pids[@]}"; do stop_process "$pid"; done
+  [[ "${keep_work:-1}" == 1 ]] || rm -rf "$work"
+  exit "$status"
+}
+stop_on_exit() {
+  trap cleanup_on_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+make_serving_certificate() {
+  local dir=$1 ca_name=$2 cn=$3 san=$4 log
+  mkdir -p "$dir"
+  log="$(mktemp)"
+  if ! {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=$ca_name" \
+      -keyout "$dir/ca.key" -out "$dir/ca.crt" &&
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" -keyout "$dir/tls.key" -out "$dir/tls.csr" &&
+      printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >"$dir/ext.cnf" &&
+      openssl x509 -req -in "$dir/tls.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 1 \
+        -extfile "$dir/ext.cnf" -out "$dir/tls.crt"
+  } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    fail "openssl could not make the certificates"
+  fi
+  rm -f "$log" "$dir/ca.key" "$dir/tls.csr" "$dir/ext.cnf" "$dir/ca.srl"
 }

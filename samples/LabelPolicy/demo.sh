@@ -39,34 +39,11 @@ ensure_aot_toolchain
 detect_rid
 make_work_dir LABELPOLICY_DEMO_DIR labelpolicy-demo
 
-pids=()
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-cleanup() {
-  local status=$?
-  for pid in "${pids[@]}"; do stop_process "$pid"; done
-  if [[ "$keep_work" == 0 ]]; then
-    rm -rf "$work"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_on_exit
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Builds of their own: no compiler/MSBuild servers that outlive this script.
 build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off -nologo -v:q)
-
-# Waits (at most 30 s) for a line matching $2 in the log $1 while the process $3 runs.
-wait_for_line() {
-  for _ in $(seq 300); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$3" 2>/dev/null || { cat "$1" >&2; fail "$4 exited"; }
-    sleep 0.1
-  done
-  cat "$1" >&2
-  fail "$4 did not start within 30 s"
-}
 
 started=$(date +%s.%N)
 
@@ -96,18 +73,8 @@ server_dll="$work/artifacts/bin/KubeGen.ApiServer/release/KubeGen.ApiServer.dll"
 # ---- 2. the serving certificate and the webhook --------------------------------------------
 # What cert-manager would put in the Secret: a CA, and a certificate for the Service's DNS name.
 certs="$work/serving-certs"
-mkdir -p "$certs"
 dns="$service_name.$service_namespace.svc"
-ssl_log="$work/openssl.log"
-{
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=label-policy demo CA" \
-    -keyout "$certs/ca.key" -out "$certs/ca.crt"
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$dns" -keyout "$certs/tls.key" -out "$certs/tls.csr"
-  printf 'subjectAltName=DNS:%s,DNS:%s.cluster.local\nextendedKeyUsage=serverAuth\n' "$dns" "$dns" >"$certs/ext.cnf"
-  openssl x509 -req -in "$certs/tls.csr" -CA "$certs/ca.crt" -CAkey "$certs/ca.key" -CAcreateserial -days 1 \
-    -extfile "$certs/ext.cnf" -out "$certs/tls.crt"
-} >"$ssl_log" 2>&1 || { cat "$ssl_log" >&2; fail "openssl could not make the certificates"; }
-rm -f "$certs/ca.key" "$certs/tls.csr" "$certs/ext.cnf" "$certs/ca.srl"
+make_serving_certificate "$certs" "label-policy demo CA" "$dns" "DNS:$dns,DNS:$dns.cluster.local"
 say "Serving certificate for $dns in $certs"
 
 webhook_log="$work/webhook.log"

@@ -43,19 +43,7 @@ ensure_aot_toolchain
 detect_rid
 make_work_dir PODLISTER_DEMO_DIR podlister-demo
 
-emulator_pid=""
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-cleanup() {
-  local status=$?
-  stop_process "$emulator_pid"
-  if [[ "$keep_work" == 0 ]]; then
-    rm -rf "$work"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_on_exit
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Builds of their own: no compiler/MSBuild servers that outlive this script.
@@ -114,13 +102,8 @@ say "Starting the emulator with $(basename "$spec") and $(basename "$seed")"
 rm -rf "$work/sa"
 server_log="$work/apiserver.log"
 dotnet "$server_dll" --spec "$spec" --seed "$seed" --sa-dir "$work/sa" --kubeconfig "$work/kubeconfig" >"$server_log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 300); do
-  grep -q '^Press Ctrl+C to stop' "$server_log" 2>/dev/null && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$server_log" >&2; emulator_pid=""; fail "the emulator exited"; }
-  sleep 0.1
-done
-grep -q '^Press Ctrl+C to stop' "$server_log" || { cat "$server_log" >&2; fail "the emulator did not start within 30 s"; }
+pids+=($!)
+wait_for_line "$server_log" '^Press Ctrl+C to stop' "${pids[-1]}" "the emulator"
 
 value() { sed -n "s/^$1=//p" "$server_log" | head -n 1; }
 url=$(sed -n 's/^KubeGen API server emulator listening on //p' "$server_log" | head -n 1)
