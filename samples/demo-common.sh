@@ -8,6 +8,10 @@
 #   detect_rid             sets rid (linux-x64, linux-arm64)
 #   make_work_dir VAR NAME sets work (and keep_work=1) from the environment variable VAR when it is
 #                          given, else a new temporary directory (keep_work=0) named after NAME
+#   publish_or_build NAME PROJECT [ARGS...]
+#                          with aot=1 publishes PROJECT as Native AOT into $work/publish (size: the binary's
+#                          bytes), else builds it JIT-compiled into $work/jit; app is the command that runs
+#                          it; ARGS go to dotnet, with $build_flags
 #   stop_on_exit           on exit (also after Ctrl+C or SIGTERM) stops every process in the array pids
 #                          and removes the work directory unless it is kept; the exit status is kept
 #   make_serving_certificate DIR CA_NAME CN SAN
@@ -147,4 +151,24 @@ make_serving_certificate() {
     fail "openssl could not make the certificates"
   fi
   rm -f "$log" "$dir/ca.key" "$dir/tls.csr" "$dir/ext.cnf" "$dir/ca.srl"
+}
+
+publish_or_build() {
+  local name=$1 project=$2 t
+  shift 2
+  t=$(date +%s.%N)
+  if [[ "$aot" == 1 ]]; then
+    say "Publishing $name as Native AOT ($rid) into $work/publish"
+    run_build "$work/publish.log" dotnet publish "$project" -c Release -r "$rid" -o "$work/publish" "$@" "${build_flags[@]}"
+    [[ -x "$work/publish/$name" ]] || fail "the publish produced no $work/publish/$name"
+    app=("$work/publish/$name")
+    size=$(stat -c %s "${app[0]}")
+    say "Published in $(elapsed "$t"): ${app[0]} ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
+  else
+    say "Building $name JIT-compiled (no clang/zlib for Native AOT) into $work/jit"
+    run_build "$work/jit-build.log" dotnet build "$project" -c Release -o "$work/jit" "$@" "${build_flags[@]}"
+    [[ -f "$work/jit/$name.dll" ]] || fail "the build produced no $work/jit/$name.dll"
+    app=(dotnet "$work/jit/$name.dll")
+    say "Built in $(elapsed "$t")"
+  fi
 }

@@ -48,22 +48,7 @@ build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off 
 started=$(date +%s.%N)
 
 # ---- 1. Native AOT publish (or a JIT build without clang) ------------------------------------
-t=$(date +%s.%N)
-if [[ "$aot" == 1 ]]; then
-  say "Publishing LabelPolicy as Native AOT ($rid) into $work/publish"
-  run_build "$work/publish.log" dotnet publish "$here/LabelPolicy.csproj" -c Release -r "$rid" -o "$work/publish" "${build_flags[@]}"
-  binary="$work/publish/LabelPolicy"
-  [[ -x "$binary" ]] || fail "the publish produced no $binary"
-  webhook=("$binary")
-  size=$(stat -c %s "$binary")
-  say "Published in $(elapsed "$t"): $binary ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
-else
-  say "Building LabelPolicy JIT-compiled (no clang/zlib for Native AOT) into $work/jit"
-  run_build "$work/jit-build.log" dotnet build "$here/LabelPolicy.csproj" -c Release -o "$work/jit" "${build_flags[@]}"
-  [[ -f "$work/jit/LabelPolicy.dll" ]] || fail "the build produced no $work/jit/LabelPolicy.dll"
-  webhook=(dotnet "$work/jit/LabelPolicy.dll")
-  say "Built in $(elapsed "$t")"
-fi
+publish_or_build LabelPolicy "$here/LabelPolicy.csproj"
 
 say "Building the API server emulator (src/KubeGen.ApiServer)"
 run_build "$work/apiserver-build.log" dotnet build "$root/src/KubeGen.ApiServer/KubeGen.ApiServer.csproj" -c Release "${build_flags[@]}"
@@ -79,7 +64,7 @@ say "Serving certificate for $dns in $certs"
 
 webhook_log="$work/webhook.log"
 LABEL_POLICY_CERT_DIR="$certs" LABEL_POLICY_NAMESPACE="$service_namespace" LABEL_POLICY_PORT=0 \
-  ASPNETCORE_URLS= "${webhook[@]}" >"$webhook_log" 2>&1 &
+  ASPNETCORE_URLS= "${app[@]}" >"$webhook_log" 2>&1 &
 pids+=($!)
 wait_for_line "$webhook_log" 'Now listening on: https://' "${pids[-1]}" "the webhook"
 webhook_port=$(sed -n 's#.*Now listening on: https://[^ ]*:\([0-9][0-9]*\).*#\1#p' "$webhook_log" | head -n 1)
@@ -102,7 +87,7 @@ api() { # api METHOD PATH CONTENT-TYPE BODY-FILE -> prints the status code; body
 json_field() { sed -n "s/.*\"$1\":\"\\(\\([^\"\\\\]\\|\\\\.\\)*\\)\".*/\\1/p" "$work/body" | head -n 1 | sed 's/\\"/"/g'; }
 json_object() { grep -o "\"$1\":{[^}]*}" "$work/body" | head -n 1; }
 
-"${webhook[@]}" --print-manifests --namespace "$service_namespace" --ca-bundle "$certs/ca.crt" >"$work/manifests.yaml"
+"${app[@]}" --print-manifests --namespace "$service_namespace" --ca-bundle "$certs/ca.crt" >"$work/manifests.yaml"
 awk -v dir="$work" '/^---$/ { n++; next } { print > (dir "/manifest-" n ".yaml") }' "$work/manifests.yaml"
 for document in "$work"/manifest-*.yaml; do
   case "$(sed -n 's/^kind: //p' "$document")" in

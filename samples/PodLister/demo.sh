@@ -52,24 +52,7 @@ build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off 
 started=$(date +%s.%N)
 
 # ---- 1. Native AOT publish (or a JIT build without clang) ------------------------------------
-t=$(date +%s.%N)
-if [[ "$aot" == 1 ]]; then
-  say "Publishing PodLister as Native AOT ($rid) into $work/publish"
-  run_build "$work/publish.log" dotnet publish "$here/PodLister.csproj" -c Release -r "$rid" \
-    -o "$work/publish" "-p:KubeSpec=$spec" "${build_flags[@]}"
-  binary="$work/publish/PodLister"
-  [[ -x "$binary" ]] || fail "the publish produced no $binary"
-  command=("$binary")
-  size=$(stat -c %s "$binary")
-  say "Published in $(elapsed "$t"): $binary ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
-else
-  say "Building PodLister JIT-compiled (no clang/zlib for Native AOT) into $work/jit"
-  run_build "$work/jit-build.log" dotnet build "$here/PodLister.csproj" -c Release \
-    -o "$work/jit" "-p:KubeSpec=$spec" "${build_flags[@]}"
-  [[ -f "$work/jit/PodLister.dll" ]] || fail "the build produced no $work/jit/PodLister.dll"
-  command=(dotnet "$work/jit/PodLister.dll")
-  say "Built in $(elapsed "$t")"
-fi
+publish_or_build PodLister "$here/PodLister.csproj" "-p:KubeSpec=$spec"
 
 # ---- 2. the API server emulator ----------------------------------------------------------
 say "Building the API server emulator (src/KubeGen.ApiServer)"
@@ -118,11 +101,11 @@ say "Emulator listening on $url (service account: $sa_dir, namespace $(cat "$sa_
 # KubeClient.Connect() takes KUBECONFIG first, then in-cluster, then ~/.kube/config: each run sets
 # exactly the one source it means.
 if [[ "$from_kubeconfig" == 1 ]]; then
-  say "KUBECONFIG=$work/kubeconfig ${command[*]}${*:+ $*}"
-  run=(env -u KUBERNETES_SERVICE_HOST -u KUBERNETES_SERVICE_PORT -u KUBEGEN_SERVICEACCOUNT_DIR "KUBECONFIG=$work/kubeconfig" "HOME=$work" "${command[@]}" "$@")
+  say "KUBECONFIG=$work/kubeconfig ${app[*]}${*:+ $*}"
+  run=(env -u KUBERNETES_SERVICE_HOST -u KUBERNETES_SERVICE_PORT -u KUBEGEN_SERVICEACCOUNT_DIR "KUBECONFIG=$work/kubeconfig" "HOME=$work" "${app[@]}" "$@")
 else
-  say "KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir ${command[*]}${*:+ $*}"
-  run=(env -u KUBECONFIG "KUBERNETES_SERVICE_HOST=$host" "KUBERNETES_SERVICE_PORT=$port" "KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir" "${command[@]}" "$@")
+  say "KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir ${app[*]}${*:+ $*}"
+  run=(env -u KUBECONFIG "KUBERNETES_SERVICE_HOST=$host" "KUBERNETES_SERVICE_PORT=$port" "KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir" "${app[@]}" "$@")
 fi
 echo
 t=$(date +%s.%N)
