@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
@@ -28,13 +27,7 @@ public sealed class LabelPolicyTests(LabelPolicyFixture fixture, ITestOutputHelp
     {
         fixture.RequirePrerequisites();
         ProcessResult publish = fixture.Publish!;
-        output.WriteLine($"{fixture.CommandLine}  (in {fixture.RepositoryRoot})");
-        output.WriteLine($"publish: exit code {publish.ExitCode}, {publish.Duration.TotalSeconds:0.0} s{(publish.TimedOut ? ", TIMED OUT" : string.Empty)}");
-        if (File.Exists(fixture.BinaryPath))
-        {
-            long size = new FileInfo(fixture.BinaryPath).Length;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"native binary: {size} bytes ({size / 1024.0 / 1024.0:0.00} MiB)"));
-        }
+        fixture.WriteSummary(output);
 
         Assert.True(fixture.AllWarningLines.Count == 0, "The publish printed warnings:\n" + string.Join('\n', fixture.AllWarningLines));
         Assert.False(publish.TimedOut, "The publish did not finish in time.");
@@ -51,10 +44,8 @@ public sealed class LabelPolicyTests(LabelPolicyFixture fixture, ITestOutputHelp
         string certificates = Directory.CreateTempSubdirectory("kubegen-e2e-labelpolicy-").FullName;
         try
         {
-            X509Certificate2 serving = TestCertificates.CreateServer(authority, ServiceDnsName);
-            TestCertificates.WritePem(Path.Combine(certificates, "tls.crt"), serving);
-            await File.WriteAllTextAsync(Path.Combine(certificates, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), ct);
-            string caFile = TestCertificates.WritePem(Path.Combine(certificates, "ca.crt"), authority);
+            await WriteSecretAsync(certificates, TestCertificates.CreateServer(authority, ServiceDnsName), authority, ct);
+            string caFile = Path.Combine(certificates, "ca.crt");
 
             // The configurations come from the binary itself, as `--print-manifests` prints them for a cluster.
             ProcessResult printed = await ProcessRunner.RunAsync(fixture.BinaryPath, ["--print-manifests", "--namespace", ServiceNamespace, "--ca-bundle", caFile], certificates, new Dictionary<string, string?>(), StepTimeout, ct);
@@ -68,6 +59,14 @@ public sealed class LabelPolicyTests(LabelPolicyFixture fixture, ITestOutputHelp
                 "LabelPolicy", output);
             string listening = await webhook.WaitForLineAsync(l => l.Contains("Now listening on: https://", StringComparison.Ordinal), "Now listening on", StepTimeout, ct);
             string port = listening[(listening.LastIndexOf(':') + 1)..].Trim();
+
+            // HTTP/2 over TLS (ALPN h2), which kube-apiserver's webhook client uses when it is offered.
+            using (HttpClient h2 = CreateHttp2Client(authority))
+            {
+                using HttpResponseMessage ready = await h2.GetAsync(new Uri($"https://127.0.0.1:{port}/readyz"), ct);
+                Assert.Equal(HttpVersion.Version20, ready.Version);
+                Assert.Equal("ok", await ready.Content.ReadAsStringAsync(ct));
+            }
 
             var options = new KubeApiServerEmulatorOptions();
             options.SpecFiles.Add(Path.Combine(fixture.RepositoryRoot, "fixtures", "openapi", "mini-cluster.swagger.json"));
@@ -116,43 +115,70 @@ public sealed class LabelPolicyTests(LabelPolicyFixture fixture, ITestOutputHelp
     public async Task The_native_webhook_refuses_to_start_with_a_certificate_for_another_name()
     {
         fixture.RequirePublishedBinary();
-        CancellationToken ct = TestContext.Current.CancellationToken;
-        string certificates = Directory.CreateTempSubdirectory("kubegen-e2e-labelpolicy-").FullName;
-        try
-        {
-            X509Certificate2 serving = TestCertificates.CreateServer(TestCertificates.Authority, "other.example.com");
-            TestCertificates.WritePem(Path.Combine(certificates, "tls.crt"), serving);
-            await File.WriteAllTextAsync(Path.Combine(certificates, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), ct);
-            ProcessResult run = await ProcessRunner.RunAsync(fixture.BinaryPath, [], certificates,
-                new Dictionary<string, string?> { ["LABEL_POLICY_CERT_DIR"] = certificates, ["LABEL_POLICY_PORT"] = "0" }, StepTimeout, ct);
-            Assert.Equal(1, run.ExitCode);
-            Assert.Contains("it is not valid for label-policy.label-policy.svc (the name the API server connects to); its names are other.example.com", run.CombinedText, StringComparison.Ordinal);
-            Assert.DoesNotContain("PRIVATE KEY", run.CombinedText, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(certificates, recursive: true);
-        }
+        (ProcessResult run, _) = await RunUntilExitAsync(TestCertificates.CreateServer(TestCertificates.Authority, "other.example.com"), null);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("it is not valid for label-policy.label-policy.svc (the name the API server connects to); its names are other.example.com", run.CombinedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", run.CombinedText, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_native_webhook_refuses_to_start_when_the_chain_does_not_reach_ca_crt()
     {
         fixture.RequirePublishedBinary();
+
+        // The right name, but ca.crt (what cert-manager writes next to the pair) is another authority's.
+        (ProcessResult run, string caFile) = await RunUntilExitAsync(TestCertificates.CreateServer(TestCertificates.Authority, ServiceDnsName), TestCertificates.CreateAuthority("Another CA"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"its chain does not reach {caFile} (", run.CombinedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening on", run.CombinedText, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A client that speaks HTTP/2 only and trusts only <paramref name="authority"/> for the Service's name
+    /// (it connects to 127.0.0.1, as the emulator does through WebhookServices).
+    /// </summary>
+    private static HttpClient CreateHttp2Client(X509Certificate2 authority)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            using var leaf = new X509Certificate2(certificate);
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(authority);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(leaf) && leaf.MatchesHostname(ServiceDnsName);
+        };
+        return new HttpClient(handler) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+    }
+
+    /// <summary>The mounted Secret: tls.crt and tls.key of <paramref name="serving"/>, and ca.crt when <paramref name="authority"/> is given.</summary>
+    private static async Task WriteSecretAsync(string directory, X509Certificate2 serving, X509Certificate2? authority, CancellationToken ct)
+    {
+        TestCertificates.WritePem(Path.Combine(directory, "tls.crt"), serving);
+        await File.WriteAllTextAsync(Path.Combine(directory, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), ct);
+        if (authority is not null)
+        {
+            TestCertificates.WritePem(Path.Combine(directory, "ca.crt"), authority);
+        }
+    }
+
+    /// <summary>Runs the binary as its Deployment does on a Secret of its own until it exits; also where ca.crt was.</summary>
+    private async Task<(ProcessResult Run, string CaFile)> RunUntilExitAsync(X509Certificate2 serving, X509Certificate2? authority)
+    {
         CancellationToken ct = TestContext.Current.CancellationToken;
         string certificates = Directory.CreateTempSubdirectory("kubegen-e2e-labelpolicy-").FullName;
         try
         {
-            // The right name, but ca.crt (what cert-manager writes next to the pair) is another authority's.
-            X509Certificate2 serving = TestCertificates.CreateServer(TestCertificates.Authority, ServiceDnsName);
-            TestCertificates.WritePem(Path.Combine(certificates, "tls.crt"), serving);
-            await File.WriteAllTextAsync(Path.Combine(certificates, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), ct);
-            TestCertificates.WritePem(Path.Combine(certificates, "ca.crt"), TestCertificates.CreateAuthority("Another CA"));
+            await WriteSecretAsync(certificates, serving, authority, ct);
             ProcessResult run = await ProcessRunner.RunAsync(fixture.BinaryPath, [], certificates,
                 new Dictionary<string, string?> { ["LABEL_POLICY_CERT_DIR"] = certificates, ["LABEL_POLICY_NAMESPACE"] = ServiceNamespace, ["LABEL_POLICY_PORT"] = "0" }, StepTimeout, ct);
-            Assert.Equal(1, run.ExitCode);
-            Assert.Contains($"its chain does not reach {Path.Combine(certificates, "ca.crt")} (", run.CombinedText, StringComparison.Ordinal);
-            Assert.DoesNotContain("Now listening on", run.CombinedText, StringComparison.Ordinal);
+            return (run, Path.Combine(certificates, "ca.crt"));
         }
         finally
         {
