@@ -18,62 +18,34 @@ root="$(cd "$here/../.." && pwd)"
 spec="${KUBE_SPEC:-$root/fixtures/openapi/mini-cluster.swagger.json}"
 spec="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
 
-say() { printf '==> %s\n' "$*"; }
-fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../demo-common.sh
+source "$here/../demo-common.sh"
 
 command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK (dotnet) is not on PATH"
-command -v clang >/dev/null 2>&1 || fail "Native AOT needs clang and zlib1g-dev: sudo apt-get install -y clang zlib1g-dev"
 command -v curl >/dev/null 2>&1 || fail "the demo talks to the emulator with curl: sudo apt-get install -y curl"
-case "$(uname -m)" in
-  x86_64 | amd64) rid=linux-x64 ;;
-  aarch64 | arm64) rid=linux-arm64 ;;
-  *) fail "unsupported architecture $(uname -m)" ;;
-esac
+# Native AOT links with clang against zlib (installed when missing and possible; see demo-common.sh).
+require_aot_toolchain
+detect_rid
+make_work_dir OPERATOR_DEMO_DIR operator-demo
 
-if [[ -n "${OPERATOR_DEMO_DIR:-}" ]]; then
-  work="$OPERATOR_DEMO_DIR"; keep_work=1; mkdir -p "$work"
-else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/operator-demo.XXXXXX")"; keep_work=0
-fi
-work="$(cd "$work" && pwd)"
-
-pids=()
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-cleanup() {
-  local status=$?
-  for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  [[ "$keep_work" == 0 ]] && rm -rf "$work"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_on_exit
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off -nologo -v:q)
-quietly() { local log="$1"; shift; "$@" >"$log" 2>&1 || { cat "$log" >&2; fail "failed: $*"; }; }
-# Waits up to 30 s for a line in a log.
-wait_for() { for _ in $(seq 300); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; cat "$1" >&2; fail "no '$2' in $1"; }
 
 # ---- 1. publish and build ----------------------------------------------------------------
 say "Publishing ConfigMapOperator as Native AOT ($rid)"
-quietly "$work/publish.log" dotnet publish "$here/ConfigMapOperator.csproj" -c Release -r "$rid" -o "$work/publish" "-p:KubeSpec=$spec" "${build_flags[@]}"
+run_build "$work/publish.log" dotnet publish "$here/ConfigMapOperator.csproj" -c Release -r "$rid" -o "$work/publish" "-p:KubeSpec=$spec" "${build_flags[@]}"
 binary="$work/publish/ConfigMapOperator"
 size=$(stat -c %s "$binary")
 say "Native binary: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f MiB", s / 1048576 }'))"
 say "Building the API server emulator"
-quietly "$work/apiserver-build.log" dotnet build "$root/src/KubeGen.ApiServer/KubeGen.ApiServer.csproj" -c Release "${build_flags[@]}"
+run_build "$work/apiserver-build.log" dotnet build "$root/src/KubeGen.ApiServer/KubeGen.ApiServer.csproj" -c Release "${build_flags[@]}"
 
 # ---- 2. the emulator and two replicas ------------------------------------------------------
 dotnet "$work/artifacts/bin/KubeGen.ApiServer/release/KubeGen.ApiServer.dll" --spec "$spec" --sa-dir "$work/sa" >"$work/apiserver.log" 2>&1 &
 pids+=($!)
-wait_for "$work/apiserver.log" "Press Ctrl+C to stop"
+wait_for_line "$work/apiserver.log" "Press Ctrl+C to stop" "${pids[-1]}" "the emulator"
 value() { sed -n "s/^$1=//p" "$work/apiserver.log" | head -n 1; }
 export KUBERNETES_SERVICE_HOST KUBERNETES_SERVICE_PORT KUBEGEN_SERVICEACCOUNT_DIR
 KUBERNETES_SERVICE_HOST=$(value KUBERNETES_SERVICE_HOST)
@@ -87,16 +59,16 @@ say "Emulator at $api"
 timings=(--lease-duration 4 --renew-deadline 3 --retry-period 0.5)
 "$binary" --identity replica-a --health-port 18081 "${timings[@]}" >"$work/a.log" 2>&1 &
 pids+=($!); pid_a=$!
-wait_for "$work/a.log" "leader: acquired replica-a"
+wait_for_line "$work/a.log" "leader: acquired replica-a" "$pid_a" replica-a
 "$binary" --identity replica-b --health-port 18082 "${timings[@]}" >"$work/b.log" 2>&1 &
 pids+=($!); pid_b=$!
-wait_for "$work/b.log" "leader: observed replica-a"
+wait_for_line "$work/b.log" "leader: observed replica-a" "$pid_b" replica-b
 say "replica-a leads, replica-b stands by with warm caches (readyz: $(curl -s localhost:18082/readyz))"
 
 # ---- 3. a labelled ConfigMap and its summary --------------------------------------------------
 kapi -X POST -H 'Content-Type: application/json' "$api/api/v1/namespaces/default/configmaps" \
   -d '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app-config","labels":{"kubegen.dev/mirror":"true"}},"data":{"mode":"fast","greeting":"hello"}}' >/dev/null
-wait_for "$work/a.log" "created default/app-config-summary"
+wait_for_line "$work/a.log" "created default/app-config-summary" "$pid_a" replica-a
 say "Summary: $(kapi "$api/api/v1/namespaces/default/configmaps/app-config-summary" | sed -n 's/.*"data":\({[^}]*}\).*/\1/p')"
 say "Finalizer on the source: $(kapi "$api/api/v1/namespaces/default/configmaps/app-config" | grep -o '"finalizers":\[[^]]*\]')"
 say "Event: $(kapi "$api/apis/events.k8s.io/v1/namespaces/default/events" | grep -o '"reason":"Summary[A-Za-z]*"' | head -n 1), $(kapi "$api/apis/events.k8s.io/v1/namespaces/default/events" | grep -o '"note":"[^"]*"' | head -n 1)"
@@ -109,12 +81,12 @@ done
 start=$(date +%s%N)
 kill -TERM "$pid_a"
 wait "$pid_a" || fail "replica-a exited with $?"
-wait_for "$work/b.log" "leader: acquired replica-b"
+wait_for_line "$work/b.log" "leader: acquired replica-b" "$pid_b" replica-b
 say "replica-a drained and released the Lease; replica-b leads after $(( ($(date +%s%N) - start) / 1000000 )) ms"
 
 # ---- 5. deleting the source: the finalizer holds it until the summary is gone -------------------
 kapi -X DELETE "$api/api/v1/namespaces/default/configmaps/app-config" >/dev/null
-wait_for "$work/b.log" "deleted default/app-config-summary"
+wait_for_line "$work/b.log" "deleted default/app-config-summary" "$pid_b" replica-b
 for _ in $(seq 100); do
   kapi "$api/api/v1/namespaces/default/configmaps/app-config" >/dev/null 2>&1 || break
   sleep 0.1

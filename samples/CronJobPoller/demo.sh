@@ -20,62 +20,29 @@ root="$(cd "$here/../.." && pwd)"
 spec="$root/fixtures/openapi/mini-cluster.swagger.json"
 document="apis__ops.kubegen.dev__v1_openapi.json"
 
-say() { printf '==> %s\n' "$*"; }
-fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../demo-common.sh
+source "$here/../demo-common.sh"
 
-for tool in dotnet clang; do
-  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not on PATH (Native AOT needs clang and zlib1g-dev: sudo apt-get install -y clang zlib1g-dev)"
-done
+command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK (dotnet) is not on PATH: https://dot.net/download"
 command -v kubectl >/dev/null 2>&1 || command -v curl >/dev/null 2>&1 \
   || fail "fetching the CRD's OpenAPI document needs kubectl or curl: sudo apt-get install -y curl"
-
-printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1 \
-  || fail "clang cannot link against zlib: sudo apt-get install -y zlib1g-dev"
-case "$(uname -m)" in
-  x86_64 | amd64) rid=linux-x64 ;;
-  aarch64 | arm64) rid=linux-arm64 ;;
-  *) fail "unsupported architecture $(uname -m)" ;;
-esac
-
-work="${CRONJOBPOLLER_DEMO_DIR:-}"
-keep_work=1
-if [[ -z "$work" ]]; then
-  work="$(mktemp -d "${TMPDIR:-/tmp}/cronjobpoller-demo.XXXXXX")"
-  keep_work=0
-fi
-mkdir -p "$work"
-work="$(cd "$work" && pwd)"
+# Native AOT links with clang against zlib (installed when missing and possible; see demo-common.sh).
+require_aot_toolchain
+detect_rid
+make_work_dir CRONJOBPOLLER_DEMO_DIR cronjobpoller-demo
 
 emulator_pid=""
-# shellcheck disable=SC2317  # called by stop and the EXIT trap
 stop_emulator() {
-  if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-    kill -TERM "$emulator_pid" 2>/dev/null || true
-    wait "$emulator_pid" 2>/dev/null || true
-  fi
+  stop_process "$emulator_pid"
   emulator_pid=""
 }
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-on_exit() {
-  local status=$?
-  stop_emulator
-  [[ "$keep_work" == 1 ]] || rm -rf "$work"
-  exit "$status"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_on_exit
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off -nologo -v:q)
-quietly() {
-  local log="$1"
-  shift
-  "$@" >"$log" 2>&1 || { cat "$log" >&2; fail "failed: $*"; }
-}
 
 say "Building the API server emulator (src/KubeGen.ApiServer)"
-quietly "$work/apiserver-build.log" dotnet build "$root/src/KubeGen.ApiServer/KubeGen.ApiServer.csproj" -c Release "${build_flags[@]}"
+run_build "$work/apiserver-build.log" dotnet build "$root/src/KubeGen.ApiServer/KubeGen.ApiServer.csproj" -c Release "${build_flags[@]}"
 server_dll="$work/artifacts/bin/KubeGen.ApiServer/release/KubeGen.ApiServer.dll"
 
 # Starts the emulator with the given arguments and reads where it listens (url, host, port, sa_dir).
@@ -86,12 +53,8 @@ start_emulator() {
   rm -rf "$work/$name"
   dotnet "$server_dll" --spec "$spec" --sa-dir "$work/$name/sa" --kubeconfig "$work/$name/kubeconfig" "$@" >"$log" 2>&1 &
   emulator_pid=$!
-  for _ in $(seq 300); do
-    grep -q '^Press Ctrl+C to stop' "$log" 2>/dev/null && break
-    kill -0 "$emulator_pid" 2>/dev/null || { cat "$log" >&2; emulator_pid=""; fail "the emulator exited"; }
-    sleep 0.1
-  done
-  grep -q '^Press Ctrl+C to stop' "$log" || { cat "$log" >&2; fail "the emulator did not start within 30 s"; }
+  pids+=("$emulator_pid")
+  wait_for_line "$log" '^Press Ctrl+C to stop' "$emulator_pid" "the emulator"
   url=$(sed -n 's/^KubeGen API server emulator listening on //p' "$log" | head -n 1)
   host=$(sed -n 's/^KUBERNETES_SERVICE_HOST=//p' "$log" | head -n 1)
   port=$(sed -n 's/^KUBERNETES_SERVICE_PORT=//p' "$log" | head -n 1)
@@ -118,7 +81,7 @@ fi
 
 # ---- 2. Native AOT publish ---------------------------------------------------------------
 say "Publishing CronJobPoller as Native AOT ($rid), its client generated from that document"
-quietly "$work/publish.log" dotnet publish "$here/CronJobPoller.csproj" -c Release -r "$rid" \
+run_build "$work/publish.log" dotnet publish "$here/CronJobPoller.csproj" -c Release -r "$rid" \
   -o "$work/publish" "-p:KubeSpec=$work/openapi/$document" "${build_flags[@]}"
 binary="$work/publish/CronJobPoller"
 [[ -x "$binary" && -f "$work/publish/rbac.yaml" ]] || fail "the publish produced no $binary and rbac.yaml"

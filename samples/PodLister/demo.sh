@@ -25,8 +25,8 @@ root="$(cd "$here/../.." && pwd)"
 spec="${KUBE_SPEC:-$root/fixtures/openapi/mini-cluster.swagger.json}"
 spec="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
 
-say() { printf '==> %s\n' "$*"; }
-fail() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../demo-common.sh
+source "$here/../demo-common.sh"
 
 from_kubeconfig=0
 if [[ "${1:-}" == "--kubeconfig" ]]; then
@@ -38,107 +38,21 @@ fi
 command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK (dotnet) is not on PATH: https://dot.net/download"
 [[ -f "$spec" ]] || fail "spec '$spec' does not exist"
 
-# Native AOT links with clang against zlib. What is missing is installed when this runs as root
-# with apt-get (quietly, saying what); otherwise the demo runs the sample JIT-compiled.
-can_link() { command -v clang >/dev/null 2>&1 && printf 'int main(void){return 0;}\n' | clang -x c - -lz -o /dev/null >/dev/null 2>&1; }
-missing_aot_packages() {
-  local missing=()
-  command -v clang >/dev/null 2>&1 || missing+=(clang)
-  if ! { command -v dpkg >/dev/null 2>&1 && dpkg -s zlib1g-dev >/dev/null 2>&1; } && ! can_link; then
-    missing+=(zlib1g-dev)
-  fi
-  echo "${missing[*]:-}"
-}
-aot=1
-if ! can_link; then
-  packages=$(missing_aot_packages)
-  packages=${packages:-clang zlib1g-dev}
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    say "Installing $packages for the Native AOT link (apt-get)"
-    apt_log="$(mktemp)"
-    # shellcheck disable=SC2086  # a list of package names
-    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages; } >"$apt_log" 2>&1; then
-      tail -n 5 "$apt_log" >&2
-    fi
-    rm -f "$apt_log"
-  fi
-  can_link || aot=0
-fi
+# Native AOT links with clang against zlib (installed when missing and possible; see demo-common.sh).
+ensure_aot_toolchain
+detect_rid
+make_work_dir PODLISTER_DEMO_DIR podlister-demo
 
-case "$(uname -m)" in
-  x86_64 | amd64) rid=linux-x64 ;;
-  aarch64 | arm64) rid=linux-arm64 ;;
-  *) fail "unsupported architecture $(uname -m)" ;;
-esac
-
-if [[ -n "${PODLISTER_DEMO_DIR:-}" ]]; then
-  work="$PODLISTER_DEMO_DIR"
-  keep_work=1
-  mkdir -p "$work"
-else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/podlister-demo.XXXXXX")"
-  keep_work=0
-fi
-work="$(cd "$work" && pwd)"
-
-emulator_pid=""
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-cleanup() {
-  local status=$?
-  if [[ -n "$emulator_pid" ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-    kill -TERM "$emulator_pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-      kill -0 "$emulator_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$emulator_pid" 2>/dev/null || true
-    wait "$emulator_pid" 2>/dev/null || true
-  fi
-  if [[ "$keep_work" == 0 ]]; then
-    rm -rf "$work"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+stop_on_exit
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Builds of their own: no compiler/MSBuild servers that outlive this script.
 build_flags=(--artifacts-path "$work/artifacts" --disable-build-servers -tl:off -nologo -v:q)
 
-# Runs a build quietly; on failure shows its log.
-run_build() {
-  local log="$1"
-  shift
-  if ! "$@" >"$log" 2>&1; then
-    cat "$log" >&2
-    fail "failed: $*"
-  fi
-}
-
 started=$(date +%s.%N)
-elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 
 # ---- 1. Native AOT publish (or a JIT build without clang) ------------------------------------
-t=$(date +%s.%N)
-if [[ "$aot" == 1 ]]; then
-  say "Publishing PodLister as Native AOT ($rid) into $work/publish"
-  run_build "$work/publish.log" dotnet publish "$here/PodLister.csproj" -c Release -r "$rid" \
-    -o "$work/publish" "-p:KubeSpec=$spec" "${build_flags[@]}"
-  binary="$work/publish/PodLister"
-  [[ -x "$binary" ]] || fail "the publish produced no $binary"
-  command=("$binary")
-  size=$(stat -c %s "$binary")
-  say "Published in $(elapsed "$t"): $binary ($(awk -v s="$size" 'BEGIN { printf "%.1f MB", s / 1048576 }'), $size bytes)"
-else
-  say "Building PodLister JIT-compiled (no clang/zlib for Native AOT) into $work/jit"
-  run_build "$work/jit-build.log" dotnet build "$here/PodLister.csproj" -c Release \
-    -o "$work/jit" "-p:KubeSpec=$spec" "${build_flags[@]}"
-  [[ -f "$work/jit/PodLister.dll" ]] || fail "the build produced no $work/jit/PodLister.dll"
-  command=(dotnet "$work/jit/PodLister.dll")
-  say "Built in $(elapsed "$t")"
-fi
+publish_or_build PodLister "$here/PodLister.csproj" "-p:KubeSpec=$spec"
 
 # ---- 2. the API server emulator ----------------------------------------------------------
 say "Building the API server emulator (src/KubeGen.ApiServer)"
@@ -171,13 +85,8 @@ say "Starting the emulator with $(basename "$spec") and $(basename "$seed")"
 rm -rf "$work/sa"
 server_log="$work/apiserver.log"
 dotnet "$server_dll" --spec "$spec" --seed "$seed" --sa-dir "$work/sa" --kubeconfig "$work/kubeconfig" >"$server_log" 2>&1 &
-emulator_pid=$!
-for _ in $(seq 300); do
-  grep -q '^Press Ctrl+C to stop' "$server_log" 2>/dev/null && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$server_log" >&2; emulator_pid=""; fail "the emulator exited"; }
-  sleep 0.1
-done
-grep -q '^Press Ctrl+C to stop' "$server_log" || { cat "$server_log" >&2; fail "the emulator did not start within 30 s"; }
+pids+=($!)
+wait_for_line "$server_log" '^Press Ctrl+C to stop' "${pids[-1]}" "the emulator"
 
 value() { sed -n "s/^$1=//p" "$server_log" | head -n 1; }
 url=$(sed -n 's/^KubeGen API server emulator listening on //p' "$server_log" | head -n 1)
@@ -192,11 +101,11 @@ say "Emulator listening on $url (service account: $sa_dir, namespace $(cat "$sa_
 # KubeClient.Connect() takes KUBECONFIG first, then in-cluster, then ~/.kube/config: each run sets
 # exactly the one source it means.
 if [[ "$from_kubeconfig" == 1 ]]; then
-  say "KUBECONFIG=$work/kubeconfig ${command[*]}${*:+ $*}"
-  run=(env -u KUBERNETES_SERVICE_HOST -u KUBERNETES_SERVICE_PORT -u KUBEGEN_SERVICEACCOUNT_DIR "KUBECONFIG=$work/kubeconfig" "HOME=$work" "${command[@]}" "$@")
+  say "KUBECONFIG=$work/kubeconfig ${app[*]}${*:+ $*}"
+  run=(env -u KUBERNETES_SERVICE_HOST -u KUBERNETES_SERVICE_PORT -u KUBEGEN_SERVICEACCOUNT_DIR "KUBECONFIG=$work/kubeconfig" "HOME=$work" "${app[@]}" "$@")
 else
-  say "KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir ${command[*]}${*:+ $*}"
-  run=(env -u KUBECONFIG "KUBERNETES_SERVICE_HOST=$host" "KUBERNETES_SERVICE_PORT=$port" "KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir" "${command[@]}" "$@")
+  say "KUBERNETES_SERVICE_HOST=$host KUBERNETES_SERVICE_PORT=$port KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir ${app[*]}${*:+ $*}"
+  run=(env -u KUBECONFIG "KUBERNETES_SERVICE_HOST=$host" "KUBERNETES_SERVICE_PORT=$port" "KUBEGEN_SERVICEACCOUNT_DIR=$sa_dir" "${app[@]}" "$@")
 fi
 echo
 t=$(date +%s.%N)

@@ -4,6 +4,7 @@ using KubeGen.Testing;
 
 // KubeGen.ApiServer: runs the KubeGen.Testing API server emulator until Ctrl+C.
 //   dotnet run --project src/KubeGen.ApiServer -- --spec <file> [--spec <file>...] [--port N]
+//     [--webhook-service NAMESPACE/NAME=HOST:PORT]...
 //     [--sa-dir DIR] [--seed manifests.yaml|json]... [--kubeconfig FILE] [--client-cert] [--require-client-cert] [--openapi-v3 FILE]...
 //     [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
 //     [--service-account NS/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE] [--apply manifests.yaml]...
@@ -33,6 +34,16 @@ for (int i = 0; i < args.Length; i++)
         {
             case "--spec":
                 options.SpecFiles.Add(Value());
+                break;
+            case "--webhook-service":
+                // NAMESPACE/NAME=HOST:PORT: where an admission webhook's Service is reached (there is no cluster network).
+                string[] route = Value().Split('=', 2);
+                if (route.Length != 2 || !route[0].Contains('/', StringComparison.Ordinal) || !route[1].Contains(':', StringComparison.Ordinal))
+                {
+                    throw new ArgumentException("--webhook-service takes NAMESPACE/NAME=HOST:PORT");
+                }
+
+                options.WebhookServices[route[0]] = route[1];
                 break;
             case "--port":
                 options.Port = int.Parse(Value(), CultureInfo.InvariantCulture);
@@ -199,6 +210,7 @@ static void PrintUsage(TextWriter writer) => writer.WriteLine("""
     usage: KubeGen.ApiServer --spec <swagger.json> [--spec <file>...] [--port N] [--sa-dir DIR]
                              [--seed manifests.yaml|json]... [--kubeconfig FILE] [--client-cert] [--require-client-cert]
                              [--openapi-v3 FILE]...
+                             [--webhook-service NAMESPACE/NAME=HOST:PORT]...
                              [--history N] [--watch-queue N] [--bookmark-interval SECONDS] [--max-body BYTES]
                              [--service-account NAMESPACE/NAME] [--no-bootstrap-rules] [--admin-kubeconfig FILE]
                              [--apply manifests.yaml]... [--no-simulated-rollouts]

@@ -24,6 +24,14 @@ public sealed partial class KubeApiServerEmulatorOptions
     /// <summary>Manifest texts (JSON or YAML) created at start, after <see cref="SeedFiles"/>.</summary>
     public IList<string> SeedManifests { get; } = [];
 
+    /// <summary>
+    /// Where the admission webhooks' Services are reached: <c>namespace/name</c> to <c>host:port</c> (the
+    /// emulator has no cluster network). A webhook configured with <c>clientConfig.service</c> is called at
+    /// that endpoint as <c>https://name.namespace.svc:port/path</c>, so its certificate must be valid for
+    /// that name, as with kube-apiserver. Webhooks configured with <c>clientConfig.url</c> need no entry.
+    /// </summary>
+    public IDictionary<string, string> WebhookServices { get; } = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Extra bearer tokens and the users they authenticate.</summary>
     public IDictionary<string, EmulatorUser> Tokens { get; } = new Dictionary<string, EmulatorUser>(StringComparer.Ordinal);
 

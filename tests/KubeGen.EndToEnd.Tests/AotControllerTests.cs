@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -56,13 +55,7 @@ public sealed class AotControllerTests(AotControllerFixture fixture, ITestOutput
     {
         fixture.RequirePrerequisites();
         ProcessResult publish = fixture.Publish!;
-        output.WriteLine($"{fixture.CommandLine}  (in {fixture.RepositoryRoot})");
-        output.WriteLine($"publish: exit code {publish.ExitCode}, {publish.Duration.TotalSeconds:0.0} s{(publish.TimedOut ? ", TIMED OUT" : string.Empty)}");
-        if (File.Exists(fixture.BinaryPath))
-        {
-            long size = new FileInfo(fixture.BinaryPath).Length;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"native binary: {size} bytes ({size / 1024.0 / 1024.0:0.00} MiB)"));
-        }
+        fixture.WriteSummary(output);
 
         IReadOnlyList<string> ilDiagnostics = fixture.TrimAndAotDiagnostics;
         foreach (string line in ilDiagnostics)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using KubeGen.EndToEnd.Tests.Infrastructure;
@@ -138,6 +139,19 @@ public abstract partial class NativeAotPublishFixture : IAsyncLifetime
 
     /// <summary>Skips the test without the native toolchain, except under CI, where that fails it.</summary>
     public void RequirePrerequisites() => EndToEndRun.RequirePrerequisites(MissingPrerequisite, "the Native AOT end-to-end tests");
+
+    /// <summary>The publish command, its outcome and the binary's size, for the publish test's output.</summary>
+    public void WriteSummary(ITestOutputHelper output)
+    {
+        ProcessResult publish = Publish!;
+        output.WriteLine($"{CommandLine}  (in {RepositoryRoot})");
+        output.WriteLine($"publish: exit code {publish.ExitCode}, {publish.Duration.TotalSeconds:0.0} s{(publish.TimedOut ? ", TIMED OUT" : string.Empty)}");
+        if (File.Exists(BinaryPath))
+        {
+            long size = new FileInfo(BinaryPath).Length;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"native binary: {size} bytes ({size / 1024.0 / 1024.0:0.00} MiB)"));
+        }
+    }
 
     /// <summary>For tests that need the binary: the publish succeeded (details are in the publish test).</summary>
     public void RequirePublishedBinary()

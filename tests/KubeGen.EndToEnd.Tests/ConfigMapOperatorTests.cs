@@ -67,13 +67,7 @@ public sealed class ConfigMapOperatorTests(ConfigMapOperatorFixture fixture, ITe
         fixture.RequirePrerequisites();
         Assert.True(fixture.PreparationFailure is null, fixture.PreparationFailure);
         ProcessResult publish = fixture.Publish!;
-        output.WriteLine($"{fixture.CommandLine}  (in {fixture.RepositoryRoot})");
-        output.WriteLine($"publish: exit code {publish.ExitCode}, {publish.Duration.TotalSeconds:0.0} s{(publish.TimedOut ? ", TIMED OUT" : string.Empty)}");
-        if (File.Exists(fixture.BinaryPath))
-        {
-            long size = new FileInfo(fixture.BinaryPath).Length;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"native binary: {size} bytes ({size / 1024.0 / 1024.0:0.00} MiB)"));
-        }
+        fixture.WriteSummary(output);
 
         if (publish.ExitCode != 0 || publish.TimedOut)
         {

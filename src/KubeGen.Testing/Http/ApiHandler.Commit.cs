@@ -16,6 +16,7 @@ internal sealed partial class ApiHandler
     /// </summary>
     private async Task CommitAsync(HttpContext context, RequestInfo info, Func<JsonObject, JsonObject> propose, string manager, Func<string, StatusException> strictError)
     {
+        propose = await AdmitUpdateAsync(context, info, propose);
         ApiResource resource = info.Resource!;
         bool dryRun = IsDryRun(context);
         JsonObject? result = null;

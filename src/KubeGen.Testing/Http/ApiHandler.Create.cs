@@ -44,11 +44,13 @@ internal sealed partial class ApiHandler
         FieldValidation validation = FieldValidation.Of(context);
         validation.Unknown(_conversions.Apply(obj, resource, current: null));
         validation.Settle(context, error => StatusErrors.CannotBeHandled(resource, error));
+        obj = await MutateOnCreateAsync(context, info, obj);
         PrepareForCreate(obj, resource);
         Validate(obj, resource);
         string ns = info.ObjectNamespace;
         CheckNamespace(resource, ns, MetaString(obj, "name"));
         _fields.TrackUpdate(null, obj, SchemaOf(resource), ScopeOf(resource, null), FieldManagerOf(context, "unknown"), resource.GroupVersion, null, Now());
+        await ValidateOnCreateAsync(context, info, obj);
         if (IsDryRun(context))
         {
             if (_store.Get(resource.Key, ns, name) is not null)

@@ -64,6 +64,7 @@ internal sealed partial class ApiHandler
 
     private async Task DeleteAsync(HttpContext context, RequestInfo info)
     {
+        await AdmitDeleteAsync(context, info);
         ApiResource resource = info.Resource!;
         DeleteRequest request = await ReadDeleteOptionsAsync(context);
         DeleteOutcome outcome = _deleter.Delete(resource, info.ObjectNamespace, info.Name!, request);

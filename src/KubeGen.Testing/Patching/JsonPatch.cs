@@ -116,7 +116,7 @@ internal static class JsonPatch
             return value;
         }
 
-        JsonNode? parent = Get(document, "/" + string.Join('/', parts.Take(parts.Count - 1).Select(Escape)));
+        JsonNode? parent = Get(document, Parent(parts));
         string last = parts[^1];
         switch (parent)
         {
@@ -154,7 +154,7 @@ internal static class JsonPatch
             return null;
         }
 
-        JsonNode? parent = Get(document, "/" + string.Join('/', parts.Take(parts.Count - 1).Select(Escape)));
+        JsonNode? parent = Get(document, Parent(parts));
         string last = parts[^1];
         switch (parent)
         {
@@ -172,6 +172,10 @@ internal static class JsonPatch
 
         return document;
     }
+
+    /// <summary>The pointer of the parent of <paramref name="parts"/>: the whole document (empty) for a top-level member.</summary>
+    private static string Parent(List<string> parts)
+        => parts.Count == 1 ? "" : "/" + string.Join('/', parts.Take(parts.Count - 1).Select(Escape));
 
     private static string Escape(string part) => part.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 }

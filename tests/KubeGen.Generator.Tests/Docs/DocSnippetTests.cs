@@ -10,7 +10,7 @@ namespace KubeGen.Generator.Tests.Docs;
 /// Every C# snippet in README.md and docs/ compiles as written, as a new user would paste it into a
 /// project: a program file of its own (top-level statements), with the SDK's implicit usings, against
 /// the client KubeGen generates for the README's item (<c>Namespace="MyOperator.Kube"</c>), the runtime,
-/// KubeGen.Testing and the ASP.NET Core shared framework (for the hosting and IHttpClientFactory examples).
+/// KubeGen.Testing, KubeGen.Webhooks and the ASP.NET Core shared framework (for the hosting, IHttpClientFactory and webhook examples).
 /// </summary>
 public sealed class DocSnippetTests
 {
@@ -100,6 +100,7 @@ public sealed class DocSnippetTests
             .Concat(Directory.GetFiles(aspNet, "*.dll").Where(IsManaged).Select(path => MetadataReference.CreateFromFile(path)))
             .Append(MetadataReference.CreateFromFile(typeof(KubeGen.Runtime.KubeConnection).Assembly.Location))
             .Append(MetadataReference.CreateFromFile(typeof(KubeGen.Testing.KubeApiServerEmulator).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(typeof(KubeGen.Webhooks.WebhookApplication).Assembly.Location))
             .ToImmutableArray();
         var compilation = CSharpCompilation.Create(
             "Snippets",
