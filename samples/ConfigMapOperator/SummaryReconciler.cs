@@ -26,11 +26,17 @@ internal sealed class SummaryReconciler(
     /// <summary>The ConfigMaps client as the controller helpers see it (finalizers, reads).</summary>
     private IKubeObjectClient<ConfigMap> ConfigMaps => kube.CoreV1.ConfigMaps;
 
-    /// <summary>Summaries written while this replica works and not deleted since, so that the log says "updated", not "created", before the cache shows a write.</summary>
-    private readonly ConcurrentDictionary<string, bool> _written = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The resourceVersion of each summary this replica applied (and did not see deleted since). The source's events (the
+    /// finalizer patch, say) come through another watch than the summary's, so a reconcile can run before the cache shows
+    /// the last apply and apply the same content again; the server finds nothing to change and answers the same
+    /// resourceVersion, and such a no-op is neither logged nor recorded as an Event. It also makes the log say "updated",
+    /// not "created", before the cache shows a write.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, string?> _applied = new(StringComparer.Ordinal);
 
     /// <summary>The summaries cache saw a summary deleted.</summary>
-    public void Forget(ConfigMap summary) => _written.TryRemove(ns + "/" + summary.Metadata?.Name, out _);
+    public void Forget(ConfigMap summary) => _applied.TryRemove(ns + "/" + summary.Metadata?.Name, out _);
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken cancellationToken)
     {
@@ -84,12 +90,14 @@ internal sealed class SummaryReconciler(
             return ReconcileResult.Done;
         }
 
+        ConfigMap written;
+
         // Server-side apply: no read-modify-write and so no conflicts to retry; it creates the summary when missing, sets
         // exactly the fields in `desired` and removes those this manager set before and no longer sets. force: the summary
         // is this operator's, so a field someone else took over (kubectl edit) is taken back.
         try
         {
-            await kube.CoreV1.ConfigMaps.ApplyAsync(ns, desired, new ApplyOptions(Summary.FieldManager), cancellationToken);
+            written = await kube.CoreV1.ConfigMaps.ApplyAsync(ns, desired, new ApplyOptions(Summary.FieldManager), cancellationToken);
         }
         catch (KubeApiException ex)
         {
@@ -98,8 +106,15 @@ internal sealed class SummaryReconciler(
             throw;
         }
 
-        bool created = observed is null && !_written.ContainsKey(summaryKey);
-        _written[summaryKey] = true;
+        string? version = written.Metadata?.ResourceVersion;
+        bool applied = _applied.TryGetValue(summaryKey, out string? before);
+        _applied[summaryKey] = version;
+        if (applied && version is not null && version == before)
+        {
+            return ReconcileResult.Done; // nothing changed: the cache had not caught up with the last apply
+        }
+
+        bool created = observed is null && !applied;
         OperatorLog.Action((created ? "created " : "updated ") + summaryKey);
         events.Record(source, KubeEventType.Normal, created ? "SummaryCreated" : "SummaryUpdated", "Apply", $"{summaryName}: {desired.Data!["keys"]} keys, {desired.Data["bytes"]} bytes");
         return ReconcileResult.Done;
@@ -129,7 +144,7 @@ internal sealed class SummaryReconciler(
         }
         finally
         {
-            _written.TryRemove(summaryKey, out _);
+            _applied.TryRemove(summaryKey, out _);
         }
     }
 

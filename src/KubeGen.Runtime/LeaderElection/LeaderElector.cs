@@ -87,6 +87,14 @@ public sealed class LeaderElector
         {
             if (!await AcquireAsync(cancellationToken).ConfigureAwait(false))
             {
+                // Cancelled while campaigning: an acquire the server carried out after this side gave up on its answer
+                // leaves the Lease held by an elector that never led, blocking the others for a whole lease duration.
+                // Nothing ran as the leader, so clearing it is safe; ReleaseAsync clears it only if this identity holds it.
+                if (_options.ReleaseOnCancel && cancellationToken.IsCancellationRequested)
+                {
+                    await ReleaseAsync().ConfigureAwait(false);
+                }
+
                 return;
             }
 
