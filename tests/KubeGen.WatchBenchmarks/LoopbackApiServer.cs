@@ -26,12 +26,23 @@ internal sealed class LoopbackApiServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>One release per quiet watch request received: a cache that sent its watch is done with its list.</summary>
+    private readonly SemaphoreSlim _quietWatches = new(0);
+
+    /// <summary>
+    /// Waits for the next quiet watch request. A cache reports itself synced from inside its list call, which may still
+    /// hold the list's body buffer for a moment; once its watch arrives here the list call is over, so a measurement
+    /// taken then does not depend on how far the cache's loop got.
+    /// </summary>
+    public bool WaitForWatch(TimeSpan timeout) => _quietWatches.Wait(timeout);
+
     public static async Task<LoopbackApiServer> StartAsync(byte[] podWatch, byte[] configMapList, byte[]? podList = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
+        LoopbackApiServer? server = null;
         app.Run(async context =>
         {
             string path = context.Request.Path.Value ?? string.Empty;
@@ -46,6 +57,7 @@ internal sealed class LoopbackApiServer : IAsyncDisposable
                 || (path == $"/api/v1/namespaces/{StreamData.Namespace}/configmaps" && watch))
             {
                 await context.Response.StartAsync(context.RequestAborted);
+                server!._quietWatches.Release();
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);
@@ -72,7 +84,8 @@ internal sealed class LoopbackApiServer : IAsyncDisposable
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LoopbackApiServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        server = new LoopbackApiServer(app, new Uri(address.EndsWith('/') ? address : address + "/"));
+        return server;
     }
 
     public async ValueTask DisposeAsync()
