@@ -3,6 +3,7 @@ using ClientTests.Kube.CoreV1;
 using KubeGen.Client.Tests.Infrastructure;
 using KubeGen.Runtime;
 using KubeGen.Testing;
+using KubeGen.Testing.Tests.Infrastructure;
 using static KubeGen.Client.Tests.Emulator.EmulatorHarness;
 
 namespace KubeGen.Client.Tests.Emulator;
@@ -40,8 +41,8 @@ public sealed class EmulatorKubeconfigTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(kubeconfig));
         }
 
-        KubectlRunner.Require();
-        (int exit, string stdout, string stderr) = await KubectlRunner.RunAsync(kubeconfig, _work.Path, api.Cancel, "get", "configmaps", "-o", "name");
+        Kubectl.Require();
+        (int exit, string stdout, string stderr) = await new Kubectl(kubeconfig, _work.Path).RunAsync("get", "configmaps", "-o", "name");
         Assert.True(exit == 0, stderr);
         Assert.Equal("configmap/settings", stdout.Trim());
     }
@@ -68,11 +69,11 @@ public sealed class EmulatorKubeconfigTests : IDisposable
         // Required: a bearer token alone does not get through the TLS handshake.
         await Assert.ThrowsAsync<HttpRequestException>(() => api.Kube.CoreV1.ConfigMaps.ListAsync(Ns, cancellationToken: api.Cancel));
 
-        KubectlRunner.Require();
-        (int exit, string stdout, string stderr) = await KubectlRunner.RunAsync(kubeconfig, _work.Path, api.Cancel, "get", "configmaps", "-o", "name");
+        Kubectl.Require();
+        (int exit, string stdout, string stderr) = await new Kubectl(kubeconfig, _work.Path).RunAsync("get", "configmaps", "-o", "name");
         Assert.True(exit == 0, stderr);
         Assert.Equal("configmap/by-jane", stdout.Trim());
-        (exit, stdout, _) = await KubectlRunner.RunAsync(kubeconfig, _work.Path, api.Cancel, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
+        (exit, stdout, _) = await new Kubectl(kubeconfig, _work.Path).RunAsync("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}");
         if (exit == 0)
         {
             // Only where the emulator answers SelfSubjectReview (kubectl 1.28+); the listing above already proves the identity.
