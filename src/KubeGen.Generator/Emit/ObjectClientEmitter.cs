@@ -25,7 +25,9 @@ internal static class ObjectClientEmitter
 
         var contract = Interface(resource);
         var kind = client.KindType;
-        var scope = client.Namespaced ? "RequireNamespace(@namespace), " : string.Empty;
+        // A null namespace of a namespaced kind is refused by the URL builder's segment check, as for every generated call.
+        var scope = client.Namespaced ? "@namespace!, " : string.Empty;
+        var noStatus = $"{Runtime}KubeObjectClientErrors.StatusNotSelected({SourceWriter.Literal(resource.Plural)}, ";
         EmitApply(w, resource, client, "ApplyAsync", client.PatchMethod, "the object");
         if (client.PatchStatusMethod is not null)
         {
@@ -44,27 +46,14 @@ internal static class ObjectClientEmitter
         {
             w.Line();
             w.Line($"{Task}<{kind}> {contract}.PatchStatusAsync(string? @namespace, string name, {Runtime}KubePatch patch, {CancellationToken} cancellationToken, {Runtime}ApplyOptions? apply)");
-            w.Line($"    => throw NoStatus(\"patch\");");
+            w.Line($"    => throw {noStatus}\"patch\");");
         }
 
         w.Line();
         w.Line($"{Task}<{kind}> {contract}.ReplaceStatusAsync(string? @namespace, string name, {kind} body, {CancellationToken} cancellationToken)");
         w.Line(client.ReplaceStatusMethod is { } replaceStatus
             ? $"    => {replaceStatus}({scope}name, body, cancellationToken: cancellationToken);"
-            : "    => throw NoStatus(\"update\");");
-        if (client.PatchStatusMethod is null || client.ReplaceStatusMethod is null)
-        {
-            w.Line();
-            w.Line("private static global::System.NotSupportedException NoStatus(string verb)");
-            w.Line($"    => new({SourceWriter.Literal("The selection has no ")} + verb + {SourceWriter.Literal($" of {resource.Plural}/status: add the verb to the resource's selector entry (the spec must serve the status subresource).")});");
-        }
-
-        if (client.Namespaced)
-        {
-            w.Line();
-            w.Line("private static string RequireNamespace(string? @namespace)");
-            w.Line($"    => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), {SourceWriter.Literal($"{resource.Plural} are namespaced: the object needs a namespace.")});");
-        }
+            : $"    => throw {noStatus}\"update\");");
     }
 
     private static void EmitApply(SourceWriter w, ResourceModel resource, ObjectClientModel client, string name, string call, string what)

@@ -194,18 +194,15 @@ namespace Snap.Cluster.AppsV1
             => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.AppsV1.Deployment.KubeApiVersion, global::Snap.Cluster.AppsV1.Deployment.KubeKind, global::Snap.Cluster.AppsV1.Deployment.JsonTypeInfo, options, status: true, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
-            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+            => GetAsync(@namespace!, name, cancellationToken: cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+            => PatchAsync(@namespace!, name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => PatchStatusAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+            => PatchStatusAsync(@namespace!, name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.AppsV1.Deployment> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.AppsV1.Deployment>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.AppsV1.Deployment body, global::System.Threading.CancellationToken cancellationToken)
-            => ReplaceStatusAsync(RequireNamespace(@namespace), name, body, cancellationToken: cancellationToken);
-
-        private static string RequireNamespace(string? @namespace)
-            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "deployments are namespaced: the object needs a namespace.");
+            => ReplaceStatusAsync(@namespace!, name, body, cancellationToken: cancellationToken);
     }
 }

@@ -265,21 +265,15 @@ namespace Snap.Cluster.CoreV1
             => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.CoreV1.ConfigMap.KubeApiVersion, global::Snap.Cluster.CoreV1.ConfigMap.KubeKind, global::Snap.Cluster.CoreV1.ConfigMap.JsonTypeInfo, options, status: false, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.ConfigMap> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.ConfigMap>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
-            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+            => GetAsync(@namespace!, name, cancellationToken: cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.ConfigMap> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.ConfigMap>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+            => PatchAsync(@namespace!, name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.ConfigMap> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.ConfigMap>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => throw NoStatus("patch");
+            => throw global::KubeGen.Runtime.KubeObjectClientErrors.StatusNotSelected("configmaps", "patch");
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.ConfigMap> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.ConfigMap>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.CoreV1.ConfigMap body, global::System.Threading.CancellationToken cancellationToken)
-            => throw NoStatus("update");
-
-        private static global::System.NotSupportedException NoStatus(string verb)
-            => new("The selection has no " + verb + " of configmaps/status: add the verb to the resource's selector entry (the spec must serve the status subresource).");
-
-        private static string RequireNamespace(string? @namespace)
-            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "configmaps are namespaced: the object needs a namespace.");
+            => throw global::KubeGen.Runtime.KubeObjectClientErrors.StatusNotSelected("configmaps", "update");
     }
 }

@@ -301,18 +301,15 @@ namespace Snap.Cluster.CoreV1
             => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.CoreV1.Pod.KubeApiVersion, global::Snap.Cluster.CoreV1.Pod.KubeKind, global::Snap.Cluster.CoreV1.Pod.JsonTypeInfo, options, status: true, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
-            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+            => GetAsync(@namespace!, name, cancellationToken: cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+            => PatchAsync(@namespace!, name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => PatchStatusAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+            => PatchStatusAsync(@namespace!, name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.CoreV1.Pod> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.CoreV1.Pod>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.CoreV1.Pod body, global::System.Threading.CancellationToken cancellationToken)
-            => ReplaceStatusAsync(RequireNamespace(@namespace), name, body, cancellationToken: cancellationToken);
-
-        private static string RequireNamespace(string? @namespace)
-            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "pods are namespaced: the object needs a namespace.");
+            => ReplaceStatusAsync(@namespace!, name, body, cancellationToken: cancellationToken);
     }
 }

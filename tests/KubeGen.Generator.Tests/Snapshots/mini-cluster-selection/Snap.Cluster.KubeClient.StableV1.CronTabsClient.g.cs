@@ -380,18 +380,15 @@ namespace Snap.Cluster.StableV1
             => global::KubeGen.Runtime.KubeApply.ApplyObjectAsync(this, @namespace, configuration, global::Snap.Cluster.StableV1.CronTab.KubeApiVersion, global::Snap.Cluster.StableV1.CronTab.KubeKind, global::Snap.Cluster.StableV1.CronTab.JsonTypeInfo, options, status: true, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.GetAsync(string? @namespace, string name, global::System.Threading.CancellationToken cancellationToken)
-            => GetAsync(RequireNamespace(@namespace), name, cancellationToken: cancellationToken);
+            => GetAsync(@namespace!, name, cancellationToken: cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.PatchAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => PatchAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+            => PatchAsync(@namespace!, name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.PatchStatusAsync(string? @namespace, string name, global::KubeGen.Runtime.KubePatch patch, global::System.Threading.CancellationToken cancellationToken, global::KubeGen.Runtime.ApplyOptions? apply)
-            => PatchStatusAsync(RequireNamespace(@namespace), name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
+            => PatchStatusAsync(@namespace!, name, patch, apply is null ? null : new global::Snap.Cluster.PatchOptions { FieldManager = apply.FieldManager, Force = patch.Type == global::KubeGen.Runtime.KubePatchType.ApplyPatch ? apply.Force : null }, cancellationToken);
 
         global::System.Threading.Tasks.Task<global::Snap.Cluster.StableV1.CronTab> global::KubeGen.Runtime.IKubeObjectClient<global::Snap.Cluster.StableV1.CronTab>.ReplaceStatusAsync(string? @namespace, string name, global::Snap.Cluster.StableV1.CronTab body, global::System.Threading.CancellationToken cancellationToken)
-            => ReplaceStatusAsync(RequireNamespace(@namespace), name, body, cancellationToken: cancellationToken);
-
-        private static string RequireNamespace(string? @namespace)
-            => @namespace ?? throw new global::System.ArgumentNullException(nameof(@namespace), "crontabs are namespaced: the object needs a namespace.");
+            => ReplaceStatusAsync(@namespace!, name, body, cancellationToken: cancellationToken);
     }
 }
