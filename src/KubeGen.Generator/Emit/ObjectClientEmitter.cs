@@ -26,7 +26,7 @@ internal static class ObjectClientEmitter
         var contract = Interface(resource);
         var kind = client.KindType;
         // A null namespace of a namespaced kind is refused by the URL builder's segment check, as for every generated call.
-        var scope = client.Namespaced ? "@namespace!, " : string.Empty;
+        var scope = resource.Namespaced ? "@namespace!, " : string.Empty;
         var noStatus = $"{Runtime}KubeObjectClientErrors.StatusNotSelected({SourceWriter.Literal(resource.Plural)}, ";
         EmitApply(w, resource, client, "ApplyAsync", client.PatchMethod, "the object");
         if (client.PatchStatusMethod is not null)
@@ -61,7 +61,7 @@ internal static class ObjectClientEmitter
         var kind = client.KindType;
         w.Line();
         w.Doc("summary", $"Server-side apply of {what}: build a new {resource.Kind} holding only the fields this manager owns (every property can be left out, and what is left out is not sent), with metadata.name. apiVersion and kind are filled in when left out. Calls {call}.");
-        if (client.Namespaced)
+        if (resource.Namespaced)
         {
             w.Doc("param", "The namespace of the object (metadata.namespace may be left out; when set, it must be the same).", "name=\"namespace\"");
         }
@@ -70,9 +70,9 @@ internal static class ObjectClientEmitter
         w.Doc("param", "The field manager, and whether to take fields other managers own.", "name=\"options\"");
         w.Doc("param", "Cancels the request.", "name=\"cancellationToken\"");
         w.Doc("exception", "Without force, other managers own fields it sets (the exception names them).", $"cref=\"{Runtime}ApplyConflictException\"");
-        var scope = client.Namespaced ? "string @namespace, " : string.Empty;
+        var scope = resource.Namespaced ? "string @namespace, " : string.Empty;
         w.Line($"public {Task}<{kind}> {name}({scope}{kind} configuration, {Runtime}ApplyOptions options, {CancellationToken} cancellationToken = default)");
-        w.Line($"    => {Runtime}KubeApply.ApplyObjectAsync(this, {(client.Namespaced ? "@namespace" : "null")}, configuration, {kind}.KubeApiVersion, {kind}.KubeKind, {kind}.JsonTypeInfo, options, status: {(name == "ApplyStatusAsync" ? "true" : "false")}, cancellationToken);");
+        w.Line($"    => {Runtime}KubeApply.ApplyObjectAsync(this, {(resource.Namespaced ? "@namespace" : "null")}, configuration, {kind}.KubeApiVersion, {kind}.KubeKind, {kind}.JsonTypeInfo, options, status: {(name == "ApplyStatusAsync" ? "true" : "false")}, cancellationToken);");
     }
 
     private static void EmitPatch(SourceWriter w, string contract, string kind, string member, string call, ObjectClientModel client, string scope)

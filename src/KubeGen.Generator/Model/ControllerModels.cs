@@ -62,7 +62,6 @@ internal sealed record LeaseStoreModel(
 /// helpers) and gets <c>ApplyAsync</c>: get and patch are required, the status calls are used when selected.
 /// </summary>
 /// <param name="KindType">The kind.</param>
-/// <param name="Namespaced">Whether the calls take a namespace.</param>
 /// <param name="GetMethod">The get call.</param>
 /// <param name="PatchMethod">The patch call.</param>
 /// <param name="PatchOptionsType">The options class of both patch calls.</param>
@@ -72,7 +71,6 @@ internal sealed record LeaseStoreModel(
 /// <param name="ReplaceStatusMethod">The status replace call; null when not selected.</param>
 internal sealed record ObjectClientModel(
     string KindType,
-    bool Namespaced,
     string GetMethod,
     string PatchMethod,
     string PatchOptionsType,

@@ -146,7 +146,6 @@ internal static class ControllerCapabilities
 
         return new ObjectClientModel(
             kind,
-            resource.Namespaced,
             get.MethodName,
             patch.MethodName,
             patchOptions.TypeName,
