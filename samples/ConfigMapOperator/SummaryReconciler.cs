@@ -27,11 +27,11 @@ internal sealed class SummaryReconciler(
     private IKubeObjectClient<ConfigMap> ConfigMaps => kube.CoreV1.ConfigMaps;
 
     /// <summary>
-    /// The resourceVersion of each summary this replica applied (and did not see deleted since). The source's events (the
-    /// finalizer patch, say) come through another watch than the summary's, so a reconcile can run before the cache shows
-    /// the last apply and apply the same content again; the server finds nothing to change and answers the same
-    /// resourceVersion, and such a no-op is neither logged nor recorded as an Event. It also makes the log say "updated",
-    /// not "created", before the cache shows a write.
+    /// The content (the summary's sha256) this replica last applied to each summary, until it sees the summary deleted. The
+    /// source's events (the finalizer patch, say) come through another watch than the summary's, so a reconcile can run
+    /// before the cache shows the last apply and apply the same content again: that changes nothing this replica wrote, and
+    /// is neither logged nor recorded as an Event ("updated" means the summary's content changed, as the README says). It
+    /// also makes the log say "updated", not "created", before the cache shows a write.
     /// </summary>
     private readonly ConcurrentDictionary<string, string?> _applied = new(StringComparer.Ordinal);
 
@@ -106,12 +106,12 @@ internal sealed class SummaryReconciler(
             throw;
         }
 
-        string? version = written.Metadata?.ResourceVersion;
+        string? content = written.Data is { } data && data.TryGetValue("sha256", out string? sha) ? sha : null;
         bool applied = _applied.TryGetValue(summaryKey, out string? before);
-        _applied[summaryKey] = version;
-        if (applied && version is not null && version == before)
+        _applied[summaryKey] = content;
+        if (applied && content is not null && content == before)
         {
-            return ReconcileResult.Done; // nothing changed: the cache had not caught up with the last apply
+            return ReconcileResult.Done; // the same content again: the cache had not caught up with the last apply
         }
 
         bool created = observed is null && !applied;
