@@ -34,50 +34,45 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         public const string CheckSpecLock = nameof(CheckSpecLock);
     }
 
-    private const string MetadataPrefix = "build_metadata.AdditionalFiles.";
-
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var apiFiles = context.AdditionalTextsProvider
+        // Every value passed between steps is a class (collections are wrapped as soon as they are collected).
+        // Roslyn's node types instantiated over reference types share one compiled body; over a struct
+        // (an ImmutableArray, a bool, a tuple of them) each is compiled again by the JIT in every cold compiler
+        // process, which is what a build pays for every extra node of that kind.
+        var inputs = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
-            .Where(static pair => IsKubernetesApi(pair.Right.GetOptions(pair.Left)));
+            .Select(static (pair, _) => InputFile.Classify(pair.Left, pair.Right));
+        var apiFiles = inputs.Where(static input => input.Kind == InputFileKind.Api);
 
         var settings = apiFiles
-            .Select(static (pair, _) => ReadSettings(pair.Left, pair.Right))
+            .Select(static (input, _) => input.Settings!)
             .WithTrackingName(Steps.ReadSettings);
+        var allSettings = settings.Collect().Select(static (all, _) => all.ToImmutableEquatableArray());
 
         // Parsing depends on the file alone: a selector edit or an unrelated C# edit reuses it.
         var catalogs = apiFiles
-            .Select(static (pair, _) => pair.Left)
+            .Select(static (input, _) => input.Text!)
             .Select(static (text, cancellationToken) => ParseSpec(text, cancellationToken))
             .WithTrackingName(Steps.ParseSpec);
+        var allCatalogs = catalogs.Collect().Select(static (all, _) => all.ToImmutableEquatableArray());
 
-        // The spec lock: a committed file the build compares each cluster's selected surface with.
-        var lockFiles = context.AdditionalTextsProvider
-            .Combine(context.AnalyzerConfigOptionsProvider)
-            .Where(static pair => IsSet(pair.Right.GetOptions(pair.Left), MetadataPrefix + "KubeGenLock"))
-            .Select(static (pair, cancellationToken) => new LockFileText(pair.Left.Path, pair.Left.GetText(cancellationToken)?.ToString()));
-        var lockSettings = context.AnalyzerConfigOptionsProvider
-            .Select(static (provider, _) => new LockSettings(
-                IsSet(provider.GlobalOptions, "build_property.KubeGenWriteLock"),
-                provider.GlobalOptions.TryGetValue("build_property.MSBuildProjectDirectory", out var directory) ? directory : null));
-        var trackSurface = lockFiles.Collect()
-            .Combine(lockSettings)
-            .Select(static (pair, _) => pair.Left.Length > 0 || pair.Right.Write);
+        // The spec lock (a committed file the build compares each cluster's selected surface with) and the server's
+        // version beside a fetched spec (KubeGenFetchSpec's sidecar, which names the cluster in diagnostics and the lock).
+        var environment = inputs
+            .Where(static input => input.Kind is InputFileKind.Lock or InputFileKind.ServerVersion)
+            .Select(static (input, cancellationToken) => ReadSideFile(input, cancellationToken))
+            .Collect()
+            .Select(static (all, _) => all.ToImmutableEquatableArray())
+            .Combine(context.AnalyzerConfigOptionsProvider.Select(static (provider, _) => LockSettings.Read(provider)))
+            .Select(static (pair, _) => BuildEnvironment.Of(pair.Left, pair.Right));
 
-        // The server's version beside a fetched spec (KubeGenFetchSpec's sidecar): names the cluster in diagnostics and the lock.
-        var serverVersions = context.AdditionalTextsProvider
-            .Combine(context.AnalyzerConfigOptionsProvider)
-            .Where(static pair => IsSet(pair.Right.GetOptions(pair.Left), MetadataPrefix + "KubeGenServerVersion"))
-            .Select(static (pair, cancellationToken) => new ServerVersionFile(pair.Left.Path, ServerVersionSidecar.Read(pair.Left.GetText(cancellationToken)?.ToString())));
-
-        var requests = settings.Collect()
-            .Combine(trackSurface)
-            .Combine(serverVersions.Collect())
-            .SelectMany(static (pair, _) => GroupIntoClients(pair.Left.Left, pair.Left.Right, pair.Right));
+        var requests = allSettings
+            .Combine(environment)
+            .SelectMany(static (pair, _) => GroupIntoClients(pair.Left, pair.Right));
 
         var results = requests
-            .Combine(catalogs.Collect())
+            .Combine(allCatalogs)
             .Select(static (pair, cancellationToken) => ModelBuilder.Build(
                 pair.Left,
                 pair.Left.SpecPaths.Select(path => pair.Right.FirstOrDefault(c => c.Path == path)).Where(c => c is not null).ToList()!,
@@ -101,33 +96,38 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (all, _) => all.Select(m => m!).ToImmutableEquatableArray());
         context.RegisterSourceOutput(manifests, static (output, all) => EmitRbacManifest(output, all));
-        context.RegisterSourceOutput(settings.Collect(), static (output, all) => ReportSharedNamespaces(output, all));
+        context.RegisterSourceOutput(allSettings, static (output, all) => ReportSharedNamespaces(output, all));
 
-        var lockOutcome = results.Collect()
-            .Combine(catalogs.Collect())
-            .Combine(lockFiles.Collect())
-            .Combine(lockSettings)
-            .Select(static (input, _) => CheckSpecLock(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right))
+        var lockOutcome = results
+            .Collect()
+            .Select(static (all, _) => all.ToImmutableEquatableArray())
+            .Combine(allCatalogs)
+            .Select(static (pair, _) => new GeneratedClients(pair.Left, pair.Right))
+            .Combine(environment)
+            .Select(static (pair, _) => CheckSpecLock(pair.Left, pair.Right))
             .WithTrackingName(Steps.CheckSpecLock);
         context.RegisterSourceOutput(lockOutcome, static (output, outcome) => EmitSpecLock(output, outcome));
     }
 
-    private static bool IsSet(AnalyzerConfigOptions options, string key)
-        => options.TryGetValue(key, out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
-
-    private static SpecLockOutcome? CheckSpecLock(ImmutableArray<ClientResult> results, ImmutableArray<SpecCatalog> catalogs, ImmutableArray<LockFileText> lockFiles, LockSettings settings)
+    private static SideFile ReadSideFile(InputFile input, System.Threading.CancellationToken cancellationToken)
     {
-        var lockFile = lockFiles.FirstOrDefault();
-        if (lockFile is null && !settings.Write)
+        var text = input.Text!.GetText(cancellationToken)?.ToString();
+        return new SideFile(input.Kind, input.Text.Path, input.Kind == InputFileKind.ServerVersion ? ServerVersionSidecar.Read(text) : text);
+    }
+
+    private static SpecLockOutcome? CheckSpecLock(GeneratedClients generated, BuildEnvironment environment)
+    {
+        if (!environment.TrackSurface)
         {
             return null;
         }
 
-        var clients = results
+        var (lockFile, settings) = (environment.LockFile, environment.Lock);
+        var clients = generated.Results
             .Where(r => r.Model is not null && r.Surfaces is { Count: > 0 })
             .Select(r => new LockClientSurfaces(r.Model!.RootNamespace + "." + r.Model.ClientName, r.Surfaces!))
             .ToImmutableEquatableArray();
-        var outcome = SpecLockCheck.Run(new SpecLockInput(clients, catalogs, lockFile?.Path, lockFile?.Text, settings.ProjectDirectory));
+        var outcome = SpecLockCheck.Run(new SpecLockInput(clients, generated.Catalogs, lockFile?.Path, lockFile?.Text, settings.ProjectDirectory));
         return settings.Write ? outcome : outcome with { Text = string.Empty };
     }
 
@@ -144,19 +144,6 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
             // Copied byte for byte to the lock by KubeGenUpdateLock: no byte order mark.
             output.AddSource(SpecLockFile.HintName, SourceText.From(outcome.Text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)));
         }
-    }
-
-    private static bool IsKubernetesApi(AnalyzerConfigOptions options)
-        => options.TryGetValue(MetadataPrefix + "KubeGenApi", out var value) && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
-
-    private static ClientSettings ReadSettings(AdditionalText text, AnalyzerConfigOptionsProvider provider)
-    {
-        var options = provider.GetOptions(text);
-        string? Read(string name) => options.TryGetValue(MetadataPrefix + name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
-
-        provider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var rootNamespace);
-        var ns = Read("Namespace") ?? (string.IsNullOrWhiteSpace(rootNamespace) ? "Kubernetes" : rootNamespace!.Trim() + ".Kubernetes");
-        return new ClientSettings(text.Path, ns, Read("ClientName") ?? "KubeClient", Read("KubeGenResources"), Read("Cluster"), Read("KubeGenOptional"));
     }
 
     private static SpecCatalog ParseSpec(AdditionalText text, System.Threading.CancellationToken cancellationToken)
@@ -194,8 +181,9 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
     /// form one cluster (several OpenAPI v3 documents of a cluster merge).
     /// Clients that share a namespace (KGEN0016) are not generated: their sources would collide.
     /// </summary>
-    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableArray<ClientSettings> all, bool trackSurface, ImmutableArray<ServerVersionFile> serverVersions)
+    private static ImmutableArray<ClientRequest> GroupIntoClients(ImmutableEquatableArray<ClientSettings> all, BuildEnvironment environment)
     {
+        var serverVersions = environment.ServerVersions;
         string? ServerVersionOf(IEnumerable<string> specPaths)
             => specPaths.SelectMany(spec => serverVersions.Where(v => v.Version is not null && ServerVersionSidecar.Describes(v.Path, spec)))
                 .Select(v => v.Version)
@@ -219,7 +207,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
                         ServerVersionOf(c.Select(s => s.SpecPath))))
                     .ToImmutableEquatableArray(),
                 g.Select(s => s.Resources ?? string.Empty).Distinct(StringComparer.Ordinal).ToImmutableEquatableArray(),
-                trackSurface))
+                environment.TrackSurface))
             .ToImmutableArray();
     }
 
@@ -227,7 +215,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
     /// Namespaces used by more than one client. Namespaces that differ only in case count as one:
     /// hint names (and the files they become) are compared case-insensitively.
     /// </summary>
-    private static IEnumerable<IGrouping<string, ClientSettings>> SharedNamespaces(ImmutableArray<ClientSettings> all)
+    private static IEnumerable<IGrouping<string, ClientSettings>> SharedNamespaces(ImmutableEquatableArray<ClientSettings> all)
         => all
             .GroupBy(s => s.RootNamespace, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Distinct(ClientKeyComparer.Instance).Count() > 1);
@@ -249,7 +237,7 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         }
     }
 
-    private static void ReportSharedNamespaces(SourceProductionContext output, ImmutableArray<ClientSettings> all)
+    private static void ReportSharedNamespaces(SourceProductionContext output, ImmutableEquatableArray<ClientSettings> all)
     {
         foreach (var group in SharedNamespaces(all))
         {
@@ -263,12 +251,3 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
         }
     }
 }
-
-/// <summary>The committed spec lock, as the compiler passes it.</summary>
-internal sealed record LockFileText(string Path, string? Text);
-
-/// <summary>A server-version sidecar and the version it names (null when it names none KubeGen accepts).</summary>
-internal sealed record ServerVersionFile(string Path, string? Version);
-
-/// <summary>The build's lock settings: write the lock file (KubeGenUpdateLock), and the project folder the lock's spec paths are relative to.</summary>
-internal sealed record LockSettings(bool Write, string? ProjectDirectory);
