@@ -11,6 +11,7 @@ namespace KubeGen.WatchBenchmarks;
 /// Managed heap kept alive by 10,000 ConfigMaps (measured as what dropping them frees, GC.GetTotalMemory(true) before and after): KubeGen's synced <see cref="ResourceCache{T, TList}"/>, and as references
 /// KubeGen's plain list result and KubernetesClient's <c>V1ConfigMapList</c>. Each is measured in a fresh process.
 /// <c>pods</c>: the same for 10,000 pods, with the cache's default transform (managedFields dropped) and without it.
+/// <c>realistic-pods</c>: the same for 10,000 pods shaped like a running Deployment's (<see cref="StreamData.RealisticPodList"/>).
 /// </summary>
 internal static class CacheMemory
 {
@@ -19,20 +20,23 @@ internal static class CacheMemory
         int count = 10_000;
         int rounds = 5; // the median of five: one round caught mid-way (a buffer still referenced) does not move it
         string which = args.Length > 1 ? args[1] : "all";
-        bool pods = which is "pods" or "pod-cache" or "pod-cache-keep" or "kubernetesclient-pods";
-        byte[] list = pods ? StreamData.PodList(count) : StreamData.ConfigMapList(count);
+        bool realistic = which.StartsWith("realistic-", StringComparison.Ordinal);
+        string mode = realistic ? which["realistic-".Length..] : which;
+        bool pods = mode is "pods" or "pod-cache" or "pod-cache-keep" or "kubernetesclient-pods";
+        byte[] list = !pods ? StreamData.ConfigMapList(count) : realistic ? StreamData.RealisticPodList(count) : StreamData.PodList(count);
         await using var server = await LoopbackApiServer.StartAsync(StreamData.PodWatchStream(1), StreamData.ConfigMapList(pods ? 1 : count), pods ? list : null);
         Console.WriteLine($"{(pods ? "PodList" : "ConfigMapList")}: {count} objects, {list.Length} bytes of JSON ({list.Length / count} per object)");
         Console.WriteLine($"{"what",-40} {"retained bytes",15} {"per object",12}");
-        if (which is "all" or "pods")
+        if (mode is "all" or "pods")
         {
             // Each in a fresh process, so that one's leftovers (pools, type info) do not count against another.
-            foreach (string mode in which == "pods" ? (string[])["pod-cache", "pod-cache-keep", "kubernetesclient-pods"] : ["cache", "kubegen-list", "kubernetesclient-list"])
+            foreach (string child in mode == "pods" ? (string[])["pod-cache", "pod-cache-keep", "kubernetesclient-pods"] : ["cache", "kubegen-list", "kubernetesclient-list"])
             {
-                using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!, ["--cache-memory", mode]) { RedirectStandardOutput = true })!;
+                string childMode = realistic ? "realistic-" + child : child;
+                using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!, ["--cache-memory", childMode]) { RedirectStandardOutput = true })!;
                 string output = await process.StandardOutput.ReadToEndAsync();
                 await process.WaitForExitAsync();
-                foreach (string line in output.Split('\n').Where(l => l.StartsWith(mode + " ", StringComparison.Ordinal)))
+                foreach (string line in output.Split('\n').Where(l => l.StartsWith(childMode + " ", StringComparison.Ordinal)))
                 {
                     Console.WriteLine(line);
                 }
@@ -56,7 +60,7 @@ internal static class CacheMemory
         var samples = new List<long>();
         for (int round = 0; round <= rounds; round++)
         {
-            long retained = MeasureOnce(which, count, kube, official, server);
+            long retained = MeasureOnce(mode, count, kube, official, server);
             if (round > 0)
             {
                 samples.Add(retained);
@@ -65,7 +69,7 @@ internal static class CacheMemory
 
         samples.Sort();
         long median = samples[samples.Count / 2];
-        string label = which switch
+        string label = mode switch
         {
             "cache" => "KubeGen ResourceCache (synced)",
             "kubegen-list" => "KubeGen ListAsync().Items",

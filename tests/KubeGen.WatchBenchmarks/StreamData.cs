@@ -8,7 +8,7 @@ namespace KubeGen.WatchBenchmarks;
 /// Objects only use fields of the fixture's schema (mini-cluster.swagger.json), so neither deserializer
 /// gets to skip what the other one has to build.
 /// </summary>
-internal static class StreamData
+internal static partial class StreamData
 {
     public const string Namespace = "bench";
 
@@ -94,16 +94,7 @@ internal static class StreamData
         w.WriteString("prometheus.io/scrape", "true");
         w.WriteString("prometheus.io/port", "9090");
         w.WriteEndObject();
-        w.WriteStartArray("ownerReferences");
-        w.WriteStartObject();
-        w.WriteString("apiVersion", "apps/v1");
-        w.WriteString("kind", "ReplicaSet");
-        w.WriteString("name", "web-7d9c6b5f4");
-        w.WriteString("uid", "5f0c2a8e-3b1d-4c6e-9a7f-2e8d1c0b9a76");
-        w.WriteBoolean("controller", true);
-        w.WriteBoolean("blockOwnerDeletion", true);
-        w.WriteEndObject();
-        w.WriteEndArray();
+        WriteReplicaSetOwner(w, "web-7d9c6b5f4", "5f0c2a8e-3b1d-4c6e-9a7f-2e8d1c0b9a76");
         w.WriteStartArray("managedFields");
         WriteManagedFields(w, "kube-controller-manager", "Update", null, "2026-11-28T21:14:07Z",
             """{"f:metadata":{"f:generateName":{},"f:labels":{".":{},"f:app.kubernetes.io/instance":{},"f:app.kubernetes.io/name":{},"f:pod-template-hash":{}},"f:ownerReferences":{".":{},"k:{\"uid\":\"5f0c2a8e-3b1d-4c6e-9a7f-2e8d1c0b9a76\"}":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{".":{},"f:image":{},"f:name":{}}}}}""");
@@ -136,30 +127,10 @@ internal static class StreamData
         WritePort(w, "metrics", 9090);
         w.WriteEndArray();
         w.WriteStartArray("env");
-        w.WriteStartObject();
-        w.WriteString("name", "ASPNETCORE_ENVIRONMENT");
-        w.WriteString("value", "Production");
-        w.WriteEndObject();
-        w.WriteStartObject();
-        w.WriteString("name", "POD_NAME");
-        w.WriteStartObject("valueFrom");
-        w.WriteStartObject("fieldRef");
-        w.WriteString("apiVersion", "v1");
-        w.WriteString("fieldPath", "metadata.name");
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndObject();
+        WriteEnv(w, "ASPNETCORE_ENVIRONMENT", "Production");
+        WritePodNameEnv(w);
         w.WriteEndArray();
-        w.WriteStartObject("resources");
-        w.WriteStartObject("limits");
-        w.WriteString("cpu", "1");
-        w.WriteString("memory", "512Mi");
-        w.WriteEndObject();
-        w.WriteStartObject("requests");
-        w.WriteString("cpu", "250m");
-        w.WriteString("memory", "256Mi");
-        w.WriteEndObject();
-        w.WriteEndObject();
+        WriteResources(w, "1", "512Mi", "250m", "256Mi");
         w.WriteStartArray("volumeMounts");
         WriteMount(w, "config", "/etc/web");
         WriteMount(w, "tls", "/etc/tls");
@@ -180,21 +151,7 @@ internal static class StreamData
         w.WriteString("imagePullPolicy", "IfNotPresent");
         w.WriteEndObject();
         w.WriteEndArray();
-        w.WriteString("restartPolicy", "Always");
-        w.WriteNumber("terminationGracePeriodSeconds", 30);
-        w.WriteString("dnsPolicy", "ClusterFirst");
-        w.WriteString("serviceAccountName", "web");
-        w.WriteString("nodeName", node);
-        w.WriteStartObject("securityContext");
-        w.WriteNumber("runAsUser", 1000);
-        w.WriteBoolean("runAsNonRoot", true);
-        w.WriteEndObject();
-        w.WriteString("schedulerName", "default-scheduler");
-        w.WriteStartArray("tolerations");
-        WriteToleration(w, "node.kubernetes.io/not-ready");
-        w.WriteEndArray();
-        w.WriteNumber("priority", 0);
-        w.WriteBoolean("enableServiceLinks", true);
+        WritePodPlacement(w, 30, "web", node, 1000, enableServiceLinks: true, "node.kubernetes.io/not-ready");
         w.WriteEndObject();
 
         w.WriteStartObject("status");
@@ -213,29 +170,17 @@ internal static class StreamData
         w.WriteEndArray();
         w.WriteString("hostIP", $"192.168.3.{i % 37 + 10}");
         w.WriteString("podIP", ip);
-        w.WriteStartArray("podIPs");
-        w.WriteStartObject();
-        w.WriteString("ip", ip);
-        w.WriteEndObject();
-        w.WriteEndArray();
+        WriteIps(w, "podIPs", ip);
         w.WriteString("startTime", "2026-11-28T21:14:07Z");
         w.WriteStartArray("containerStatuses");
-        w.WriteStartObject();
-        w.WriteString("name", "web");
-        w.WriteStartObject("state");
-        w.WriteStartObject("running");
-        w.WriteString("startedAt", "2026-11-28T21:14:11Z");
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteStartObject("lastState");
-        w.WriteEndObject();
-        w.WriteBoolean("ready", i % 2 != 0);
-        w.WriteNumber("restartCount", 0);
-        w.WriteString("image", "registry.example.com/shop/web:1.42.3");
-        w.WriteString("imageID", "registry.example.com/shop/web@sha256:3f1c9b0f5a2e7d4c8b6a1e0f9d8c7b6a5e4d3c2b1a0f9e8d7c6b5a4e3d2c1b0a");
-        w.WriteString("containerID", $"containerd://{i:x8}9b0f5a2e7d4c8b6a1e0f9d8c7b6a5e4d");
-        w.WriteBoolean("started", true);
-        w.WriteEndObject();
+        WriteContainerStatus(
+            w,
+            "web",
+            "registry.example.com/shop/web:1.42.3",
+            "registry.example.com/shop/web@sha256:3f1c9b0f5a2e7d4c8b6a1e0f9d8c7b6a5e4d3c2b1a0f9e8d7c6b5a4e3d2c1b0a",
+            $"containerd://{i:x8}9b0f5a2e7d4c8b6a1e0f9d8c7b6a5e4d",
+            "2026-11-28T21:14:11Z",
+            ready: i % 2 != 0);
         w.WriteEndArray();
         w.WriteString("qosClass", "Burstable");
         w.WriteEndObject();
@@ -307,6 +252,113 @@ internal static class StreamData
         w.WriteString("name", name);
         w.WriteBoolean("readOnly", true);
         w.WriteString("mountPath", path);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Where and as whom a pod runs: restart policy through enableServiceLinks, as kube-apiserver orders them.</summary>
+    private static void WritePodPlacement(Utf8JsonWriter w, int terminationGraceSeconds, string serviceAccount, string node, int runAsUser, bool enableServiceLinks, params string[] tolerations)
+    {
+        w.WriteString("restartPolicy", "Always");
+        w.WriteNumber("terminationGracePeriodSeconds", terminationGraceSeconds);
+        w.WriteString("dnsPolicy", "ClusterFirst");
+        w.WriteString("serviceAccountName", serviceAccount);
+        w.WriteString("nodeName", node);
+        w.WriteStartObject("securityContext");
+        w.WriteNumber("runAsUser", runAsUser);
+        w.WriteBoolean("runAsNonRoot", true);
+        w.WriteEndObject();
+        w.WriteString("schedulerName", "default-scheduler");
+        w.WriteStartArray("tolerations");
+        foreach (string toleration in tolerations)
+        {
+            WriteToleration(w, toleration);
+        }
+
+        w.WriteEndArray();
+        w.WriteNumber("priority", 0);
+        w.WriteBoolean("enableServiceLinks", enableServiceLinks);
+    }
+
+    private static void WriteEnv(Utf8JsonWriter w, string name, string value)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        w.WriteString("value", value);
+        w.WriteEndObject();
+    }
+
+    /// <summary>POD_NAME from the downward API, as most Deployments set it.</summary>
+    private static void WritePodNameEnv(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", "POD_NAME");
+        w.WriteStartObject("valueFrom");
+        w.WriteStartObject("fieldRef");
+        w.WriteString("apiVersion", "v1");
+        w.WriteString("fieldPath", "metadata.name");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteResources(Utf8JsonWriter w, string? cpuLimit, string memoryLimit, string cpuRequest, string memoryRequest)
+    {
+        w.WriteStartObject("resources");
+        w.WriteStartObject("limits");
+        if (cpuLimit is not null)
+        {
+            w.WriteString("cpu", cpuLimit);
+        }
+
+        w.WriteString("memory", memoryLimit);
+        w.WriteEndObject();
+        w.WriteStartObject("requests");
+        w.WriteString("cpu", cpuRequest);
+        w.WriteString("memory", memoryRequest);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteReplicaSetOwner(Utf8JsonWriter w, string name, string uid)
+    {
+        w.WriteStartArray("ownerReferences");
+        w.WriteStartObject();
+        w.WriteString("apiVersion", "apps/v1");
+        w.WriteString("kind", "ReplicaSet");
+        w.WriteString("name", name);
+        w.WriteString("uid", uid);
+        w.WriteBoolean("controller", true);
+        w.WriteBoolean("blockOwnerDeletion", true);
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
+    private static void WriteIps(Utf8JsonWriter w, string property, string ip)
+    {
+        w.WriteStartArray(property);
+        w.WriteStartObject();
+        w.WriteString("ip", ip);
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
+
+    private static void WriteContainerStatus(Utf8JsonWriter w, string name, string image, string imageId, string containerId, string startedAt, bool ready)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        w.WriteStartObject("state");
+        w.WriteStartObject("running");
+        w.WriteString("startedAt", startedAt);
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteStartObject("lastState");
+        w.WriteEndObject();
+        w.WriteBoolean("ready", ready);
+        w.WriteNumber("restartCount", 0);
+        w.WriteString("image", image);
+        w.WriteString("imageID", imageId);
+        w.WriteString("containerID", containerId);
+        w.WriteBoolean("started", true);
         w.WriteEndObject();
     }
 

@@ -25,11 +25,14 @@ internal static class CSharpTypes
         _ => $"global::System.Collections.Generic.IDictionary<string, {Name(type.Element!)}>",
     };
 
-    /// <summary>The concrete collection created when reading.</summary>
-    public static string ConcreteName(TypeRef type) => type.Kind switch
+    /// <summary>
+    /// What reading a collection creates: a list builder (a list of exactly the items' number) or a compact map.
+    /// Both are runtime types, sized for the short collections Kubernetes objects hold by the thousand in a cache.
+    /// </summary>
+    public static string ReadingCollection(TypeRef type) => type.Kind switch
     {
-        ValueKind.List => $"global::System.Collections.Generic.List<{Name(type.Element!)}>",
-        ValueKind.Map => $"global::System.Collections.Generic.Dictionary<string, {Name(type.Element!)}>",
+        ValueKind.List => $"{Runtime}KubeListBuilder<{Name(type.Element!)}>",
+        ValueKind.Map => $"{Runtime}KubeMap<{Name(type.Element!)}>",
         _ => Name(type),
     };
 

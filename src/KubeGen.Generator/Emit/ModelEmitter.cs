@@ -209,7 +209,7 @@ internal static class ModelEmitter
 
             using (w.Block("else"))
             {
-                w.Line($"var {local} = new {CSharpTypes.ConcreteName(type)}();");
+                w.Line($"var {local} = new {CSharpTypes.ReadingCollection(type)}();");
                 if (type.Kind == ValueKind.List)
                 {
                     w.Line($"{Reader}.ExpectStartArray(ref reader);");
@@ -236,7 +236,7 @@ internal static class ModelEmitter
                     }
                 }
 
-                w.Line($"{target} = {local};");
+                w.Line($"{target} = {local}{(type.Kind == ValueKind.List ? ".ToList()" : string.Empty)};");
             }
 
             return;

@@ -44,12 +44,13 @@ public sealed partial class KubeConnection : IDisposable, IAsyncDisposable
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxRetries;
     private readonly long _maxResponseBytes;
+    private readonly SpareBodyBuffer _bodyBuffer;
     private int _disposed;
 
     /// <summary>Bodies up to this size with a known length are read into one buffer (<see cref="ReadJsonAsync"/>); larger ones stream.</summary>
     private const long MaxOneBufferBytes = 1L << 30;
 
-    /// <summary>Bodies up to this size read into a buffer from the shared pool; larger ones into a buffer of their own.</summary>
+    /// <summary>Bodies up to this size read into a buffer from the shared pool; larger ones into the connection's spare buffer.</summary>
     private const long MaxPooledBytes = 1L << 20;
 
     /// <summary>Creates a connection from explicit options, with its own HTTP pipeline.</summary>
@@ -127,6 +128,7 @@ public sealed partial class KubeConnection : IDisposable, IAsyncDisposable
         _maxRetries = options.MaxRetries;
         _maxResponseBytes = options.MaxResponseBytes;
         _time = timeProvider ?? TimeProvider.System;
+        _bodyBuffer = new SpareBodyBuffer(_time);
         _tokens = new BearerTokenSource(options.Token, options.TokenFile, timeProvider, plugin: options.ExecPlugin);
         if (options.InsecureSkipTlsVerify && server.Scheme == Uri.UriSchemeHttps)
         {
@@ -310,6 +312,7 @@ public sealed partial class KubeConnection : IDisposable, IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _rateLimiter?.Dispose();
+            _bodyBuffer.Dispose();
             if (_ownsClient)
             {
                 _client.Dispose(); // and with it the handlers: the user's, then the primary one with its certificates
@@ -546,13 +549,13 @@ public sealed partial class KubeConnection : IDisposable, IAsyncDisposable
         Stream body = await OpenBodyAsync(response, method, pathAndQuery, cancellationToken).ConfigureAwait(false);
         if (response.Content.Headers.ContentLength is long length and > 0 and <= MaxOneBufferBytes)
         {
-            // A body of known length (a list) is read into one buffer of exactly that size and parsed from memory: faster than
-            // the streaming reader, and it leaves nothing behind. The streaming reader must hold a whole value that its converter
-            // cannot resume, which for a list is the whole body, in ArrayPool buffers it doubles as it goes; the pool keeps them
-            // after the call (hundreds of MB after one large unpaged list). This buffer is garbage once the objects are read.
-            // Small bodies (most calls) borrow a pooled buffer; a large one gets its own, which the GC takes back.
+            // A body of known length (a list) is read into one buffer and parsed from memory: faster than the streaming reader,
+            // which must hold a whole value that its converter cannot resume (for a list, the whole body) in ArrayPool buffers
+            // it doubles as it goes, and the pool keeps them all after the call (hundreds of MB after one large unpaged list).
+            // Small bodies (most calls) borrow a pooled buffer; a large one reuses the connection's spare buffer, which goes
+            // back to the GC when no large body has come for a while (SpareBodyBuffer).
             bool pooled = length <= MaxPooledBytes;
-            byte[] buffer = pooled ? ArrayPool<byte>.Shared.Rent((int)length) : GC.AllocateUninitializedArray<byte>((int)length);
+            byte[] buffer = pooled ? ArrayPool<byte>.Shared.Rent((int)length) : _bodyBuffer.Rent((int)length);
             try
             {
                 int read;
@@ -568,6 +571,10 @@ public sealed partial class KubeConnection : IDisposable, IAsyncDisposable
                 if (pooled)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
+                }
+                else
+                {
+                    _bodyBuffer.Return(buffer);
                 }
             }
         }

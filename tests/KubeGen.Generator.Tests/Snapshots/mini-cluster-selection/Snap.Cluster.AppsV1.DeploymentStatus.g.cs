@@ -100,7 +100,7 @@ namespace Snap.Cluster.AppsV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.AppsV1.DeploymentCondition>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.AppsV1.DeploymentCondition>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -108,7 +108,7 @@ namespace Snap.Cluster.AppsV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.AppsV1.KubeGenJson.DeploymentConditionConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Conditions = list0;
+                                    value.Conditions = list0.ToList();
                                 }
                                 continue;
                             }

@@ -93,7 +93,7 @@ namespace Snap.Cluster.CoordinationV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoordinationV1.Lease>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoordinationV1.Lease>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -101,7 +101,7 @@ namespace Snap.Cluster.CoordinationV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoordinationV1.KubeGenJson.LeaseConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Items = list0;
+                                    value.Items = list0.ToList();
                                 }
                                 continue;
                             }

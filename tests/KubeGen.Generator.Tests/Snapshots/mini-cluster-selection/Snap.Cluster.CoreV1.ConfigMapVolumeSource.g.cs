@@ -80,7 +80,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.KeyToPath>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.KeyToPath>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -88,7 +88,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.KeyToPathConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Items = list0;
+                                    value.Items = list0.ToList();
                                 }
                                 continue;
                             }

@@ -142,7 +142,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.EnvVar>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.EnvVar>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -150,7 +150,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.EnvVarConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Env = list0;
+                                    value.Env = list0.ToList();
                                 }
                                 continue;
                             }
@@ -171,7 +171,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<string>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -179,7 +179,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;
                                         list0.Add(item0);
                                     }
-                                    value.Args = list0;
+                                    value.Args = list0.ToList();
                                 }
                                 continue;
                             }
@@ -205,7 +205,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.ContainerPort>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.ContainerPort>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -213,7 +213,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.ContainerPortConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Ports = list0;
+                                    value.Ports = list0.ToList();
                                 }
                                 continue;
                             }
@@ -234,7 +234,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<string>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -242,7 +242,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;
                                         list0.Add(item0);
                                     }
-                                    value.Command = list0;
+                                    value.Command = list0.ToList();
                                 }
                                 continue;
                             }
@@ -281,7 +281,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.VolumeMount>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.VolumeMount>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -289,7 +289,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.VolumeMountConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.VolumeMounts = list0;
+                                    value.VolumeMounts = list0.ToList();
                                 }
                                 continue;
                             }

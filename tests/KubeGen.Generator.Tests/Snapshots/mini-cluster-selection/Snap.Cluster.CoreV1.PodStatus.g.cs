@@ -140,7 +140,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.PodIP>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.PodIP>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -148,7 +148,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.PodIPConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.PodIPs = list0;
+                                    value.PodIPs = list0.ToList();
                                 }
                                 continue;
                             }
@@ -169,7 +169,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.HostIP>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.HostIP>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -177,7 +177,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.HostIPConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.HostIPs = list0;
+                                    value.HostIPs = list0.ToList();
                                 }
                                 continue;
                             }
@@ -216,7 +216,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.PodCondition>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.PodCondition>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -224,7 +224,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.PodConditionConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Conditions = list0;
+                                    value.Conditions = list0.ToList();
                                 }
                                 continue;
                             }
@@ -240,7 +240,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.ContainerStatus>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.ContainerStatus>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -248,7 +248,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.ContainerStatusConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.ContainerStatuses = list0;
+                                    value.ContainerStatuses = list0.ToList();
                                 }
                                 continue;
                             }
@@ -278,7 +278,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.ContainerStatus>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.ContainerStatus>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -286,7 +286,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.ContainerStatusConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.InitContainerStatuses = list0;
+                                    value.InitContainerStatuses = list0.ToList();
                                 }
                                 continue;
                             }

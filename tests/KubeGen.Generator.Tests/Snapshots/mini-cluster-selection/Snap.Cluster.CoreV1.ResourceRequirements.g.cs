@@ -66,7 +66,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.CoreV1.ResourceClaim>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.CoreV1.ResourceClaim>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -74,7 +74,7 @@ namespace Snap.Cluster.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.CoreV1.KubeGenJson.ResourceClaimConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Claims = list0;
+                                    value.Claims = list0.ToList();
                                 }
                                 continue;
                             }
@@ -86,7 +86,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, global::KubeGen.Runtime.ResourceQuantity>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<global::KubeGen.Runtime.ResourceQuantity>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -112,7 +112,7 @@ namespace Snap.Cluster.CoreV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, global::KubeGen.Runtime.ResourceQuantity>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<global::KubeGen.Runtime.ResourceQuantity>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {

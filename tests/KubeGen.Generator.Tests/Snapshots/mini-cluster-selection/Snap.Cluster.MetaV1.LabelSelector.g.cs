@@ -61,7 +61,7 @@ namespace Snap.Cluster.MetaV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, string>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -87,7 +87,7 @@ namespace Snap.Cluster.MetaV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.MetaV1.LabelSelectorRequirement>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.MetaV1.LabelSelectorRequirement>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -95,7 +95,7 @@ namespace Snap.Cluster.MetaV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.MetaV1.KubeGenJson.LabelSelectorRequirementConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.MatchExpressions = list0;
+                                    value.MatchExpressions = list0.ToList();
                                 }
                                 continue;
                             }

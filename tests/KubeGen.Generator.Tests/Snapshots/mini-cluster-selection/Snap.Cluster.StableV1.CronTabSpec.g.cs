@@ -159,7 +159,7 @@ namespace Snap.Cluster.StableV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<string>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -167,7 +167,7 @@ namespace Snap.Cluster.StableV1
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;
                                         list0.Add(item0);
                                     }
-                                    value.Tags = list0;
+                                    value.Tags = list0.ToList();
                                 }
                                 continue;
                             }
@@ -216,7 +216,7 @@ namespace Snap.Cluster.StableV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, global::Snap.Cluster.StableV1.CronTabSpecWorkersValue>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<global::Snap.Cluster.StableV1.CronTabSpecWorkersValue>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -266,7 +266,7 @@ namespace Snap.Cluster.StableV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.StableV1.CronTabSpecSchedulesItem>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.StableV1.CronTabSpecSchedulesItem>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -274,7 +274,7 @@ namespace Snap.Cluster.StableV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.StableV1.KubeGenJson.CronTabSpecSchedulesItemConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Schedules = list0;
+                                    value.Schedules = list0.ToList();
                                 }
                                 continue;
                             }
@@ -313,7 +313,7 @@ namespace Snap.Cluster.StableV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, global::System.Collections.Generic.IDictionary<string, string>>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<global::System.Collections.Generic.IDictionary<string, string>>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -326,7 +326,7 @@ namespace Snap.Cluster.StableV1
                                         }
                                         else
                                         {
-                                            var map1 = new global::System.Collections.Generic.Dictionary<string, string>();
+                                            var map1 = new global::KubeGen.Runtime.KubeMap<string>();
                                             global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                             while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                             {

@@ -82,7 +82,7 @@ namespace Snap.Cluster.StableV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, string>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {

@@ -84,7 +84,7 @@ namespace Snap.Cluster.StableV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.Cluster.StableV1.CronTabStatusConditionsItem>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.Cluster.StableV1.CronTabStatusConditionsItem>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -92,7 +92,7 @@ namespace Snap.Cluster.StableV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.Cluster.StableV1.KubeGenJson.CronTabStatusConditionsItemConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Conditions = list0;
+                                    value.Conditions = list0.ToList();
                                 }
                                 continue;
                             }

@@ -56,7 +56,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<string>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -64,7 +64,7 @@ namespace Snap.V3.CoreV1
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;
                                         list0.Add(item0);
                                     }
-                                    value.Command = list0;
+                                    value.Command = list0.ToList();
                                 }
                                 continue;
                             }

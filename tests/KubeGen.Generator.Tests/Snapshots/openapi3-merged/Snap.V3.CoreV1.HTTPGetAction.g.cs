@@ -105,7 +105,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.CoreV1.HTTPHeader>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.CoreV1.HTTPHeader>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -113,7 +113,7 @@ namespace Snap.V3.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.CoreV1.KubeGenJson.HTTPHeaderConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.HttpHeaders = list0;
+                                    value.HttpHeaders = list0.ToList();
                                 }
                                 continue;
                             }

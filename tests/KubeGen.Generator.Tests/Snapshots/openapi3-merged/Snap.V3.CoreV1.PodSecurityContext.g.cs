@@ -117,7 +117,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<long>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<long>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -125,7 +125,7 @@ namespace Snap.V3.CoreV1
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadInt64(ref reader).GetValueOrDefault();
                                         list0.Add(item0);
                                     }
-                                    value.SupplementalGroups = list0;
+                                    value.SupplementalGroups = list0.ToList();
                                 }
                                 continue;
                             }

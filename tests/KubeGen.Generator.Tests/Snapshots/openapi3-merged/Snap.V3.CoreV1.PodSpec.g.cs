@@ -147,7 +147,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.CoreV1.Volume>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.CoreV1.Volume>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -155,7 +155,7 @@ namespace Snap.V3.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.CoreV1.KubeGenJson.VolumeConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Volumes = list0;
+                                    value.Volumes = list0.ToList();
                                 }
                                 continue;
                             }
@@ -176,7 +176,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, global::KubeGen.Runtime.ResourceQuantity>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<global::KubeGen.Runtime.ResourceQuantity>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -216,7 +216,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.CoreV1.Container>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.CoreV1.Container>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -224,7 +224,7 @@ namespace Snap.V3.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.CoreV1.KubeGenJson.ContainerConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Containers = list0;
+                                    value.Containers = list0.ToList();
                                 }
                                 continue;
                             }
@@ -245,7 +245,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.CoreV1.Toleration>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.CoreV1.Toleration>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -253,7 +253,7 @@ namespace Snap.V3.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.CoreV1.KubeGenJson.TolerationConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Tolerations = list0;
+                                    value.Tolerations = list0.ToList();
                                 }
                                 continue;
                             }
@@ -269,7 +269,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, string>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -309,7 +309,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.CoreV1.Container>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.CoreV1.Container>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -317,7 +317,7 @@ namespace Snap.V3.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.CoreV1.KubeGenJson.ContainerConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.InitContainers = list0;
+                                    value.InitContainers = list0.ToList();
                                 }
                                 continue;
                             }
@@ -342,7 +342,7 @@ namespace Snap.V3.CoreV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.CoreV1.LocalObjectReference>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.CoreV1.LocalObjectReference>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -350,7 +350,7 @@ namespace Snap.V3.CoreV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.CoreV1.KubeGenJson.LocalObjectReferenceConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.ImagePullSecrets = list0;
+                                    value.ImagePullSecrets = list0.ToList();
                                 }
                                 continue;
                             }

@@ -77,7 +77,7 @@ namespace Snap.V3.MetaV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<string>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -85,7 +85,7 @@ namespace Snap.V3.MetaV1
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;
                                         list0.Add(item0);
                                     }
-                                    value.Values = list0;
+                                    value.Values = list0.ToList();
                                 }
                                 continue;
                             }

@@ -172,7 +172,7 @@ namespace Snap.V3.MetaV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, string>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -216,7 +216,7 @@ namespace Snap.V3.MetaV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<string>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -224,7 +224,7 @@ namespace Snap.V3.MetaV1
                                         item0 = global::KubeGen.Runtime.KubeJsonReader.ReadString(ref reader)!;
                                         list0.Add(item0);
                                     }
-                                    value.Finalizers = list0;
+                                    value.Finalizers = list0.ToList();
                                 }
                                 continue;
                             }
@@ -245,7 +245,7 @@ namespace Snap.V3.MetaV1
                                 }
                                 else
                                 {
-                                    var map0 = new global::System.Collections.Generic.Dictionary<string, string>();
+                                    var map0 = new global::KubeGen.Runtime.KubeMap<string>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartObject(ref reader, "map");
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndObject))
                                     {
@@ -280,7 +280,7 @@ namespace Snap.V3.MetaV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.MetaV1.ManagedFieldsEntry>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.MetaV1.ManagedFieldsEntry>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -288,7 +288,7 @@ namespace Snap.V3.MetaV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.MetaV1.KubeGenJson.ManagedFieldsEntryConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.ManagedFields = list0;
+                                    value.ManagedFields = list0.ToList();
                                 }
                                 continue;
                             }
@@ -304,7 +304,7 @@ namespace Snap.V3.MetaV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.MetaV1.OwnerReference>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.MetaV1.OwnerReference>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -312,7 +312,7 @@ namespace Snap.V3.MetaV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.MetaV1.KubeGenJson.OwnerReferenceConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.OwnerReferences = list0;
+                                    value.OwnerReferences = list0.ToList();
                                 }
                                 continue;
                             }

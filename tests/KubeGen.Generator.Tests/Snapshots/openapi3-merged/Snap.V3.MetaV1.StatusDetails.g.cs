@@ -113,7 +113,7 @@ namespace Snap.V3.MetaV1
                                 }
                                 else
                                 {
-                                    var list0 = new global::System.Collections.Generic.List<global::Snap.V3.MetaV1.StatusCause>();
+                                    var list0 = new global::KubeGen.Runtime.KubeListBuilder<global::Snap.V3.MetaV1.StatusCause>();
                                     global::KubeGen.Runtime.KubeJsonReader.ExpectStartArray(ref reader);
                                     while (global::KubeGen.Runtime.KubeJsonReader.ReadNext(ref reader, global::System.Text.Json.JsonTokenType.EndArray))
                                     {
@@ -121,7 +121,7 @@ namespace Snap.V3.MetaV1
                                         item0 = (global::KubeGen.Runtime.KubeJsonReader.IsNull(ref reader) ? null : global::Snap.V3.MetaV1.KubeGenJson.StatusCauseConverter.ReadObject(ref reader))!;
                                         list0.Add(item0);
                                     }
-                                    value.Causes = list0;
+                                    value.Causes = list0.ToList();
                                 }
                                 continue;
                             }
