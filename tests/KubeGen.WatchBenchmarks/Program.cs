@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using KubeGen.WatchBenchmarks;
 
-// --cache-memory [all|pods]: retained heap of 10,000 ConfigMaps or pods (each case in a fresh process).
+// --cache-memory [all|pods|realistic-pods]: retained heap of 10,000 ConfigMaps, fixture pods or realistic pods (each case in a fresh process).
 // --quick: smoke test (1 warmup, 1 iteration). Anything else goes to BenchmarkDotNet (e.g. --filter '*').
 if (args.Length > 0 && args[0] == "--cache-memory")
 {
