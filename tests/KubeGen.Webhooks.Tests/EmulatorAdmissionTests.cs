@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using KubeGen.Webhooks.Tests.Infrastructure;
 using WebhookTests.Kube.CoreV1;
 
@@ -122,6 +124,96 @@ public sealed class EmulatorAdmissionTests
         Assert.Equal(HttpStatusCode.Created, (await bed.SendAsync(HttpMethod.Post, "/api/v1/namespaces/team/pods", PodJson("b", """{"skip":"1"}"""))).Code);
         Assert.Equal(HttpStatusCode.Created, (await bed.SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods", PodJson("c", ns: "default"))).Code);
         Assert.Equal(["a"], seen);
+    }
+
+    [Fact]
+    public async Task Server_side_apply_is_admitted_as_a_create_then_as_an_update_with_their_options_and_keeps_the_mutation()
+    {
+        var seen = new ConcurrentQueue<string>();
+        var options = new ConcurrentQueue<string>();
+        await using AdmissionTestbed bed = await AdmissionTestbed.StartAsync(b =>
+        {
+            Policy(b, seen);
+            b.Validate("options.kubegen.dev", Pods, Pod.JsonTypeInfo, context =>
+            {
+                options.Enqueue($"{context.Operation} {context.Request.Options?.GetProperty("kind").GetString()}");
+                return AdmissionDecision.Allow();
+            });
+        });
+        await bed.InstallAsync();
+        const string ApplyPath = "/api/v1/namespaces/team/pods/applied?fieldManager=tester";
+        const string ApplyType = "application/apply-patch+yaml";
+
+        var created = await bed.SendAsync(HttpMethod.Patch, ApplyPath, PodJson("applied", """{"app":"applied"}"""), ApplyType);
+        Assert.Equal(HttpStatusCode.Created, created.Code);
+        Assert.Equal("kubegen", (string?)created.Body!["metadata"]!["labels"]!["injected-by"]);
+        Assert.Contains("299 - \"labels were defaulted\"", created.Warnings);
+        Assert.Equal("kubegen", (string?)bed.Emulator.GetObject("v1", "Pod", "team", "applied")!["metadata"]!["labels"]!["injected-by"]);
+
+        // Applying without the app label drops the field this manager owned: the validating webhook sees that and refuses.
+        var bare = await bed.SendAsync(HttpMethod.Patch, ApplyPath, PodJson("applied"), ApplyType);
+        Assert.Equal(HttpStatusCode.Forbidden, bare.Code);
+        Assert.Equal("admission webhook \"require-app.kubegen.dev\" denied the request: every pod needs an app label", (string?)bare.Body!["message"]);
+
+        var updated = await bed.SendAsync(HttpMethod.Patch, ApplyPath, PodJson("applied", """{"app":"applied","tier":"fe"}"""), ApplyType);
+        Assert.Equal(HttpStatusCode.OK, updated.Code);
+        JsonObject stored = bed.Emulator.GetObject("v1", "Pod", "team", "applied")!;
+        Assert.Equal("fe", (string?)stored["metadata"]!["labels"]!["tier"]);
+        Assert.Equal("kubegen", (string?)stored["metadata"]!["labels"]!["injected-by"]);
+
+        var merged = await bed.SendAsync(HttpMethod.Patch, "/api/v1/namespaces/team/pods/applied", """{"metadata":{"labels":{"tier":"be"}}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, merged.Code);
+        Assert.Equal(
+            [
+                "mutate Create applied dryRun=False", "validate Create applied injected=kubegen",
+                "mutate Update applied dryRun=False", "validate Update applied injected=kubegen",
+                "mutate Update applied dryRun=False", "validate Update applied injected=kubegen",
+                "mutate Update applied dryRun=False", "validate Update applied injected=kubegen",
+            ],
+            seen);
+
+        // kube-apiserver admits a patch with the options of what it does, never PatchOptions (validating webhooks all run,
+        // so this one saw the refused apply too).
+        Assert.Equal(["Create CreateOptions", "Update UpdateOptions", "Update UpdateOptions", "Update UpdateOptions"], options);
+    }
+
+    [Fact]
+    public async Task A_write_through_scale_is_admitted_on_the_scale_it_would_store_and_its_mutation_reaches_the_object()
+    {
+        var seen = new ConcurrentQueue<string>();
+        WebhookResource deployments = WebhookResource.For("apps/v1", "Deployment", "deployments");
+        JsonTypeInfo<JsonObject> anyObject = (JsonTypeInfo<JsonObject>)JsonSerializerOptions.Default.GetTypeInfo(typeof(JsonObject));
+        await using AdmissionTestbed bed = await AdmissionTestbed.StartAsync(b =>
+        {
+            b.Mutate("cap-replicas.kubegen.dev", deployments, anyObject, context =>
+            {
+                if (context.Object!["spec"]!["replicas"]!.GetValue<int>() > 10)
+                {
+                    context.Object["spec"]!["replicas"] = 10;
+                }
+
+                return AdmissionDecision.Allow();
+            }, r => r.Subresources.Add("scale"));
+            b.Validate("no-seven.kubegen.dev", deployments, anyObject, context =>
+            {
+                seen.Enqueue($"{context.Operation} {context.SubResource} {context.Object!["kind"]} {context.Object["spec"]!["replicas"]} old {context.OldObject?["spec"]?["replicas"]}");
+                return context.Object["spec"]!["replicas"]!.GetValue<int>() == 7 ? AdmissionDecision.Deny("seven replicas are not allowed") : AdmissionDecision.Allow();
+            }, r => r.Subresources.Add("scale"));
+        });
+        await bed.InstallAsync();
+        const string Deployment = """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"team"},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx:1.27"}]}}}}""";
+        Assert.Equal(HttpStatusCode.Created, (await bed.SendAsync(HttpMethod.Post, "/apis/apps/v1/namespaces/team/deployments", Deployment)).Code);
+        const string Scale = "/apis/apps/v1/namespaces/team/deployments/web/scale";
+
+        var seven = await bed.SendAsync(HttpMethod.Patch, Scale, """{"spec":{"replicas":7}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.Forbidden, seven.Code);
+        Assert.Equal("admission webhook \"no-seven.kubegen.dev\" denied the request: seven replicas are not allowed", (string?)seven.Body!["message"]);
+
+        var fifty = await bed.SendAsync(HttpMethod.Patch, Scale, """{"spec":{"replicas":50}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, fifty.Code);
+        Assert.Equal("10", fifty.Body!["spec"]!["replicas"]!.ToJsonString());
+        Assert.Equal("10", bed.Emulator.GetObject("apps/v1", "Deployment", "team", "web")!["spec"]!["replicas"]!.ToJsonString());
+        Assert.Equal(["Create  Deployment 1 old ", "Update scale Scale 7 old 1", "Update scale Scale 10 old 1"], seen);
     }
 
     [Theory]

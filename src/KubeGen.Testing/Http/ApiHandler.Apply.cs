@@ -50,6 +50,24 @@ internal sealed partial class ApiHandler
             CheckNamespace(resource, ns, name);
         }
 
+        // The webhooks see what the apply would store; a conflict or a missing object is left to the commit to report.
+        IReadOnlyList<JsonNode> admitted = await AdmitApplyAsync(context, info, current =>
+        {
+            if (current is null && info.Subresource is not null)
+            {
+                return null;
+            }
+
+            JsonObject proposed = current?.DeepClone().AsObject() ?? NewAppliedObject(resource, ns, name);
+            if (_fields.Apply(proposed, applied, schema, scope, manager, resource.GroupVersion, info.Subresource, force, Now()).Count > 0)
+            {
+                return null;
+            }
+
+            _conversions.Apply(proposed, resource, current);
+            return proposed;
+        });
+
         JsonObject? stored = _store.Mutate(resource.Key, ns, name, (current, _) =>
         {
             JsonObject target;
@@ -61,11 +79,7 @@ internal sealed partial class ApiHandler
                 }
 
                 created = true;
-                target = new JsonObject { ["apiVersion"] = resource.GroupVersion, ["kind"] = resource.Kind, ["metadata"] = new JsonObject { ["name"] = name } };
-                if (resource.Namespaced)
-                {
-                    Metadata(target)["namespace"] = ns;
-                }
+                target = NewAppliedObject(resource, ns, name);
             }
             else
             {
@@ -81,6 +95,7 @@ internal sealed partial class ApiHandler
             FieldValidation validation = FieldValidation.Of(context);
             validation.Unknown(_conversions.Apply(target, resource, current));
             validation.Settle(context, error => StatusErrors.CannotBeHandled(resource, error));
+            target = WithPatches(target, admitted);
 
             if (current is null)
             {
@@ -101,6 +116,18 @@ internal sealed partial class ApiHandler
 
         _controllers.Settle();
         await WriteJsonAsync(context, created ? 201 : 200, result ?? stored ?? throw StatusErrors.NotFound(resource, name));
+    }
+
+    /// <summary>The object an apply creates, before the applied configuration is merged in.</summary>
+    private static JsonObject NewAppliedObject(ApiResource resource, string ns, string name)
+    {
+        var target = new JsonObject { ["apiVersion"] = resource.GroupVersion, ["kind"] = resource.Kind, ["metadata"] = new JsonObject { ["name"] = name } };
+        if (resource.Namespaced)
+        {
+            Metadata(target)["namespace"] = ns;
+        }
+
+        return target;
     }
 
     private static StatusException ApplyConflict(ApiResource resource, string name, List<FieldConflict> conflicts)

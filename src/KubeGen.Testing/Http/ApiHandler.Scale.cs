@@ -66,6 +66,7 @@ internal sealed partial class ApiHandler
 
     private async Task CommitScaleAsync(HttpContext context, RequestInfo info, Func<JsonObject, JsonObject> proposeScale)
     {
+        proposeScale = await AdmitScaleAsync(context, info, proposeScale);
         ApiResource resource = info.Resource!;
         ApiSubresource sub = resource.Subresources["scale"];
         JsonObject? result = null;

@@ -10,8 +10,9 @@ namespace KubeGen.Testing.Http;
 /// Where writes meet the admission webhooks (<see cref="WebhookDispatcher"/>), at kube-apiserver's
 /// points: a create's mutating webhooks see the decoded, defaulted object before the server fills in
 /// uid and timestamps, its validating webhooks the object about to be stored; an update or patch
-/// (replace, JSON/merge/strategic patch, status writes) is admitted on the object it would store, and
-/// the mutating webhooks' patches are applied again to the object the commit computes; a delete is
+/// (replace, JSON/merge/strategic patch, server-side apply, status writes) is admitted on the object it
+/// would store (an apply that creates, as a CREATE), a write through <c>/scale</c> on the Scale it would
+/// store, and the mutating webhooks' patches are applied again to what the commit computes; a delete is
 /// admitted with the object being deleted. Webhook warnings become <c>Warning</c> headers.
 /// </summary>
 internal sealed partial class ApiHandler
@@ -60,24 +61,66 @@ internal sealed partial class ApiHandler
 
         JsonObject proposed = propose(current.DeepClone().AsObject());
         _conversions.Apply(proposed, resource, current);
-        MutationResult mutation = await Webhooks.MutateAsync(call with { Object = proposed, OldObject = current }, context.RequestAborted);
-        AddWarnings(context, mutation.Warnings);
-        AddWarnings(context, await Webhooks.ValidateAsync(call with { Object = mutation.Object ?? proposed, OldObject = current }, context.RequestAborted));
-        if (mutation.Patches.Count == 0)
+        IReadOnlyList<JsonNode> patches = await AdmitProposedAsync(context, call with { Object = proposed, OldObject = current });
+        return patches.Count == 0 ? propose : stored => WithPatches(propose(stored), patches);
+    }
+
+    /// <summary>
+    /// Server-side apply: CREATE when the object does not exist yet, else UPDATE, admitted on what the apply would
+    /// store (kube-apiserver admits a patch with CreateOptions or UpdateOptions the same way). Returns the mutating
+    /// webhooks' patches, for the commit to apply on top of the applied object; none when no webhook applies, or when
+    /// the apply conflicts (the commit reports the conflict).
+    /// </summary>
+    private async Task<IReadOnlyList<JsonNode>> AdmitApplyAsync(HttpContext context, RequestInfo info, Func<JsonObject?, JsonObject?> apply)
+    {
+        ApiResource resource = info.Resource!;
+        JsonObject? current = _store.Get(resource.Key, info.ObjectNamespace, info.Name!);
+        AdmissionCall call = Call(context, info, current is null ? "CREATE" : "UPDATE", info.Name ?? "", null, null);
+        if (!Webhooks.Applies(call) || apply(current) is not JsonObject proposed)
         {
-            return propose;
+            return [];
         }
 
-        return stored =>
-        {
-            JsonObject target = propose(stored);
-            foreach (JsonNode patch in mutation.Patches)
-            {
-                target = JsonPatch.Apply(target, patch) as JsonObject ?? throw StatusErrors.InternalError("a webhook's patch does not apply to the object");
-            }
+        return await AdmitProposedAsync(context, call with { Object = proposed, OldObject = current });
+    }
 
-            return target;
-        };
+    /// <summary>
+    /// A write through <c>/scale</c>: the webhooks see the <c>autoscaling/v1 Scale</c> it would store, and the current one as
+    /// <c>oldObject</c>. Returns a proposal that applies the mutating webhooks' patches to the Scale, for the commit.
+    /// </summary>
+    private async Task<Func<JsonObject, JsonObject>> AdmitScaleAsync(HttpContext context, RequestInfo info, Func<JsonObject, JsonObject> proposeScale)
+    {
+        ApiResource resource = info.Resource!;
+        AdmissionCall call = Call(context, info, "UPDATE", info.Name ?? "", null, null);
+        if (!Webhooks.Applies(call) || _store.Get(resource.Key, info.ObjectNamespace, info.Name!) is not JsonObject current)
+        {
+            return proposeScale;
+        }
+
+        JsonObject old = ScaleOf(resource, current);
+        JsonObject proposed = proposeScale(old.DeepClone().AsObject());
+        IReadOnlyList<JsonNode> patches = await AdmitProposedAsync(context, call with { Object = proposed, OldObject = old });
+        return patches.Count == 0 ? proposeScale : scale => WithPatches(proposeScale(scale), patches);
+    }
+
+    /// <summary>Mutating, then validating webhooks on a proposed object; their warnings go to the response. Returns the mutations.</summary>
+    private async Task<IReadOnlyList<JsonNode>> AdmitProposedAsync(HttpContext context, AdmissionCall call)
+    {
+        MutationResult mutation = await Webhooks.MutateAsync(call, context.RequestAborted);
+        AddWarnings(context, mutation.Warnings);
+        AddWarnings(context, await Webhooks.ValidateAsync(call with { Object = mutation.Object ?? call.Object }, context.RequestAborted));
+        return mutation.Patches;
+    }
+
+    /// <summary>The mutating webhooks' JSON patches applied, in order, to what the commit computed.</summary>
+    private static JsonObject WithPatches(JsonObject target, IReadOnlyList<JsonNode> patches)
+    {
+        foreach (JsonNode patch in patches)
+        {
+            target = JsonPatch.Apply(target, patch) as JsonObject ?? throw StatusErrors.InternalError("a webhook's patch does not apply to the object");
+        }
+
+        return target;
     }
 
     /// <summary>DELETE: the webhooks see the object being deleted as <c>oldObject</c>.</summary>
@@ -97,7 +140,9 @@ internal sealed partial class ApiHandler
     private AdmissionCall Call(HttpContext context, RequestInfo info, string operation, string name, JsonObject? obj, JsonObject? oldObject)
     {
         bool dryRun = IsDryRun(context);
-        var options = new JsonObject { ["kind"] = OptionsKind(context.Request.Method), ["apiVersion"] = "meta.k8s.io/v1" };
+        // A patch (apply included) is admitted with the options of what it does: CreateOptions when it creates, else UpdateOptions.
+        string optionsKind = context.Request.Method == "PATCH" ? (operation == "CREATE" ? "CreateOptions" : "UpdateOptions") : OptionsKind(context.Request.Method);
+        var options = new JsonObject { ["kind"] = optionsKind, ["apiVersion"] = "meta.k8s.io/v1" };
         if (dryRun)
         {
             options["dryRun"] = new JsonArray("All");
