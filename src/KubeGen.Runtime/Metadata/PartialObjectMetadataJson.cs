@@ -201,7 +201,8 @@ internal static class PartialObjectMetadataJson
         return meta;
     }
 
-    private static Dictionary<string, string>? ReadMap(ref Utf8JsonReader reader)
+    // Compact collections, as the generated readers make them: a metadata-only cache exists to hold many objects in little memory.
+    private static KubeMap<string>? ReadMap(ref Utf8JsonReader reader)
     {
         if (KubeJsonReader.IsNull(ref reader))
         {
@@ -209,7 +210,7 @@ internal static class PartialObjectMetadataJson
         }
 
         KubeJsonReader.ExpectStartObject(ref reader, "map");
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var map = new KubeMap<string>();
         while (KubeJsonReader.ReadNext(ref reader, JsonTokenType.EndObject))
         {
             string key = KubeJsonReader.PropertyNameString(ref reader);
@@ -228,13 +229,13 @@ internal static class PartialObjectMetadataJson
         }
 
         KubeJsonReader.ExpectStartArray(ref reader);
-        var items = new List<string>();
+        var items = new KubeListBuilder<string>();
         while (KubeJsonReader.ReadNext(ref reader, JsonTokenType.EndArray))
         {
             items.Add(KubeJsonReader.ReadString(ref reader) ?? string.Empty);
         }
 
-        return items;
+        return items.ToList();
     }
 
     private static List<KubeOwnerReference>? ReadOwners(ref Utf8JsonReader reader)
@@ -245,7 +246,7 @@ internal static class PartialObjectMetadataJson
         }
 
         KubeJsonReader.ExpectStartArray(ref reader);
-        var owners = new List<KubeOwnerReference>();
+        var owners = new KubeListBuilder<KubeOwnerReference>();
         while (KubeJsonReader.ReadNext(ref reader, JsonTokenType.EndArray))
         {
             KubeJsonReader.ExpectStartObject(ref reader, "OwnerReference");
@@ -284,7 +285,7 @@ internal static class PartialObjectMetadataJson
             owners.Add(new KubeOwnerReference(apiVersion, kind, name, uid, controller, block));
         }
 
-        return owners;
+        return owners.ToList();
     }
 
     private static void WriteString(Utf8JsonWriter writer, string name, string? value)
