@@ -123,6 +123,32 @@ public sealed class PatchTests
     }
 
     [Fact]
+    public async Task Reapplying_the_same_configuration_changes_nothing_whatever_other_managers_did()
+    {
+        // A controller re-applies its configuration on every reconcile; if the server stored a new version each time, the
+        // watch event of its own no-op would reconcile it again, for ever. kube-apiserver stores nothing for a no-op apply.
+        await using KubeApiServerEmulator server = await StartAsync();
+        using HttpClient client = server.CreateHttpClient();
+        const string ConfigMaps = "/api/v1/namespaces/default/configmaps";
+        const string Summary = ConfigMaps + "/summary";
+        const string Owned = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"summary","labels":{"app":"op"}},"data":{"count":"3"}}""";
+        Assert.Equal(HttpStatusCode.Created, (await client.PatchAsync(Summary + "?fieldManager=operator", Owned, "application/apply-patch+yaml")).Code);
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsync(Summary + "?fieldManager=someone-else", """{"metadata":{"annotations":{"note":"x"}}}""", "application/merge-patch+json")).Code);
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsync(Summary + "?fieldManager=third", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"summary"},"data":{"extra":"y"}}""", "application/apply-patch+yaml")).Code);
+        string? before = (await client.GetJsonAsync(Summary)).Body.Str("metadata.resourceVersion");
+
+        for (int i = 0; i < 3; i++)
+        {
+            var again = await client.PatchAsync(Summary + "?fieldManager=operator", Owned, "application/apply-patch+yaml");
+            Assert.Equal(HttpStatusCode.OK, again.Code);
+            Assert.Equal(before, again.Body.Str("metadata.resourceVersion"));
+        }
+
+        var third = await client.PatchAsync(Summary + "?fieldManager=third", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"summary"},"data":{"extra":"y"}}""", "application/apply-patch+yaml");
+        Assert.Equal(before, third.Body.Str("metadata.resourceVersion"));
+    }
+
+    [Fact]
     public async Task Force_is_only_for_apply()
     {
         await using KubeApiServerEmulator server = await StartAsync();
