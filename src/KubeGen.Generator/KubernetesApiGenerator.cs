@@ -36,10 +36,10 @@ public sealed class KubernetesApiGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // Every value passed between steps is a class (collections are wrapped as soon as they are collected).
-        // Roslyn's node types instantiated over reference types share one compiled body; over a struct
-        // (an ImmutableArray, a bool, a tuple of them) each is compiled again by the JIT in every cold compiler
-        // process, which is what a build pays for every extra node of that kind.
+        // Every value passed between steps is a class, or a Combine's pair of two classes: collections are wrapped as
+        // soon as they are collected, and a pair becomes a record before the next Combine. Roslyn's node types over
+        // reference types share one compiled body; over a struct (an ImmutableArray, a bool, a nested tuple) each is
+        // compiled again by the JIT in every cold compiler process (docs/architecture.md, "Pipeline values are classes").
         var inputs = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, _) => InputFile.Classify(pair.Left, pair.Right));
