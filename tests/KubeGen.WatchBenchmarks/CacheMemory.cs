@@ -22,7 +22,7 @@ internal static class CacheMemory
         string which = args.Length > 1 ? args[1] : "all";
         bool realistic = which.StartsWith("realistic-", StringComparison.Ordinal);
         string mode = realistic ? which["realistic-".Length..] : which;
-        bool pods = mode is "pods" or "pod-cache" or "pod-cache-keep" or "kubernetesclient-pods";
+        bool pods = mode is "pods" or "pod-cache" or "pod-cache-keep" or "pod-cache-lean" or "kubernetesclient-pods";
         byte[] list = !pods ? StreamData.ConfigMapList(count) : realistic ? StreamData.RealisticPodList(count) : StreamData.PodList(count);
         await using var server = await LoopbackApiServer.StartAsync(StreamData.PodWatchStream(1), StreamData.ConfigMapList(pods ? 1 : count), pods ? list : null);
         Console.WriteLine($"{(pods ? "PodList" : "ConfigMapList")}: {count} objects, {list.Length} bytes of JSON ({list.Length / count} per object)");
@@ -30,7 +30,7 @@ internal static class CacheMemory
         if (mode is "all" or "pods")
         {
             // Each in a fresh process, so that one's leftovers (pools, type info) do not count against another.
-            foreach (string child in mode == "pods" ? (string[])["pod-cache", "pod-cache-keep", "kubernetesclient-pods"] : ["cache", "kubegen-list", "kubernetesclient-list"])
+            foreach (string child in mode == "pods" ? (string[])["pod-cache", "pod-cache-keep", "pod-cache-lean", "kubernetesclient-pods"] : ["cache", "kubegen-list", "kubernetesclient-list"])
             {
                 string childMode = realistic ? "realistic-" + child : child;
                 using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Environment.ProcessPath!, ["--cache-memory", childMode]) { RedirectStandardOutput = true })!;
@@ -75,6 +75,7 @@ internal static class CacheMemory
             "kubegen-list" => "KubeGen ListAsync().Items",
             "pod-cache" => "KubeGen pod cache (default transform)",
             "pod-cache-keep" => "KubeGen pod cache (managedFields kept)",
+            "pod-cache-lean" => "KubeGen pod cache (lean transform)",
             "kubernetesclient-pods" => "KubernetesClient V1PodList.Items",
             _ => "KubernetesClient V1ConfigMapList.Items",
         };
@@ -92,7 +93,7 @@ internal static class CacheMemory
     {
         long before = GC.GetTotalMemory(forceFullCollection: true);
         int seen = Create(which, kube, official);
-        if (which is "cache" or "pod-cache" or "pod-cache-keep" && !server.WaitForWatch(TimeSpan.FromMinutes(1)))
+        if (which is "cache" or "pod-cache" or "pod-cache-keep" or "pod-cache-lean" && !server.WaitForWatch(TimeSpan.FromMinutes(1)))
         {
             throw new InvalidOperationException($"{which}: the synced cache did not start its watch.");
         }
@@ -126,8 +127,13 @@ internal static class CacheMemory
                 var items = kube.CoreV1.ConfigMaps.ListAsync(StreamData.Namespace).GetAwaiter().GetResult().Items;
                 s_kept = items;
                 return items.Count;
-            case "pod-cache" or "pod-cache-keep":
+            case "pod-cache" or "pod-cache-keep" or "pod-cache-lean":
                 var podCache = kube.CoreV1.Pods.CreateCache(StreamData.Namespace, options: new ResourceCacheOptions { PageSize = null, KeepManagedFields = which == "pod-cache-keep" });
+                if (which == "pod-cache-lean")
+                {
+                    podCache.Transform = LeanPod;
+                }
+
                 _ = podCache.StartAsync();
                 podCache.WaitForSyncAsync().GetAwaiter().GetResult();
                 s_kept = podCache;
@@ -143,6 +149,35 @@ internal static class CacheMemory
             default:
                 throw new ArgumentException($"Unknown mode '{which}'.");
         }
+    }
+
+    /// <summary>
+    /// What a controller that watches pods for their placement and readiness might keep: the default transform, then no
+    /// annotations, no container env, probes or volume mounts, no volumes, and conditions without their messages.
+    /// </summary>
+    private static Pod LeanPod(Pod pod)
+    {
+        CacheTransforms.StripManagedFields(pod);
+        pod.Metadata!.Annotations = null;
+        foreach (Container container in pod.Spec?.Containers ?? [])
+        {
+            container.Env = null;
+            container.LivenessProbe = null;
+            container.ReadinessProbe = null;
+            container.VolumeMounts = null;
+        }
+
+        if (pod.Spec is { } spec)
+        {
+            spec.Volumes = null;
+        }
+
+        foreach (PodCondition condition in pod.Status?.Conditions ?? [])
+        {
+            condition.Message = null;
+        }
+
+        return pod;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
