@@ -75,7 +75,18 @@ internal static class ModelEmitter
                 AvailabilityEmitter.Write(w, property.Availability);
                 var initializer = !property.Nullable && !property.Type.IsValueType ? " = default!;" : string.Empty;
                 w.Line($"[global::System.Text.Json.Serialization.JsonPropertyName({SourceWriter.Literal(property.JsonName)})]");
-                w.Line($"public {CSharpTypes.PropertyType(property)} {property.Name} {{ get; set; }}{initializer}");
+                if (property.Storage == PropertyStorage.UtcTicks)
+                {
+                    var field = "_" + property.Name;
+                    w.Line($"public {CSharpTypes.PropertyType(property)} {property.Name} {{ get => {CSharpTypes.Runtime}KubeTime.FromStored({field}); set => {field} = {CSharpTypes.Runtime}KubeTime.ToStored(value); }}");
+                    w.Line();
+                    w.Line($"private long {field};");
+                }
+                else
+                {
+                    w.Line($"public {CSharpTypes.PropertyType(property)} {property.Name} {{ get; set; }}{initializer}");
+                }
+
                 w.Line();
             }
 

@@ -42,7 +42,27 @@ internal sealed record TypeModel(
 /// </param>
 /// <param name="Description">The schema's description.</param>
 /// <param name="Availability">For a client of several clusters, when only some of them have the field.</param>
-internal sealed record PropertyModel(string JsonName, string Name, TypeRef Type, bool Required, bool Nullable, string? Description, ClusterAvailabilityModel? Availability = null);
+internal sealed record PropertyModel(string JsonName, string Name, TypeRef Type, bool Required, bool Nullable, string? Description, ClusterAvailabilityModel? Availability = null)
+{
+    /// <summary>
+    /// How the object keeps the value. A time is kept as UTC ticks in a <c>long</c> (8 bytes; a <c>DateTimeOffset?</c>
+    /// field takes 24): every time the readers produce is UTC already, and the writers write UTC. Derived from the type,
+    /// so a property whose type a merge of clusters widens follows it.
+    /// </summary>
+    public PropertyStorage Storage => Nullable && Type.Kind is ValueKind.Time or ValueKind.MicroTime or ValueKind.DateTime
+        ? PropertyStorage.UtcTicks
+        : PropertyStorage.AutoProperty;
+}
+
+/// <summary>How a generated object keeps a property's value.</summary>
+internal enum PropertyStorage
+{
+    /// <summary>An auto-property of the property's own type.</summary>
+    AutoProperty,
+
+    /// <summary>A time, as UTC ticks plus one in a <c>long</c> field (zero: absent), behind a <c>DateTimeOffset?</c> property.</summary>
+    UtcTicks,
+}
 
 /// <summary>The properties behind IKubeObject's members.</summary>
 internal sealed record KubeObjectContract(string ApiVersionProperty, string KindProperty, string MetadataProperty);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -20,6 +21,21 @@ public static class KubeTime
     private const int MaxTextLength = 128;
     private const int TimeLength = 20;       // 2024-05-01T10:20:30Z
     private const int MicroTimeLength = 27;  // 2024-05-01T10:20:30.123456Z
+
+    /// <summary>
+    /// How generated models keep a time: UTC ticks plus one, zero for none. A <c>long</c> field takes 8 bytes where a
+    /// <c>DateTimeOffset?</c> takes 24, and objects in an informer cache hold several times each.
+    /// </summary>
+    /// <param name="value">The time (any offset; it is kept as the same instant in UTC), or null.</param>
+    /// <returns>The stored form.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static long ToStored(DateTimeOffset? value) => value is { } time ? time.UtcTicks + 1 : 0;
+
+    /// <summary>The time a generated model stored with <see cref="ToStored"/>, in UTC; null for none.</summary>
+    /// <param name="stored">The stored form.</param>
+    /// <returns>The time, or null.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static DateTimeOffset? FromStored(long stored) => stored == 0 ? null : new DateTimeOffset(stored - 1, TimeSpan.Zero);
 
     /// <summary>Reads a <c>metav1.Time</c> at the reader's current token.</summary>
     /// <param name="reader">A reader positioned on a string token.</param>

@@ -206,4 +206,26 @@ public sealed class KubeTimeTests
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    [Fact]
+    public void The_stored_form_of_generated_models_keeps_every_instant_and_tells_absent_apart()
+    {
+        Assert.Equal(0, KubeTime.ToStored(null));
+        Assert.Null(KubeTime.FromStored(0));
+
+        // Go's zero time and the last tick are instants like any other, not "absent".
+        foreach (DateTimeOffset time in new[] { DateTimeOffset.MinValue, DateTimeOffset.MaxValue, new DateTimeOffset(2024, 5, 1, 10, 20, 30, TimeSpan.Zero).AddTicks(1234567) })
+        {
+            long stored = KubeTime.ToStored(time);
+            Assert.NotEqual(0, stored);
+            DateTimeOffset? back = KubeTime.FromStored(stored);
+            Assert.Equal(time, back);
+            Assert.Equal(TimeSpan.Zero, back!.Value.Offset);
+        }
+
+        // Another offset comes back as the same instant in UTC, which is how the readers return every time.
+        var local = new DateTimeOffset(2024, 5, 1, 12, 20, 30, TimeSpan.FromHours(2));
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 10, 20, 30, TimeSpan.Zero), KubeTime.FromStored(KubeTime.ToStored(local))!.Value);
+        Assert.Equal(TimeSpan.Zero, KubeTime.FromStored(KubeTime.ToStored(local))!.Value.Offset);
+    }
 }

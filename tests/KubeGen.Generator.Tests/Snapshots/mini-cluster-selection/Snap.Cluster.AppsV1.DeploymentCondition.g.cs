@@ -10,11 +10,15 @@ namespace Snap.Cluster.AppsV1
     {
         /// <summary>Last time the condition changed status.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("lastTransitionTime")]
-        public global::System.DateTimeOffset? LastTransitionTime { get; set; }
+        public global::System.DateTimeOffset? LastTransitionTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_LastTransitionTime); set => _LastTransitionTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _LastTransitionTime;
 
         /// <summary>Last time the condition was updated.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("lastUpdateTime")]
-        public global::System.DateTimeOffset? LastUpdateTime { get; set; }
+        public global::System.DateTimeOffset? LastUpdateTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_LastUpdateTime); set => _LastUpdateTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _LastUpdateTime;
 
         /// <summary>Human-readable details.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("message")]

@@ -10,7 +10,9 @@ namespace Snap.Cluster.CoordinationV1
     {
         /// <summary>When the current holder acquired the lease.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("acquireTime")]
-        public global::System.DateTimeOffset? AcquireTime { get; set; }
+        public global::System.DateTimeOffset? AcquireTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_AcquireTime); set => _AcquireTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _AcquireTime;
 
         /// <summary>Identity of the current holder.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("holderIdentity")]
@@ -30,7 +32,9 @@ namespace Snap.Cluster.CoordinationV1
 
         /// <summary>When the current holder last renewed the lease.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("renewTime")]
-        public global::System.DateTimeOffset? RenewTime { get; set; }
+        public global::System.DateTimeOffset? RenewTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_RenewTime); set => _RenewTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _RenewTime;
 
         /// <summary>Coordinated leader election strategy.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("strategy")]

@@ -10,7 +10,9 @@ namespace Snap.Cluster.CoreV1
     {
         /// <summary>When the container last (re)started.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("startedAt")]
-        public global::System.DateTimeOffset? StartedAt { get; set; }
+        public global::System.DateTimeOffset? StartedAt { get => global::KubeGen.Runtime.KubeTime.FromStored(_StartedAt); set => _StartedAt = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _StartedAt;
 
         /// <summary>Fields the spec does not describe (for example from a newer server), kept so that writing the object back loses nothing.</summary>
         [global::System.Text.Json.Serialization.JsonExtensionData]

@@ -19,7 +19,9 @@ namespace Snap.Cluster.CoreV1
 
         /// <summary>When the container last stopped.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("finishedAt")]
-        public global::System.DateTimeOffset? FinishedAt { get; set; }
+        public global::System.DateTimeOffset? FinishedAt { get => global::KubeGen.Runtime.KubeTime.FromStored(_FinishedAt); set => _FinishedAt = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _FinishedAt;
 
         /// <summary>Message about the termination.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("message")]
@@ -35,7 +37,9 @@ namespace Snap.Cluster.CoreV1
 
         /// <summary>When the previous execution started.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("startedAt")]
-        public global::System.DateTimeOffset? StartedAt { get; set; }
+        public global::System.DateTimeOffset? StartedAt { get => global::KubeGen.Runtime.KubeTime.FromStored(_StartedAt); set => _StartedAt = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _StartedAt;
 
         /// <summary>Fields the spec does not describe (for example from a newer server), kept so that writing the object back loses nothing.</summary>
         [global::System.Text.Json.Serialization.JsonExtensionData]

@@ -10,11 +10,15 @@ namespace Snap.Cluster.CoreV1
     {
         /// <summary>Last time the condition was probed.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("lastProbeTime")]
-        public global::System.DateTimeOffset? LastProbeTime { get; set; }
+        public global::System.DateTimeOffset? LastProbeTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_LastProbeTime); set => _LastProbeTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _LastProbeTime;
 
         /// <summary>Last time the condition changed status.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("lastTransitionTime")]
-        public global::System.DateTimeOffset? LastTransitionTime { get; set; }
+        public global::System.DateTimeOffset? LastTransitionTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_LastTransitionTime); set => _LastTransitionTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _LastTransitionTime;
 
         /// <summary>Human-readable details.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("message")]

@@ -62,7 +62,9 @@ namespace Snap.Cluster.CoreV1
 
         /// <summary>When the kubelet acknowledged the pod.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("startTime")]
-        public global::System.DateTimeOffset? StartTime { get; set; }
+        public global::System.DateTimeOffset? StartTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_StartTime); set => _StartTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _StartTime;
 
         /// <summary>Fields the spec does not describe (for example from a newer server), kept so that writing the object back loses nothing.</summary>
         [global::System.Text.Json.Serialization.JsonExtensionData]

@@ -13,7 +13,9 @@ namespace Snap.Cluster.StableV1
 
         /// <summary>When the job last ran.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("lastScheduleTime")]
-        public global::System.DateTimeOffset? LastScheduleTime { get; set; }
+        public global::System.DateTimeOffset? LastScheduleTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_LastScheduleTime); set => _LastScheduleTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _LastScheduleTime;
 
         /// <summary>Observed replicas; read by the scale subresource.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("replicas")]

@@ -9,7 +9,9 @@ namespace Snap.Cluster.StableV1
     public sealed partial class CronTabStatusConditionsItem : global::KubeGen.Runtime.IKubeCondition
     {
         [global::System.Text.Json.Serialization.JsonPropertyName("lastTransitionTime")]
-        public global::System.DateTimeOffset? LastTransitionTime { get; set; }
+        public global::System.DateTimeOffset? LastTransitionTime { get => global::KubeGen.Runtime.KubeTime.FromStored(_LastTransitionTime); set => _LastTransitionTime = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _LastTransitionTime;
 
         [global::System.Text.Json.Serialization.JsonPropertyName("message")]
         public string? Message { get; set; }

@@ -34,7 +34,9 @@ namespace Snap.V3.MetaV1
 
         /// <summary>When the entry was last changed.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("time")]
-        public global::System.DateTimeOffset? Time { get; set; }
+        public global::System.DateTimeOffset? Time { get => global::KubeGen.Runtime.KubeTime.FromStored(_Time); set => _Time = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _Time;
 
         /// <summary>Fields the spec does not describe (for example from a newer server), kept so that writing the object back loses nothing.</summary>
         [global::System.Text.Json.Serialization.JsonExtensionData]

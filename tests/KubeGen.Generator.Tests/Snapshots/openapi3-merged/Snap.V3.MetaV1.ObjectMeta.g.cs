@@ -17,7 +17,9 @@ namespace Snap.V3.MetaV1
 
         /// <summary>Server time when the object was created; read-only.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("creationTimestamp")]
-        public global::System.DateTimeOffset? CreationTimestamp { get; set; }
+        public global::System.DateTimeOffset? CreationTimestamp { get => global::KubeGen.Runtime.KubeTime.FromStored(_CreationTimestamp); set => _CreationTimestamp = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _CreationTimestamp;
 
         /// <summary>Seconds the object is allowed to terminate gracefully; read-only.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("deletionGracePeriodSeconds")]
@@ -25,7 +27,9 @@ namespace Snap.V3.MetaV1
 
         /// <summary>When the object will be deleted; set by the server once deletion is requested.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("deletionTimestamp")]
-        public global::System.DateTimeOffset? DeletionTimestamp { get; set; }
+        public global::System.DateTimeOffset? DeletionTimestamp { get => global::KubeGen.Runtime.KubeTime.FromStored(_DeletionTimestamp); set => _DeletionTimestamp = global::KubeGen.Runtime.KubeTime.ToStored(value); }
+
+        private long _DeletionTimestamp;
 
         /// <summary>Keys that must be empty before the object is removed from storage.</summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("finalizers")]
