@@ -124,7 +124,7 @@ public sealed class ConfigMapOperatorTests(ConfigMapOperatorFixture fixture, ITe
         try
         {
             // 1. Exactly one replica leads; the other sees it and waits.
-            Replica leader = await FirstToPrintAsync([a, b], line => line.StartsWith("leader: acquired ", StringComparison.Ordinal), ct);
+            Replica leader = await OperatorReplicas.FirstToPrintAsync([a, b], r => r.Lines, line => line.StartsWith("leader: acquired ", StringComparison.Ordinal), StepTimeout, ct);
             Replica standby = leader == a ? b : a;
             await standby.WaitForLineAsync($"leader: observed {leader.Identity}", ct);
             Assert.Equal(leader.Identity, LeaseHolder(server));
@@ -301,37 +301,10 @@ public sealed class ConfigMapOperatorTests(ConfigMapOperatorFixture fixture, ITe
     private static Uri ConfigMapUri(KubeApiServerEmulator server, string? name)
         => new(server.BaseUrl, $"api/v1/namespaces/{Namespace}/configmaps" + (name is null ? string.Empty : "/" + name));
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < StepTimeout, $"Timed out after {StepTimeout.TotalSeconds:0} s waiting until {what}.");
-            await Task.Delay(50, ct);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct) => Polling.UntilAsync(condition, what, StepTimeout, ct);
 
-    private static async Task<Replica> FirstToPrintAsync(Replica[] replicas, Func<string, bool> line, CancellationToken ct)
-    {
-        Replica? found = null;
-        await WaitUntilAsync(() => (found = replicas.FirstOrDefault(r => r.Lines.Any(line))) is not null, "a replica leads", ct);
-        return found!;
-    }
-
-    /// <summary>
-    /// One replica, as one pod of the Deployment: the server's KUBERNETES_SERVICE_HOST/PORT and
-    /// KUBEGEN_SERVICEACCOUNT_DIR (both replicas share the account), its own identity, and short
-    /// lease timings so that a lost leader would be replaced within seconds (a clean stop releases
-    /// the Lease, so the handover does not wait for them).
-    /// </summary>
     private Replica StartReplica(KubeApiServerEmulator server, string identity)
-        => new(identity, RunningProcess.Start(
-            fixture.BinaryPath,
-            ["--identity", identity, "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.3"],
-            fixture.PublishDirectory,
-            server.Environment,
-            identity,
-            output));
+        => new(identity, OperatorReplicas.Start(fixture.BinaryPath, fixture.PublishDirectory, server, identity, output));
 
     private sealed record Replica(string Identity, RunningProcess Process)
     {
@@ -359,10 +332,7 @@ public sealed class ConfigMapOperatorTests(ConfigMapOperatorFixture fixture, ITe
 
     /// <summary>deploy/role.yaml bound in the test namespace: the replicas get no more than a cluster would give them.</summary>
     private static async Task<IList<AccessRule>> RoleAsAccessRulesAsync(string repositoryRoot)
-        => (await DeployRoleRulesAsync(repositoryRoot))
-            .Select(entry => entry.Split('|'))
-            .Select(parts => new AccessRule(parts[2].Split(','), [parts[1]], [parts[0]], [Namespace]))
-            .ToList();
+        => RbacYaml.AccessRules(await File.ReadAllTextAsync(Path.Combine(repositoryRoot, "samples", "ConfigMapOperator", "deploy", "role.yaml"), TestContext.Current.CancellationToken), Namespace);
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -76,7 +75,7 @@ public sealed class WebsiteOperatorTests(WebsiteOperatorDemoFixture fixture, ITe
         try
         {
             // 1. One replica leads, the other stands by.
-            RunningProcess leader = await FirstToPrintAsync([a, b], "leader: acquired ", ct);
+            RunningProcess leader = await OperatorReplicas.FirstToPrintAsync([a, b], r => r.Lines, line => line.StartsWith("leader: acquired ", StringComparison.Ordinal), StepTimeout, ct);
             RunningProcess standby = leader == a ? b : a;
             string leaderName = leader == a ? "operator-a" : "operator-b";
             string standbyName = leader == a ? "operator-b" : "operator-a";
@@ -199,42 +198,15 @@ public sealed class WebsiteOperatorTests(WebsiteOperatorDemoFixture fixture, ITe
 
     private static Uri WebsiteUri(KubeApiServerEmulator server) => new(server.BaseUrl, $"apis/demo.kubegen.dev/v1/namespaces/{Namespace}/websites/hello");
 
-    private static Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct)
-        => WaitUntilAsync(() => Task.FromResult(condition()), what, ct);
+    private static Task WaitUntilAsync(Func<bool> condition, string what, CancellationToken ct) => Polling.UntilAsync(condition, what, StepTimeout, ct);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < StepTimeout, $"Timed out after {StepTimeout.TotalSeconds:0} s waiting until {what}.");
-            await Task.Delay(100, ct);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct) => Polling.UntilAsync(condition, what, StepTimeout, ct);
 
-    private static async Task<RunningProcess> FirstToPrintAsync(RunningProcess[] replicas, string prefix, CancellationToken ct)
-    {
-        RunningProcess? found = null;
-        await WaitUntilAsync(() => (found = replicas.FirstOrDefault(r => r.Lines.Any(line => line.StartsWith(prefix, StringComparison.Ordinal)))) is not null, "a replica leads", ct);
-        return found!;
-    }
-
-    /// <summary>One replica, as one pod of the Deployment; short lease timings so that a lost leader would be replaced within seconds.</summary>
     private RunningProcess StartReplica(KubeApiServerEmulator server, string identity)
-        => RunningProcess.Start(
-            fixture.BinaryPath,
-            ["--identity", identity, "--lease-duration", "2", "--renew-deadline", "1.5", "--retry-period", "0.3"],
-            fixture.PublishDirectory,
-            server.Environment,
-            identity,
-            output);
+        => OperatorReplicas.Start(fixture.BinaryPath, fixture.PublishDirectory, server, identity, output);
 
-    /// <summary>deploy/role.yaml bound in the test namespace: the replicas get no more than a cluster would give them.</summary>
     private async Task<IList<AccessRule>> RoleAsAccessRulesAsync(CancellationToken ct)
-        => RbacYaml.ParseRules(RbacYaml.RulesSection(await File.ReadAllTextAsync(Path.Combine(Sample, "deploy", "role.yaml"), ct)))
-            .Select(entry => entry.Split('|'))
-            .Select(parts => new AccessRule(parts[2].Split(','), [parts[1]], [parts[0]], [Namespace]))
-            .ToList();
+        => RbacYaml.AccessRules(await File.ReadAllTextAsync(Path.Combine(Sample, "deploy", "role.yaml"), ct), Namespace);
 }
 
 /// <summary>The sample's committed document is what the emulator serves for the CRD: what demo.sh fetches and a user would.</summary>

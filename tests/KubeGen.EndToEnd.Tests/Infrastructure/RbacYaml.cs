@@ -1,3 +1,5 @@
+using KubeGen.Testing;
+
 namespace KubeGen.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
@@ -20,6 +22,13 @@ public static class RbacYaml
         Assert.True(print.ExitCode == 0, $"{Path.GetFileName(binaryPath)} --print-rbac exited with {print.ExitCode}:\n{print.CombinedText}");
         return string.Join('\n', print.StandardOutput);
     }
+
+    /// <summary>A Role manifest's rules as the emulator's service-account rules, bound in <paramref name="ns"/>: the replicas get no more than a cluster would give them.</summary>
+    public static IList<AccessRule> AccessRules(string roleManifest, string ns)
+        => ParseRules(RulesSection(roleManifest))
+            .Select(entry => entry.Split('|'))
+            .Select(parts => new AccessRule(parts[2].Split(','), [parts[1]], [parts[0]], [ns]))
+            .ToList();
 
     /// <summary>The body of the top-level <c>rules:</c> key of a manifest (up to the next top-level key).</summary>
     public static string RulesSection(string manifest)
