@@ -10,7 +10,7 @@ namespace KubeGen.WatchBenchmarks;
 /// <summary>
 /// Managed heap kept alive by 10,000 ConfigMaps (measured as what dropping them frees, GC.GetTotalMemory(true) before and after): KubeGen's synced <see cref="ResourceCache{T, TList}"/>, and as references
 /// KubeGen's plain list result and KubernetesClient's <c>V1ConfigMapList</c>. Each is measured in a fresh process.
-/// <c>pods</c>: the same for 10,000 pods, with the cache's default transform (managedFields dropped) and without it.
+/// <c>pods</c>: the same for 10,000 pods, with the cache's default transform (managedFields dropped), without it, and with a lean transform (<see cref="LeanPod"/>).
 /// <c>realistic-pods</c>: the same for 10,000 pods shaped like a running Deployment's (<see cref="StreamData.RealisticPodList"/>).
 /// </summary>
 internal static class CacheMemory

@@ -91,8 +91,8 @@ public sealed class KubeMap<TValue> : IDictionary<string, TValue>, IReadOnlyDict
             int i = IndexOf(key);
             if (i >= 0)
             {
+                // Replacing a value is allowed while enumerating, as it is for Dictionary: the entries do not move.
                 _entries[i] = new KeyValuePair<string, TValue>(key, value);
-                _version++;
             }
             else
             {

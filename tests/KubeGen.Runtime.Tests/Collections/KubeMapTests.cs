@@ -115,6 +115,19 @@ public sealed class KubeMapTests
     }
 
     [Fact]
+    public void Replacing_values_while_enumerating_is_allowed_as_for_a_dictionary()
+    {
+        var map = new KubeMap<string> { ["a"] = "1", ["b"] = "2" };
+
+        foreach (var entry in map)
+        {
+            map[entry.Key] = entry.Value + "!";
+        }
+
+        Assert.Equal(["1!", "2!"], map.Values);
+    }
+
+    [Fact]
     public void Collection_members_compare_values_and_copy_in_order()
     {
         ICollection<KeyValuePair<string, string>> map = new KubeMap<string> { ["a"] = "1", ["b"] = "2" };
